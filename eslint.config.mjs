@@ -1,0 +1,67 @@
+// ESLint: typescript-eslint strict-type-checked, the size caps of architecture.md §5.3 for src/,
+// and the restricted imports/globals of §3 (dependency-cruiser checks the layer graph itself).
+import tseslint from 'typescript-eslint';
+
+const restrictedEnv = {
+  object: 'process',
+  property: 'env',
+  message: 'read the environment only in src/shared/env.ts (rule D10)',
+};
+const restrictedExit = {
+  object: 'process',
+  property: 'exit',
+  message: 'only src/bin/** may exit the process (rule D10)',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**', '.tap/**', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      complexity: ['error', 12],
+      'max-depth': ['error', 4],
+      'max-params': ['error', 5],
+      'max-nested-callbacks': ['error', 4],
+      'max-lines': ['warn', 400],
+      'no-restricted-properties': ['error', restrictedEnv, restrictedExit],
+    },
+  },
+  {
+    files: ['src/shared/env.ts'],
+    rules: { 'no-restricted-properties': ['error', restrictedExit] },
+  },
+  {
+    files: ['src/bin/**/*.ts'],
+    rules: { 'no-restricted-properties': ['error', restrictedEnv] },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      '@typescript-eslint/no-empty-function': 'off',
+      '@typescript-eslint/require-await': 'off',
+      // tap's t.test() returns a promise that tap itself tracks
+      '@typescript-eslint/no-floating-promises': 'off',
+    },
+  },
+);

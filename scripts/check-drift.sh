@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates every generated artefact (CRD, chart CRD copy, values.schema.json, install.yaml, docs
+# reference) and fails when the result differs from what is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+generated=()
+if [ -f src/api/schema.ts ]; then
+  npm run --silent gen:crds
+  generated+=(crds)
+fi
+if [ -d charts/anylog-operator ]; then
+  npm run --silent gen:manifests
+  generated+=(charts/anylog-operator manifests/install.yaml docs/reference)
+fi
+if [ "${#generated[@]}" -eq 0 ]; then
+  echo "check:drift: no generated artefacts in this tree"
+  exit 0
+fi
+if ! git diff --exit-code --stat -- "${generated[@]}"; then
+  echo "check:drift: generated files differ from the committed ones; run npm run gen:crds / gen:manifests" >&2
+  exit 1
+fi
+untracked=$(git ls-files --others --exclude-standard -- "${generated[@]}")
+if [ -n "$untracked" ]; then
+  echo "check:drift: generated files not committed: $untracked" >&2
+  exit 1
+fi
+echo "check:drift: ${generated[*]} up to date"

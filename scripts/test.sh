@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite (README's test command `npm test`): set-up, static checks, then every tap suite
+# with PostgreSQL and the control plane started by test/controlplane/src/with-cluster.ts.
+# Ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+failed_checks=0
+for check in typecheck lint depcheck check:drift; do
+  echo "== npm run $check"
+  if ! npm run --silent "$check"; then
+    echo "check failed: $check"
+    failed_checks=$((failed_checks + 1))
+  fi
+done
+
+out="$(mktemp -d)/tap.out"
+suites=()
+for d in test/unit test/contract test/integration test/e2e; do
+  [ -d "$d" ] && suites+=("$d")
+done
+echo "== tap ${suites[*]}"
+npx tsx test/controlplane/src/with-cluster.ts -- \
+  npx tap --reporter=tap --timeout=600 "${suites[@]}" | tee "$out"
+tap_rc=${PIPESTATUS[0]}
+node scripts/count-tap.mjs "$out" "$failed_checks" "$tap_rc"

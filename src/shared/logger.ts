@@ -1,0 +1,48 @@
+// pino logger factory with redaction of secrets at any depth (architecture rule D7: the only pino import).
+// Loggers are created in a main.ts and passed down; there is no module-level logger.
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+
+/** Keys whose values are never logged, at any depth. */
+export const REDACTED_KEYS = [
+  'password',
+  'passwd',
+  'DB_PASSWD',
+  'db_passwd',
+  'connectionString',
+  'authorization',
+  'Authorization',
+  'token',
+  'secret',
+] as const;
+
+function redactPaths(): string[] {
+  const paths: string[] = [];
+  for (const key of REDACTED_KEYS) {
+    paths.push(key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`, `*.*.*.*.${key}`);
+  }
+  return paths;
+}
+
+export interface LoggerOptions {
+  readonly level?: string;
+  readonly name?: string;
+  readonly destination?: DestinationStream;
+  readonly base?: Record<string, unknown>;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const config = {
+    level: options.level ?? 'info',
+    redact: { paths: redactPaths(), censor: '******' },
+    base: { ...(options.name === undefined ? {} : { name: options.name }), ...(options.base ?? {}) },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return options.destination === undefined ? pino(config) : pino(config, options.destination);
+}
+
+/** A logger that writes nothing (tests and tools). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
