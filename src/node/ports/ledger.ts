@@ -1,0 +1,57 @@
+// Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the local ledger
+// file `blockchain.json`, and the synchronizer (anylog-node.md §8, §9). Implementations live in
+// node/ledger/ (stores) and node/sync/; commands see only these interfaces.
+import type { JsonValue } from '../../contract/ordered-json.js';
+
+/** One row to insert (§8.2). */
+export interface LedgerRow {
+  readonly policyType: string;
+  readonly policyId: string;
+  readonly companyName: string | null;
+  /** `YYYY-MM-DDTHH:MM:SS.ffffffZ` */
+  readonly date: string;
+  readonly host: string;
+  readonly status: string | null;
+  /** json.dumps of the whole policy (§7.5). */
+  readonly policy: string;
+}
+
+export type InsertOutcome = 'inserted' | 'duplicate';
+
+/** The `ledger` table of one connected logical database. Errors are LedgerError (node/ledger/errors.ts). */
+export interface LedgerStore {
+  readonly type: 'psql' | 'sqlite';
+  tableExists(): Promise<boolean>;
+  /** Creates table and indexes when missing; a concurrent creator (42P07) counts as success. */
+  createTable(): Promise<void>;
+  dropTable(): Promise<void>;
+  insert(row: LedgerRow): Promise<InsertOutcome>;
+  /** Rows deleted (0 or 1). */
+  deleteById(policyId: string): Promise<number>;
+  /** `policy` values ordered by date, sequence_id (§8.4). */
+  dump(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A parsed policy from the local file: its one-key object in order-preserving form. */
+export interface FilePolicy {
+  readonly type: string;
+  readonly id: string;
+  readonly value: JsonValue;
+  /** The exact json.dumps line (without the newline). */
+  readonly line: string;
+}
+
+/** The local ledger file with its in-memory copy (§8.5). */
+export interface LedgerFile {
+  readonly path: string;
+  policies(): readonly FilePolicy[];
+  /** md5 of the file bytes, or '0' without a file. */
+  metadataVersion(): string;
+  hasId(id: string): boolean;
+  append(dumpsLine: string): Promise<void>;
+  removeIds(ids: readonly string[]): Promise<number>;
+  /** Replace the whole content (install, §9.4 step 4). */
+  install(content: string): Promise<void>;
+  reload(): Promise<void>;
+}

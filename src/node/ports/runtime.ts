@@ -1,0 +1,136 @@
+// NodeServices: everything a command may use, assembled by node/main.ts (the composition root).
+// Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
+// Commands never import adapters directly (architecture rule D9).
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { CommandResult, ExecContext } from './command.js';
+import type { LedgerFile, LedgerStore } from './ledger.js';
+import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';
+
+/** The node-global variable dictionary (§1.1), shared by all interfaces. */
+export interface Dictionary {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+  has(name: string): boolean;
+  entries(): ReadonlyArray<readonly [string, string]>;
+}
+
+/** Process environment as the node sees it (`$NAME`, `$NAME = value`, §3.5–3.6). */
+export interface EnvAccess {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+/** Node name and addresses (§2.2); the name changes with `set node name`. */
+export interface NodeIdentity {
+  nodeName: string;
+  readonly hostname: string;
+  readonly internalIp: string;
+  readonly externalIp: string;
+  readonly overlayIp: string | undefined;
+}
+
+export interface DbmsConnectOptions {
+  readonly name: string;
+  readonly type: 'psql' | 'sqlite';
+  readonly user?: string;
+  readonly password?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly database?: string;
+  readonly sslmode?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  readonly memory?: boolean;
+}
+
+/** Logical databases connected with `connect dbms` (§4.3). */
+export interface DbmsRegistry {
+  connect(options: DbmsConnectOptions): Promise<void>;
+  disconnect(name: string): Promise<boolean>;
+  get(name: string): LedgerStore | undefined;
+  typeOf(name: string): 'psql' | 'sqlite' | undefined;
+  closeAll(): Promise<void>;
+}
+
+export interface SyncSettings {
+  readonly source: 'master';
+  readonly intervalSeconds: number;
+  readonly dest: readonly ('file' | 'dbms')[];
+  readonly connection: string;
+  readonly trace: boolean;
+}
+
+export interface SyncStatus {
+  readonly running: boolean;
+  readonly settings: SyncSettings | undefined;
+  readonly detail: string;
+  readonly calls: number;
+  readonly loads: number;
+  readonly syncOk: number;
+  readonly syncErr: number;
+  readonly lastUpdateMs: number | undefined;
+}
+
+/** The synchronizer (§9). start() returns after the first cycle when syncing from itself (§9.5). */
+export interface SynchronizerControl {
+  status(): SyncStatus;
+  start(settings: SyncSettings): Promise<void>;
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TaskInfo {
+  readonly id: number;
+  readonly mode: 'Active' | 'Paused' | 'Stopped';
+  readonly name: string;
+  readonly counter: number;
+  readonly runStatus: string;
+  readonly startTime: string;
+  readonly repeatSeconds: number;
+  readonly command: string;
+}
+
+export interface ScheduleRequest {
+  readonly schedulerId: number;
+  readonly repeatSeconds: number;
+  readonly name: string;
+  readonly command: string;
+  readonly startMs: number;
+}
+
+/** Schedulers 0–10 (§10). */
+export interface SchedulerControl {
+  start(id: number): boolean;
+  isRunning(id: number): boolean;
+  runningIds(): readonly number[];
+  isDeclared(id: number): boolean;
+  /** Returns the task id, or undefined for a duplicate name. */
+  addTask(request: ScheduleRequest): number | undefined;
+  tasks(id: number): readonly TaskInfo[];
+  taskOp(
+    id: number,
+    op: 'stop' | 'resume' | 'remove' | 'run',
+    selector: { name?: string; id?: number },
+  ): Promise<boolean>;
+  stopAll(): Promise<void>;
+}
+
+export interface NodeServices {
+  readonly version: string;
+  readonly dict: Dictionary;
+  readonly env: EnvAccess;
+  readonly identity: NodeIdentity;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly dirs: Readonly<Record<string, string>>;
+  readonly dbms: DbmsRegistry;
+  readonly ledgerFile: LedgerFile;
+  readonly sync: SynchronizerControl;
+  readonly schedulers: SchedulerControl;
+  readonly tcp: TcpServerControl;
+  readonly rest: RestServerControl;
+  readonly peers: PeerTransport;
+  /** Run one command line through the interpreter (used by REST, TCP, scheduler, `run client` loops). */
+  execute(text: string, ctx: ExecContext): Promise<CommandResult>;
+  /** Graceful shutdown (`exit node`). */
+  requestShutdown(): void;
+}
