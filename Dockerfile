@@ -1,0 +1,32 @@
+# One image, two programs: `anylog-operator` (default command) and `anylog-node` (the AnyLog node runtime,
+# started by the operator's StatefulSet with its own command). Kubernetes probes are used instead of a
+# HEALTHCHECK. Build: docker build -t anylog-operator:0.1.0 .
+
+# --- build: compile TypeScript and pack the npm package -------------------------------------------------
+FROM node:24-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# The node@24 devDependency is not needed inside node:24-slim.
+RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY src ./src
+COPY crds ./crds
+COPY README.md CHANGELOG.md ./
+RUN npm run build && npm pack --pack-destination /pkg
+
+# --- runtime: the packed tarball installed globally, no dev dependencies ---------------------------------
+FROM node:24-slim
+ENV NODE_ENV=production \
+    ANYLOG_PATH=/app
+COPY --from=build /pkg/*.tgz /tmp/
+RUN npm install --global --omit=dev --no-audit --no-fund /tmp/anylog-operator-*.tgz \
+ && rm -f /tmp/anylog-operator-*.tgz \
+ && npm cache clean --force \
+ && groupadd --gid 10001 anylog \
+ && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin anylog \
+ && mkdir -p /app && chown 10001:10001 /app
+WORKDIR /app
+USER 10001:10001
+EXPOSE 8080 8081 32048 32049
+CMD ["anylog-operator", "run"]
