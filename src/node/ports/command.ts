@@ -4,53 +4,8 @@
 // Owned by the interpreter; commands/ files export CommandDef lists that node/main.ts registers.
 import type { NodeServices } from './runtime.js';
 
-export type Source = 'script' | 'cli' | 'rest' | 'tcp' | 'scheduler' | 'sync';
-
-/** Outcome of one command: an AnyLog status code (§12, 0 = success), result text and detail. */
-export interface CommandResult {
-  readonly code: number;
-  /** Result text: REST body, TCP `print` data, value stored by `x = <command>`. */
-  readonly text?: string;
-  /** Detail message: REST `local_msg`, TCP `echo` error data. */
-  readonly detail?: string;
-}
-
-/** The peer a TCP message came from (header fields of §6.2, source fixed up by §6.5 step 2). */
-export interface PeerOrigin {
-  readonly ip: string;
-  readonly port: number;
-  /** The socket's remote IP (for `host` of `blockchain push`). */
-  readonly socketIp: string;
-  readonly jobLocation: number;
-  readonly jobId: number;
-  readonly receiverId: number;
-  readonly receivers: number;
-}
-
-export interface ExecContext {
-  readonly source: Source;
-  /** True for `x = <command>`: commands such as `run client` then wait for replies. */
-  readonly assigned: boolean;
-  /** Set for commands received over TCP. */
-  readonly peer?: PeerOrigin;
-  /** Console sink (stdout for script/CLI/scheduler; REST and TCP discard or collect). */
-  readonly console: (text: string) => void;
-  readonly signal?: AbortSignal;
-  /** Script file and logical line, for messages. */
-  readonly script?: { readonly file: string; readonly line: number };
-  /** HTTP client IP (REST) for error bodies; informational elsewhere. */
-  readonly clientIp?: string;
-}
-
-/** One command line after tokenizing (§3.4) and expansion (§3.5). */
-export interface Invocation {
-  /** Expanded words. Quoted words have their double quotes removed; JSON words are unexpanded. */
-  readonly words: readonly string[];
-  /** The same words before expansion (for commands that expand themselves, e.g. policies §3.7). */
-  readonly rawWords: readonly string[];
-  /** The command text as received (for messages). */
-  readonly text: string;
-}
+export type { Source, CommandResult, PeerOrigin, ExecContext, Invocation } from './command-types.js';
+import type { CommandResult, ExecContext, Invocation } from './command-types.js';
 
 export interface CommandDef {
   /** 1–3 lower-case words matched against the start of the expanded words (longest key wins). */

@@ -3,7 +3,7 @@
 // Commands never import adapters directly (architecture rule D9).
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { CommandResult, ExecContext } from './command.js';
+import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';
 
