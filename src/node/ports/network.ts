@@ -31,14 +31,22 @@ export interface SendOptions {
 }
 
 export interface PeerTransport {
-  /** Send one command to each destination (`ip:port`); with wait, resolve with one reply per destination. */
+  /**
+   * Send one command (wire text, §6.4) to each destination (`ip:port`). Resolves with one entry per
+   * destination, in order. With wait: the peers' replies ('text' / 'json' / 'error'), 'unreachable' (208)
+   * or 'timeout'. Without wait (JOB_ID 0): 'unreachable' for failed deliveries, else kind 'text' with empty
+   * text (delivered). Self-addressed messages run in-process (§6.1) and are awaited.
+   * Throws PeerError (tcp/errors.ts; `status` 135 TCP server not running with wait, 108 no job slot).
+   */
   sendCommand(destinations: readonly string[], command: string, options: SendOptions): Promise<PeerReply[]>;
-  /** Send a file transfer (§6.8) to one destination. */
+  /** Send a file transfer (§6.8) to one destination; throws PeerError (status 208) when not delivered. */
   sendFile(destination: string, remotePath: string, data: Uint8Array, genericFlag: 1 | 2 | 3): Promise<void>;
-  /** Reply to a peer request (§6.6). Used by the TCP server and by sync serving. */
+  /** True when `ip:port` is one of this node's own TCP addresses (§2.2, §6.1). */
   isOwnAddress(destination: string): boolean;
   /** Addresses whose last connection attempt failed (§10.4). */
   failedPeers(): readonly string[];
+  /** Remove an address from the failed-peer set (`event metadata_pong`, §4.5). */
+  markAlive?(destination: string): void;
 }
 
 export interface TcpServerControl {

@@ -1,0 +1,58 @@
+// This node's own TCP addresses (anylog-node.md §2.2) for self-detection (§6.1), and the source
+// address written into outgoing messages (§6.9: internal ip:port towards local networks, else external).
+import type { NodeServices } from '../ports/runtime.js';
+import { parseAddress } from './connect.js';
+
+/** 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. */
+export function isLocalNetwork(ip: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
+  if (m === null) return false;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return (
+    a === 10 ||
+    a === 127 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+function ownPorts(node: NodeServices): Set<number> {
+  const info = node.tcp.info();
+  if (info !== undefined) return new Set([info.internalPort, info.externalPort]);
+  const fallback = Number(node.env.get('ANYLOG_SERVER_PORT') ?? '');
+  return Number.isInteger(fallback) && fallback > 0 ? new Set([fallback]) : new Set();
+}
+
+function ownHosts(node: NodeServices): Set<string> {
+  const { internalIp, externalIp, overlayIp } = node.identity;
+  const hosts = new Set(['127.0.0.1', 'localhost', '0.0.0.0', internalIp, externalIp]);
+  if (overlayIp !== undefined && overlayIp !== '') hosts.add(overlayIp);
+  const info = node.tcp.info();
+  if (info !== undefined) {
+    hosts.add(info.internalIp);
+    hosts.add(info.externalIp);
+  }
+  return hosts;
+}
+
+/** True when `ip:port` designates this node's TCP server. */
+export function isOwnAddress(node: NodeServices, destination: string): boolean {
+  const address = parseAddress(destination);
+  if (address === undefined) return false;
+  return ownPorts(node).has(address.port) && ownHosts(node).has(address.ip);
+}
+
+/** SOURCE_IP / SOURCE_PORT for a message to `destIp` (§6.9). */
+export function sourceFor(node: NodeServices, destIp: string): { ip: string; port: number } {
+  const info = node.tcp.info();
+  const local = isLocalNetwork(destIp) || destIp === 'localhost';
+  if (info !== undefined) {
+    return local
+      ? { ip: info.internalIp, port: info.internalPort }
+      : { ip: info.externalIp, port: info.externalPort };
+  }
+  const port = [...ownPorts(node)][0] ?? 0;
+  return { ip: local ? node.identity.internalIp : node.identity.externalIp, port };
+}

@@ -1,0 +1,81 @@
+// Execution of commands received from peers (anylog-node.md §6.5 step 3, §6.10): wire text → command
+// text, the peer allowlist (other known commands → 212, unknown → 1), execution through the interpreter
+// with the peer's origin, and the reply of §6.6.
+import type { CommandResult, PeerOrigin } from '../ports/command.js';
+import type { NodeServices } from '../ports/runtime.js';
+import { fromWireText } from './wire-text.js';
+import { STATUS } from '../../contract/status-codes.js';
+
+/** First words (or first two words) a peer may run (§6.10). */
+const ALLOWED_ONE = new Set(['get', 'event']);
+const ALLOWED_TWO = new Set(['blockchain get', 'blockchain read', 'blockchain push', 'info table']);
+
+/** First words of commands this node knows (§3, §4): refused from peers with 212 instead of 1. */
+const KNOWN_FIRST = new Set([
+  'get',
+  'set',
+  'run',
+  'schedule',
+  'task',
+  'create',
+  'exit',
+  'print',
+  'echo',
+  'process',
+  'wait',
+  'if',
+  'do',
+  'else',
+  'goto',
+  'call',
+  'return',
+  'end',
+  'on',
+  'blockchain',
+  'connect',
+  'disconnect',
+  'info',
+  'event',
+  'file',
+  'trace',
+  'sql',
+  'help',
+  'reset',
+  'job',
+  'system',
+  'python',
+  'config',
+  'id',
+  'test',
+  'rest',
+  'stop',
+  'drop',
+]);
+
+const NO_CONSOLE = (): void => undefined;
+
+/** Whether a peer may run this command text; 0 = yes, else the refusal code (212 or 1). */
+export function peerPermission(text: string): number {
+  const words = text.trim().split(/[ \t]+/);
+  const [first = '', second = '', third = ''] = words;
+  if (ALLOWED_ONE.has(first) || ALLOWED_TWO.has(`${first} ${second}`)) return 0;
+  if (first === 'blockchain' && second === 'drop' && third === 'policy') return 0;
+  return KNOWN_FIRST.has(first) ? STATUS.UNAUTHORIZED : STATUS.UNRECOGNIZED_COMMAND;
+}
+
+/** Run a peer's command (wire text) and return its result. Never throws. */
+export async function executeFromPeer(
+  node: NodeServices,
+  wireText: string,
+  origin: PeerOrigin,
+): Promise<CommandResult> {
+  const text = fromWireText(wireText);
+  const permission = peerPermission(text);
+  if (permission !== 0) return { code: permission };
+  try {
+    return await node.execute(text, { source: 'tcp', assigned: false, peer: origin, console: NO_CONSOLE });
+  } catch (err) {
+    node.logger.error({ err, peer: `${origin.ip}:${origin.port}` }, 'peer command failed unexpectedly');
+    return { code: STATUS.PROCESS_FAILURE, detail: 'Internal error' };
+  }
+}

@@ -1,0 +1,54 @@
+// Composition of the TCP side of the node (anylog-node.md §6): one job table, failed-peer set, threads
+// limiter, peer client and server per node. createTcpStack(node, options?) → { tcp, peers }; `node` is
+// used only at call time, so main.ts can build NodeServices around the returned objects.
+import type { NodeServices } from '../ports/runtime.js';
+import type { PeerTransport, TcpServerControl } from '../ports/network.js';
+import { ConcurrencyLimiter } from './limiter.js';
+import { PeerClient } from './peer-client.js';
+import { TcpServer, DEFAULT_TCP_SERVER, type TcpServerOptions } from './server.js';
+import type { LedgerInstaller, ReceiveContext } from './session.js';
+import { DEFAULT_DELIVER, type DeliverOptions } from './connect.js';
+
+export interface TcpStackOptions {
+  /** Console sink for replies nobody waits for (`[From Node ip:port] text`); default stdout. */
+  readonly console?: (text: string) => void;
+  /** Installs an accepted ledger file (§9.4); default: node/sync's installReceivedLedger. */
+  readonly installLedger?: LedgerInstaller;
+  readonly server?: Partial<TcpServerOptions>;
+  readonly deliver?: Partial<DeliverOptions>;
+}
+
+export interface TcpStack {
+  readonly tcp: TcpServerControl;
+  readonly peers: PeerTransport;
+}
+
+const DEFAULT_THREADS = 6;
+
+function stdoutConsole(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+const missingInstaller: LedgerInstaller = async (node, filePath) => {
+  node.logger.error({ file: filePath }, 'no ledger installer configured; received ledger file left in place');
+  await Promise.resolve();
+};
+
+export function createTcpStack(node: NodeServices, options: TcpStackOptions = {}): TcpStack {
+  const client = new PeerClient(node, {
+    console: options.console ?? stdoutConsole,
+    deliver: { ...DEFAULT_DELIVER, ...options.deliver },
+  });
+  const context: ReceiveContext = {
+    node,
+    client,
+    limiter: new ConcurrencyLimiter(DEFAULT_THREADS),
+    installLedger: options.installLedger ?? missingInstaller,
+  };
+  const server = new TcpServer(() => context, { ...DEFAULT_TCP_SERVER, ...options.server });
+  client.setLocalReceiver((frames, socketIp) => server.processLocal(frames, socketIp));
+  return { tcp: server, peers: client };
+}
+
+export { PeerClient } from './peer-client.js';
+export { PeerError, ListenError, FrameError } from './errors.js';

@@ -1,0 +1,74 @@
+// PURE reply rules of the TCP protocol (anylog-node.md §6.6): a command's result → the reply message
+// (print / echo / nothing), and a received reply message → the text stored for the waiting job.
+import type { CommandResult } from '../ports/command.js';
+import { statusText, STATUS } from '../../contract/status-codes.js';
+
+export const INFO_REQUEST = 6;
+export const INFO_REPLY = 4;
+export const INFO_BLOCKCHAIN_FAILURE = 2;
+export const INFO_FILE = 0;
+
+export const GENERIC_TEXT = 1;
+export const GENERIC_JSON = 2;
+
+/** A reply to send: command, data, ERROR, INFO_TYPE, GENERIC flag. */
+export interface ReplyMessage {
+  readonly command: string;
+  readonly data: string;
+  readonly error: number;
+  readonly infoType: number;
+  readonly generic: number;
+}
+
+/** §5.7 rule: text starting with `{` or `[` is JSON. */
+export function isJsonText(text: string): boolean {
+  return text.startsWith('{') || text.startsWith('[');
+}
+
+function firstWords(text: string): string[] {
+  return text.trim().split(/[ \t]+/, 2);
+}
+
+/** The reply for `result` of executing `commandText` from a peer, or undefined when nothing is sent. */
+export function buildReply(
+  commandText: string,
+  result: CommandResult,
+  jobId: number,
+): ReplyMessage | undefined {
+  const base = { error: result.code, infoType: INFO_REPLY, generic: GENERIC_TEXT };
+  if (result.code === 0) {
+    const text = result.text ?? '';
+    if (text !== '')
+      return { ...base, command: 'print', data: text, generic: isJsonText(text) ? GENERIC_JSON : 1 };
+    return jobId === 0 ? undefined : { ...base, command: 'echo', data: '' };
+  }
+  if (result.code === STATUS.UNRECOGNIZED_COMMAND) {
+    return { ...base, command: `echo Command '${commandText.trim()}' not recognized`, data: '' };
+  }
+  const [first, second] = firstWords(commandText);
+  if (first === 'blockchain') {
+    return {
+      ...base,
+      command: `echo Blockchain message '${second ?? ''}' failed`,
+      data: result.detail ?? statusText(result.code),
+      infoType: INFO_BLOCKCHAIN_FAILURE,
+    };
+  }
+  const detail = result.detail === undefined || result.detail === '' ? '' : `: ${result.detail}`;
+  return { ...base, command: 'echo', data: `${statusText(result.code)}${detail}` };
+}
+
+/** Text of a received `print`/`echo` message: for `echo <message>` the words after echo, then the data. */
+export function replyText(command: string, data: string): string {
+  const trimmed = command.trim();
+  if (trimmed === 'print' || trimmed === 'echo' || trimmed.length < 5) return data;
+  const message = trimmed.slice(5).trim().replaceAll('\t', ' ');
+  if (message === '') return data;
+  return data === '' ? message : `${message}: ${data}`;
+}
+
+/** True when the command text is a reply (`print` / `echo`, §6.5 step 3). */
+export function isReplyCommand(command: string): boolean {
+  const first = firstWords(command)[0];
+  return first === 'print' || first === 'echo';
+}

@@ -1,0 +1,47 @@
+// PURE conversion of command text to and from its wire form (anylog-node.md §6.4): words joined by one
+// space, spaces inside a word sent as TABs (JSON words unchanged); on receipt TABs in the command key
+// (first words) separate words and TABs inside a later word become spaces of one quoted word.
+
+/** Join expanded words for the wire. */
+export function toWireText(words: readonly string[]): string {
+  return words.map((w) => (w.startsWith('{') || !w.includes(' ') ? w : w.replaceAll(' ', '\t'))).join(' ');
+}
+
+/** Words of the command key in which a TAB is a word separator (`blockchain push<TAB>ignore`). */
+const KEY_WORDS = 3;
+
+/** Turn received wire text into command text the interpreter tokenizes to the sender's words. */
+export function fromWireText(text: string): string {
+  if (!text.includes('\t')) return text;
+  const out: string[] = [];
+  let depth = 0;
+  let word = '';
+  let index = 0;
+  const flush = (): void => {
+    if (word === '') return;
+    out.push(convertWord(word, index));
+    index += 1;
+    word = '';
+  };
+  for (const ch of text) {
+    if (depth === 0 && ch === ' ') {
+      flush();
+      continue;
+    }
+    if (ch === '{' || ch === '[') depth += 1;
+    else if ((ch === '}' || ch === ']') && depth > 0) depth -= 1;
+    word += ch;
+  }
+  flush();
+  return out.join(' ');
+}
+
+function convertWord(word: string, index: number): string {
+  if (!word.includes('\t') || word.startsWith('{') || word.startsWith('[')) return word;
+  if (index < KEY_WORDS)
+    return word
+      .split('\t')
+      .filter((w) => w !== '')
+      .join(' ');
+  return word.includes('"') ? word.replaceAll('\t', ' ') : `"${word.replaceAll('\t', ' ')}"`;
+}
