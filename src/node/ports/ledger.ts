@@ -1,7 +1,7 @@
 // Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the local ledger
 // file `blockchain.json`, and the synchronizer (anylog-node.md §8, §9). Implementations live in
 // node/ledger/ (stores) and node/sync/; commands see only these interfaces.
-import type { JsonValue } from '../../contract/ordered-json.js';
+import type { JsonObject, JsonValue } from '../../contract/ordered-json.js';
 
 /** One row to insert (§8.2). */
 export interface LedgerRow {
@@ -38,6 +38,10 @@ export interface FilePolicy {
   readonly type: string;
   readonly id: string;
   readonly value: JsonValue;
+  /** The inner object (the value of the type key). */
+  readonly inner: JsonObject;
+  /** Position in file order (0-based; renumbered when the file is rewritten). */
+  readonly seq: number;
   /** The exact json.dumps line (without the newline). */
   readonly line: string;
 }
@@ -49,6 +53,15 @@ export interface LedgerFile {
   /** md5 of the file bytes, or '0' without a file. */
   metadataVersion(): string;
   hasId(id: string): boolean;
+  /** The policy with this id (Map lookup). */
+  byId(id: string): FilePolicy | undefined;
+  /** Policies of one type in file order (index lookup). */
+  byType(type: string): readonly FilePolicy[];
+  /**
+   * A superset, in file order, of the policies of `type` whose attribute `key` equals `value` under the
+   * `blockchain get` comparison rules (§4.6); from a lazily built per-(type, key) index.
+   */
+  candidates(type: string, key: string, value: string): readonly FilePolicy[];
   append(dumpsLine: string): Promise<void>;
   removeIds(ids: readonly string[]): Promise<number>;
   /** Replace the whole content (install, §9.4 step 4). */

@@ -1,0 +1,68 @@
+// Errors of the node's ledger layer (anylog-node.md §8): LedgerError carries the AnyLog status code a
+// command should answer with and names the logical database; pg/sqlite failures are sorted here into
+// connect (50, retryable) versus SQL failures. Secrets never enter messages.
+import { AppError, type ErrorCode } from '../../shared/errors.js';
+
+export type LedgerFailure =
+  'connect' | 'auth' | 'missing-db' | 'duplicate' | 'table-exists' | 'no-table' | 'sql';
+
+export class LedgerError extends AppError {
+  readonly failure: LedgerFailure;
+  /** AnyLog status code for commands (§12). */
+  readonly status: number;
+  readonly dbms: string;
+
+  constructor(failure: LedgerFailure, dbms: string, message: string, cause?: unknown) {
+    super(codeFor(failure), message, {
+      retryable: failure === 'connect',
+      ...(cause === undefined ? {} : { cause }),
+      details: { dbms },
+    });
+    this.failure = failure;
+    this.dbms = dbms;
+    this.status = statusFor(failure);
+  }
+}
+
+function codeFor(failure: LedgerFailure): ErrorCode {
+  switch (failure) {
+    case 'connect':
+      return 'ERR_LEDGER_CONNECT';
+    case 'auth':
+      return 'ERR_LEDGER_AUTH';
+    case 'missing-db':
+      return 'ERR_LEDGER_MISSING';
+    case 'duplicate':
+    case 'table-exists':
+    case 'no-table':
+    case 'sql':
+      return 'ERR_LEDGER_SQL';
+  }
+}
+
+function statusFor(failure: LedgerFailure): number {
+  switch (failure) {
+    case 'connect':
+    case 'auth':
+    case 'missing-db':
+      return 50;
+    case 'duplicate':
+      return 30;
+    case 'no-table':
+      return 42;
+    case 'table-exists':
+    case 'sql':
+      return 16;
+  }
+}
+
+/** The local ledger file cannot be read or written. */
+export class LedgerFileError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super('ERR_LEDGER_SQL', message, cause === undefined ? {} : { cause });
+  }
+}
+
+export function isLedgerError(err: unknown): err is LedgerError {
+  return err instanceof LedgerError;
+}

@@ -1,0 +1,7 @@
+// The node's ledger layer (anylog-node.md §8): factories wired by node/main.ts. Commands never import
+// this folder's stores; they use the DbmsRegistry and LedgerFile ports on NodeServices.
+export { createDbmsRegistry, type DbmsRegistryOptions } from './registry.js';
+export { createLedgerFile, type LedgerFileOptions } from './ledger-file.js';
+export { LedgerError, LedgerFileError, isLedgerError, type LedgerFailure } from './errors.js';
+export { parseLedgerText, parsePolicyLine, ledgerText } from './policy-line.js';
+export { Mutex } from './mutex.js';

@@ -1,0 +1,124 @@
+// SQLite LedgerStore on node:sqlite (anylog-node.md §8.1–8.4, §8.7): `<dbms_dir>/<name>.dbms` or in
+// memory, WAL journal, busy timeout 5 s, EdgeLake's SQLite DDL run one statement at a time, bound
+// parameters only. The only importer of node:sqlite (rule D5).
+import { DatabaseSync } from 'node:sqlite';
+import {
+  LEDGER_DUMP_SQL,
+  LEDGER_INSERT_SQL_SQLITE,
+  SQLITE_LEDGER_DDL,
+  SQLITE_TABLE_EXISTS_SQL,
+} from '../../contract/ledger-ddl.js';
+import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
+import { LedgerError, type LedgerFailure } from './errors.js';
+
+export interface SqliteStoreOptions {
+  readonly logicalName: string;
+  /** File path, or ':memory:'. */
+  readonly location: string;
+}
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+function classify(err: unknown): LedgerFailure {
+  const errcode = typeof err === 'object' && err !== null && 'errcode' in err ? err.errcode : undefined;
+  if (errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY) return 'duplicate';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/no such table/i.test(msg)) return 'no-table';
+  if (/already exists/i.test(msg)) return 'table-exists';
+  if (/unable to open|database is locked|not open/i.test(msg)) return 'connect';
+  return 'sql';
+}
+
+export class SqliteLedgerStore implements LedgerStore {
+  readonly type = 'sqlite' as const;
+  private readonly db: DatabaseSync;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    try {
+      this.db = new DatabaseSync(options.location);
+      this.db.exec('PRAGMA busy_timeout = 5000');
+      if (options.location !== ':memory:') {
+        this.db.exec('PRAGMA journal_mode = WAL');
+        this.db.exec('PRAGMA synchronous = NORMAL');
+      }
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  private wrap(err: unknown): LedgerError {
+    const msg = err instanceof Error ? err.message : String(err);
+    return new LedgerError(
+      classify(err),
+      this.options.logicalName,
+      `${this.options.logicalName}: ${msg}`,
+      err,
+    );
+  }
+
+  private run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(this.wrap(err));
+    }
+  }
+
+  tableExists(): Promise<boolean> {
+    return this.run(() => this.db.prepare(SQLITE_TABLE_EXISTS_SQL).get() !== undefined);
+  }
+
+  async createTable(): Promise<void> {
+    if (await this.tableExists()) return;
+    try {
+      await this.run(() => {
+        for (const stmt of SQLITE_LEDGER_DDL) this.db.exec(stmt);
+      });
+    } catch (err) {
+      if (err instanceof LedgerError && err.failure === 'table-exists') return;
+      throw err;
+    }
+  }
+
+  dropTable(): Promise<void> {
+    return this.run(() => {
+      this.db.exec('DROP TABLE ledger');
+    });
+  }
+
+  async insert(row: LedgerRow): Promise<InsertOutcome> {
+    try {
+      await this.run(() =>
+        this.db
+          .prepare(LEDGER_INSERT_SQL_SQLITE)
+          .run(row.policyType, row.policyId, row.companyName, row.date, row.host, row.status, row.policy),
+      );
+      return 'inserted';
+    } catch (err) {
+      if (err instanceof LedgerError && err.failure === 'duplicate') return 'duplicate';
+      throw err;
+    }
+  }
+
+  deleteById(policyId: string): Promise<number> {
+    return this.run(() =>
+      Number(this.db.prepare('DELETE FROM ledger WHERE policy_id = ?').run(policyId).changes),
+    );
+  }
+
+  dump(): Promise<string[]> {
+    return this.run(() =>
+      this.db
+        .prepare(LEDGER_DUMP_SQL)
+        .all()
+        .map((r) => (typeof r['policy'] === 'string' ? r['policy'] : '')),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.run(() => {
+      if (this.db.isOpen) this.db.close();
+    });
+  }
+}
