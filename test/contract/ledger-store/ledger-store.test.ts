@@ -1,6 +1,6 @@
 // One LedgerStore contract suite run against both implementations: SQLite (node:sqlite, file in a temp
 // dir) and PostgreSQL (a fresh database on the test server). Needs ANYLOG_TEST_PG_URL (fails without it).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ function row(id: string, date: string, extra: Partial<LedgerRow> = {}): LedgerRo
   };
 }
 
-type Factory = (t: Tap.Test) => Promise<LedgerStore>;
+type Factory = (t: Test) => Promise<LedgerStore>;
 
 function suite(name: string, open: Factory): void {
   t.test(`${name}: LedgerStore contract`, async (t) => {
