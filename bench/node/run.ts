@@ -1,0 +1,244 @@
+// npm run bench:node — measures the anylog-node runtime and prints one JSON document (issue 2,
+// acceptance 9): start-up to REST ready, idle RSS, REST `get status` throughput and latency (new
+// connection per request and keep-alive, at 1/4/16 connections), REST `blockchain insert` and TCP
+// `blockchain push` rates, `blockchain get` latencies and RSS at 1,000/10,000/100,000 policies,
+// push-to-visible after a forced sync, and a second node pulling the whole ledger.
+// Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs.
+import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeMessage } from '../../src/node/tcp/codec.js';
+import { percentile, repoRoot, rest, round, rssMb, startNode, type NodeProc } from '../lib/proc.js';
+import { runWrk } from '../lib/wrk.js';
+
+const MAX = Number(process.env['BENCH_MAX_POLICIES'] ?? 100_000);
+const SIZES = [1_000, 10_000, 100_000].filter((n) => n <= MAX);
+const WRK_SECONDS = Number(process.env['BENCH_WRK_SECONDS'] ?? 5);
+
+function policyJson(i: number): string {
+  return `{"bench": {"name": "p${i}", "company": "Bench Co", "seq": ${i}, "ip": "10.1.${(i >> 8) & 255}.${i & 255}", "port": 32148}}`;
+}
+
+async function measureStartup(): Promise<{ startupMs: number[]; idleRssMb: number }> {
+  const times: number[] = [];
+  let idle = NaN;
+  for (let i = 0; i < 3; i++) {
+    const n = await startNode({
+      ip: '127.0.0.41',
+      tcpPort: 32048,
+      restPort: 32049,
+      env: { IS_HIDDEN: 'false' },
+    });
+    times.push(round(n.startupMs, 1));
+    if (i === 2) {
+      await new Promise((r) => setTimeout(r, 3000));
+      idle = rssMb(n.proc.pid);
+    }
+    await n.stop();
+  }
+  return { startupMs: times, idleRssMb: idle };
+}
+
+function restThroughput(node: NodeProc): unknown[] {
+  const url = `http://${node.ip}:${node.restPort}/`;
+  const headers = { 'User-Agent': 'AnyLog/1.23', command: 'get status' };
+  const results: unknown[] = [];
+  for (const keepAlive of [false, true]) {
+    for (const connections of [1, 4, 16]) {
+      results.push(runWrk(url, { connections, keepAlive, seconds: WRK_SECONDS, headers }));
+    }
+  }
+  return results;
+}
+
+async function insertRange(
+  node: NodeProc,
+  from: number,
+  to: number,
+  clients: number,
+): Promise<{ policies: number; seconds: number; perSec: number; errors: number }> {
+  let next = from;
+  let errors = 0;
+  const master = `${node.ip}:${node.tcpPort}`;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= to) return;
+      const cmd = `blockchain insert where policy = ${policyJson(i)} and local = true and master = ${master}`;
+      const res = await rest(node, cmd, { method: 'POST' });
+      if (res.status !== 200) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { policies: to - from, seconds: round(seconds), perSec: Math.round((to - from) / seconds), errors };
+}
+
+async function timeCommand(
+  node: NodeProc,
+  command: string,
+  repeat: number,
+): Promise<{ p50Ms: number; p99Ms: number; bytes: number }> {
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    const res = await rest(node, command);
+    samples.push(performance.now() - t0);
+    bytes = res.body.length;
+  }
+  samples.sort((a, b) => a - b);
+  return { p50Ms: round(percentile(samples, 50), 3), p99Ms: round(percentile(samples, 99), 3), bytes };
+}
+
+function sendTcp(node: NodeProc, command: string): Promise<void> {
+  const frames = encodeMessage(
+    { infoType: 6, sourceIp: '127.0.0.99', sourcePort: 1 },
+    command,
+    new Uint8Array(0),
+  );
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: node.ip, port: node.tcpPort }, () => {
+      for (const f of frames) sock.write(f);
+      sock.end();
+    });
+    sock.once('close', () => resolve());
+    sock.once('error', reject);
+  });
+}
+
+async function tcpPushRate(
+  node: NodeProc,
+  count: number,
+  peers: number,
+): Promise<{
+  policies: number;
+  sendSeconds: number;
+  sentPerSec: number;
+  visibleAfterSyncSeconds: number;
+  visible: number;
+}> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      await sendTcp(node, `blockchain push ${policyJson(1_000_000 + i).replace('"bench"', '"pushbench"')}`);
+    }
+  };
+  await Promise.all(Array.from({ length: peers }, worker));
+  const sendSeconds = (performance.now() - started) / 1000;
+  let visible = 0;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await rest(node, 'run blockchain sync', { method: 'POST' });
+    visible = Number((await rest(node, 'blockchain get pushbench bring.count')).body);
+    if (visible >= count) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    policies: count,
+    sendSeconds: round(sendSeconds),
+    sentPerSec: Math.round(count / sendSeconds),
+    visibleAfterSyncSeconds: round((performance.now() - started) / 1000),
+    visible,
+  };
+}
+
+async function pushToVisible(node: NodeProc, tag: number): Promise<number> {
+  const name = `visible-${tag}`;
+  const t0 = performance.now();
+  await sendTcp(node, `blockchain push {"probe": {"name": "${name}", "company": "Bench Co"}}`);
+  for (;;) {
+    await rest(node, 'run blockchain sync', { method: 'POST' });
+    const res = await rest(node, `blockchain get probe where name = ${name} bring.count`);
+    if (res.body.trim() === '1') return round(performance.now() - t0, 1);
+    if (performance.now() - t0 > 30_000) return NaN;
+  }
+}
+
+async function secondNodePull(
+  master: NodeProc,
+  expected: number,
+): Promise<{ policies: number; seconds: number; rssMb: number }> {
+  const script = join(master.home, 'pull.al');
+  writeFileSync(
+    script,
+    [
+      'run tcp server where internal_ip = 127.0.0.43 and internal_port = 32148 and bind = true',
+      'run rest server where internal_ip = 127.0.0.43 and internal_port = 32149 and bind = true',
+      `run blockchain sync where source = master and time = 1 hour and dest = file and connection = ${master.ip}:${master.tcpPort}`,
+      '',
+    ].join('\n'),
+  );
+  const t0 = performance.now();
+  const node = await startNode({
+    ip: '127.0.0.43',
+    tcpPort: 32148,
+    restPort: 32149,
+    script,
+    env: { NODE_TYPE: 'generic' },
+  });
+  let count = 0;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    count = Number((await rest(node, 'blockchain get bench bring.count')).body);
+    if (count >= expected) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const rss = rssMb(node.proc.pid);
+  await node.stop();
+  return { policies: count, seconds: round(seconds, 3), rssMb: rss };
+}
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const report: Record<string, unknown> = {
+    machine: { cores: (await import('node:os')).cpus().length },
+    node: process.version,
+  };
+  report['startup'] = await measureStartup();
+
+  const master = await startNode({
+    ip: '127.0.0.42',
+    tcpPort: 32048,
+    restPort: 32049,
+    env: { IS_HIDDEN: 'false' },
+  });
+  try {
+    report['getStatus'] = restThroughput(master);
+    const sizes: Record<string, unknown>[] = [];
+    let inserted = 0;
+    const inserts: unknown[] = [];
+    for (const size of SIZES) {
+      inserts.push({ upTo: size, ...(await insertRange(master, inserted, size, 4)) });
+      inserted = size;
+      const mid = Math.floor(size / 2);
+      sizes.push({
+        policies: size,
+        rssMb: rssMb(master.proc.pid),
+        getFirstByName: await timeCommand(
+          master,
+          `blockchain get bench where name = p${mid} bring.first`,
+          200,
+        ),
+        getCount: await timeCommand(master, 'blockchain get bench bring.count', 200),
+        getAll: await timeCommand(master, 'blockchain get bench', size >= 100_000 ? 10 : 30),
+        pushToVisibleMs: await pushToVisible(master, size),
+      });
+    }
+    report['restInsert'] = inserts;
+    report['ledgerSizes'] = sizes;
+    report['tcpPush'] = await tcpPushRate(master, Math.min(10_000, MAX), 16);
+    report['secondNodePull'] = await secondNodePull(master, inserted);
+  } finally {
+    await master.stop();
+  }
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+await main();
