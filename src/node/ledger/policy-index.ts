@@ -31,6 +31,10 @@ export class PolicyIndex {
     return this.list;
   }
 
+  policies(): readonly FilePolicy[] {
+    return this.list;
+  }
+
   byId(id: string): FilePolicy | undefined {
     return this.ids.get(id);
   }

@@ -1,0 +1,166 @@
+// Output forms of `blockchain get` (anylog-node.md §4.6, vectors/blockchain-get.json): json.dumps list,
+// `bring` instructions with separators, `.json`, `.count`, `.unique`, `.ip_port`, `.table`. Pure.
+import { jsonDumps } from '../../contract/json-dumps.js';
+import { getKey, isJsonFloat, type JsonValue } from '../../contract/ordered-json.js';
+import { pythonStr } from '../../contract/python-repr.js';
+import type { FilePolicy } from '../ports/ledger.js';
+import { lookupPath } from './evaluate.js';
+import type { Bring, Instruction } from './parse.js';
+import { renderTable, type Cell } from './table.js';
+
+export interface RenderContext {
+  /** This node's external and internal IPs (for `.ip_port`). */
+  readonly externalIp: string;
+  readonly internalIp: string;
+}
+
+function attrValue(policy: FilePolicy, alternatives: readonly (readonly string[])[]): JsonValue | undefined {
+  for (const path of alternatives) {
+    if (path.length === 1 && path[0] === '') return policy.type;
+    const v = lookupPath(policy, path);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function instructionText(policy: FilePolicy, ins: Instruction): string {
+  if (ins.kind === 'literal') return ins.text;
+  const v = attrValue(policy, ins.alternatives);
+  return v === undefined ? '' : pythonStr(v);
+}
+
+function lastKey(ins: Instruction & { kind: 'attr' }): string {
+  const path = ins.alternatives[0] ?? [];
+  const key = path[path.length - 1] ?? '';
+  return key === '' ? 'policy' : key;
+}
+
+type Entry = Array<[string, JsonValue]>;
+
+function jsonEntries(policies: readonly FilePolicy[], bring: Bring): Entry[] {
+  const entries: Entry[] = [];
+  const seen = new Set<string>();
+  for (const p of policies) {
+    const entry: Entry = [];
+    for (const ins of bring.instructions) {
+      if (ins.kind !== 'attr') continue;
+      const v = attrValue(p, ins.alternatives);
+      if (v !== undefined) entry.push([lastKey(ins), v]);
+      else if (bring.flags.has('null')) entry.push([lastKey(ins), '']);
+    }
+    const text = dumpEntry(entry);
+    if (bring.flags.has('unique') && seen.has(text)) continue;
+    seen.add(text);
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function dumpEntry(entry: Entry): string {
+  return jsonDumps({ kind: 'object', entries: entry });
+}
+
+function tableCell(v: JsonValue | undefined): Cell {
+  if (v === undefined || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (isJsonFloat(v)) return v.value;
+  return pythonStr(v);
+}
+
+function renderJsonTable(entries: readonly Entry[], bring: Bring): string {
+  const titles: string[] = [];
+  for (const ins of bring.instructions) {
+    if (ins.kind === 'attr' && !titles.includes(lastKey(ins))) titles.push(lastKey(ins));
+  }
+  const rows = entries.map((e) => titles.map((t) => tableCell(e.find(([k]) => k === t)?.[1])));
+  if (bring.flags.has('sort'))
+    rows.sort((a, b) => (a.map(String).join('\0') < b.map(String).join('\0') ? -1 : 1));
+  const caps = titles.map((t) => (t === '' ? t : (t[0] ?? '').toUpperCase() + t.slice(1).toLowerCase()));
+  return renderTable(caps, rows);
+}
+
+function ipPort(policy: FilePolicy, ctx: RenderContext): string | undefined {
+  const inner = policy.inner;
+  const str = (k: string): string | undefined => {
+    const v = getKey(inner, k);
+    return v === undefined ? undefined : pythonStr(v);
+  };
+  const ip = str('ip');
+  const port = str('port');
+  const localIp = str('local_ip');
+  const localPort = str('local_port');
+  if (ip !== undefined && port !== undefined) {
+    if (isLocalNetwork(ip) || ip !== ctx.externalIp) return `${ip}:${port}`;
+    return `${localIp ?? ctx.internalIp}:${localPort ?? port}`;
+  }
+  const p = localPort ?? port;
+  return localIp !== undefined && p !== undefined ? `${localIp}:${p}` : undefined;
+}
+
+/** 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. */
+export function isLocalNetwork(ip: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
+  if (m === null) return false;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return (
+    a === 10 ||
+    a === 127 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+function uniqueFilter(items: readonly string[], unique: boolean): string[] {
+  return unique ? [...new Set(items)] : [...items];
+}
+
+function joinWithSeparator(outputs: readonly string[], separator: string | undefined): string {
+  let out = '';
+  let seenNonEmpty = false;
+  for (const o of outputs) {
+    out += seenNonEmpty && separator !== undefined ? separator + o : o;
+    if (o !== '') seenNonEmpty = true;
+  }
+  return out;
+}
+
+function renderInstructions(policies: readonly FilePolicy[], bring: Bring): string {
+  if (bring.flags.has('json') || bring.flags.has('table')) {
+    const entries = jsonEntries(policies, bring);
+    if (bring.flags.has('table')) return renderJsonTable(entries, bring);
+    if (bring.flags.has('count')) return `[{"count" : ${entries.length} }]`;
+    return `[${entries.map(dumpEntry).join(',')}]`;
+  }
+  const outputs = policies.map((p) => bring.instructions.map((ins) => instructionText(p, ins)).join(''));
+  const kept = uniqueFilter(outputs, bring.flags.has('unique'));
+  if (bring.flags.has('count')) return String(kept.filter((o) => o !== '').length);
+  return joinWithSeparator(kept, bring.separator);
+}
+
+function renderFlagsOnly(policies: readonly FilePolicy[], bring: Bring, ctx: RenderContext): string {
+  const flags = bring.flags;
+  if (flags.has('ip_port')) {
+    const list = policies.flatMap((p) => ipPort(p, ctx) ?? []);
+    const kept = uniqueFilter(list, flags.has('unique'));
+    return flags.has('count') ? String(kept.length) : kept.join(',');
+  }
+  const lines = uniqueFilter(
+    policies.map((p) => p.line),
+    flags.has('unique'),
+  );
+  if (flags.has('count')) return flags.has('json') ? `[{"count" : ${lines.length} }]` : String(lines.length);
+  return flags.has('json') ? `[${lines.join(',')}]` : `[${lines.join(', ')}]`;
+}
+
+/** The output text for matching policies (at least one). */
+export function renderGet(
+  policies: readonly FilePolicy[],
+  bring: Bring | undefined,
+  ctx: RenderContext,
+): string {
+  if (bring === undefined) return `[${policies.map((p) => p.line).join(', ')}]`;
+  if (bring.instructions.length === 0) return renderFlagsOnly(policies, bring, ctx);
+  return renderInstructions(policies, bring);
+}
