@@ -25,6 +25,12 @@ interface LoadedState {
   endsWithNewline: boolean;
 }
 
+interface PendingAppend {
+  readonly line: string;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
 function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'ENOENT';
 }
@@ -32,6 +38,8 @@ function isMissing(err: unknown): boolean {
 export class LocalLedgerFile implements LedgerFile {
   private state: LoadedState | undefined;
   private readonly lock = new Mutex();
+  private readonly pending: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly node: NodeServices,
@@ -73,20 +81,55 @@ export class LocalLedgerFile implements LedgerFile {
     return this.loaded().index.candidates(type, key, value);
   }
 
-  async append(dumpsLine: string): Promise<void> {
-    await this.lock.run(async () => {
-      const s = this.loaded();
-      const text = `${s.endsWithNewline ? '' : '\n'}${dumpsLine}\n`;
-      await appendFile(this.path, text, 'utf8');
-      s.hash ??= createHash('md5');
-      s.hash.update(text, 'utf8');
-      s.version = undefined;
-      s.endsWithNewline = true;
-      const policy = parsePolicyLine(dumpsLine, s.index.size);
+  /** Queue one line; concurrent appends are written together in one appendFile (group commit). */
+  append(dumpsLine: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ line: dumpsLine, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = this.lock
+      .run(() => this.flushPending())
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.pending.length > 0) this.scheduleFlush();
+      });
+  }
+
+  private async flushPending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        this.writeBatchToMemory(await this.appendBatch(batch.map((b) => b.line)));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+  }
+
+  private async appendBatch(lines: readonly string[]): Promise<{ text: string; lines: readonly string[] }> {
+    const s = this.loaded();
+    const text = `${s.endsWithNewline ? '' : '\n'}${lines.join('\n')}\n`;
+    await appendFile(this.path, text, 'utf8');
+    return { text, lines };
+  }
+
+  private writeBatchToMemory(batch: { text: string; lines: readonly string[] }): void {
+    const s = this.loaded();
+    s.hash ??= createHash('md5');
+    s.hash.update(batch.text, 'utf8');
+    s.version = undefined;
+    s.endsWithNewline = true;
+    for (const line of batch.lines) {
+      const policy = parsePolicyLine(line, s.index.size);
       if (policy === undefined)
         this.node.logger.warn('appended ledger line is not a policy; skipped in memory');
       else s.index.add(policy);
-    });
+    }
   }
 
   async removeIds(ids: readonly string[]): Promise<number> {

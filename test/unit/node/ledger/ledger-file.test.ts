@@ -1,0 +1,132 @@
+// The local ledger file: appends are one line (no rewrite), the md5 metadata version follows the bytes,
+// malformed lines are skipped, removals and installs rewrite, and lookups stay fast at 100,000 policies.
+import t, { type Test } from 'tap';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLedgerFile } from '../../../../src/node/ledger/index.js';
+import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
+import type { NodeServices } from '../../../../src/node/ports/runtime.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+
+function setup(t: Test): { path: string; node: NodeServices; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-file-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'blockchain.json');
+  const node = {
+    dirs: { blockchain_file: path, blockchain_dir: dir },
+    logger: silentLogger(),
+  } as unknown as NodeServices;
+  return { path, node, dir };
+}
+
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+const line = (type: string, name: string, id: string): string =>
+  `{"${type}": {"name": "${name}", "company": "Acme", "port": 1, "id": "${id}", "date": "2026-01-01T00:00:00.000000Z"}}`;
+
+t.test('missing file is an empty ledger with version 0; appends create it', async (t) => {
+  const { path, node } = setup(t);
+  const file = createLedgerFile(node);
+  t.equal(file.metadataVersion(), '0');
+  t.same(file.policies(), []);
+  await file.append(line('a', 'x', 'id1'));
+  await file.append(line('b', 'y', 'id2'));
+  const text = readFileSync(path, 'utf8');
+  t.equal(text, `${line('a', 'x', 'id1')}\n${line('b', 'y', 'id2')}\n`);
+  t.equal(file.metadataVersion(), md5(text), 'running md5 equals the md5 of the bytes');
+  t.ok(file.hasId('id2'));
+  t.notOk(file.hasId('id3'));
+  t.equal(file.byId('id1')?.type, 'a');
+  t.equal(file.byType('b').length, 1);
+});
+
+t.test('malformed lines are skipped; a file without trailing newline is appended correctly', async (t) => {
+  const { path, node } = setup(t);
+  writeFileSync(
+    path,
+    `${line('a', 'x', 'id1')}\nnot json\n{"a": 1, "b": {}}\n\n{'a': {}}\n${line('a', 'y', 'id2')}`,
+  );
+  const file = createLedgerFile(node);
+  t.equal(file.policies().length, 2);
+  await file.append(line('a', 'z', 'id3'));
+  await file.reload();
+  t.same(
+    file.policies().map((p) => p.id),
+    ['id1', 'id2', 'id3'],
+  );
+  t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')));
+});
+
+t.test('removeIds rewrites without the ids; install keeps blockchain.old', async (t) => {
+  const { path, node, dir } = setup(t);
+  const file = createLedgerFile(node);
+  for (let i = 0; i < 5; i++) await file.append(line('a', `n${i}`, `id${i}`));
+  t.equal(await file.removeIds(['id1', 'id3', 'nope']), 2);
+  t.same(
+    file.policies().map((p) => p.id),
+    ['id0', 'id2', 'id4'],
+  );
+  t.equal(file.policies()[2]?.seq, 2, 'positions renumbered');
+  const before = readFileSync(path, 'utf8');
+  await file.install(`${line('q', 'only', 'idq')}\n`);
+  t.equal(readFileSync(join(dir, 'blockchain.old'), 'utf8'), before);
+  t.same(
+    file.policies().map((p) => p.id),
+    ['idq'],
+  );
+  t.notOk(file.hasId('id0'));
+  t.notOk(existsSync(`${path}.tmp`));
+});
+
+t.test('concurrent appends all land, one line each', async (t) => {
+  const { path, node } = setup(t);
+  const file = createLedgerFile(node);
+  await Promise.all(Array.from({ length: 200 }, (_, i) => file.append(line('c', `n${i}`, `c${i}`))));
+  t.equal(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length,
+    200,
+  );
+  t.equal(file.policies().length, 200);
+  t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')));
+});
+
+t.test('100,000 policies: indexed get is well under 1 ms, appends stay flat', async (t) => {
+  const { path, node } = setup(t);
+  const lines: string[] = [];
+  for (let i = 0; i < 100_000; i++)
+    lines.push(line(i % 10 === 0 ? 'master' : 'operator', `node-${i}`, `id-${i}`));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const file = createLedgerFile(node);
+  t.equal(file.policies().length, 100_000);
+  const ctx = { externalIp: '1.2.3.4', internalIp: '1.2.3.4' };
+  const words = ['operator', 'where', 'name', '=', 'NODE-99999', 'bring.first', '[*][id]'];
+  const first = runBlockchainGet(words, file, ctx);
+  t.ok(first.ok && first.text === 'id-99999', 'finds the policy (case-insensitive)');
+  const runs = 200;
+  const start = performance.now();
+  for (let i = 0; i < runs; i++)
+    runBlockchainGet(
+      ['operator', 'where', 'name', '=', `node-${(i * 7) % 100_000}`, 'bring.first', '[*][id]'],
+      file,
+      ctx,
+    );
+  const perQuery = (performance.now() - start) / runs;
+  t.ok(perQuery < 1, `indexed query ${perQuery.toFixed(4)} ms`);
+  const idStart = performance.now();
+  for (let i = 0; i < 10_000; i++) file.hasId(`id-${i}`);
+  t.ok((performance.now() - idStart) / 10_000 < 0.01, 'id check is a map lookup');
+  const appendStart = performance.now();
+  for (let i = 0; i < 200; i++) await file.append(line('operator', `new-${i}`, `new-${i}`));
+  const perAppend = (performance.now() - appendStart) / 200;
+  t.ok(perAppend < 2, `append ${perAppend.toFixed(3)} ms (no rewrite)`);
+  const after = runBlockchainGet(
+    ['operator', 'where', 'name', '=', 'new-150', 'bring.first', '[*][id]'],
+    file,
+    ctx,
+  );
+  t.ok(after.ok && after.text === 'new-150', 'index maintained on append');
+  t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')));
+});
