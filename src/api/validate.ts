@@ -1,0 +1,75 @@
+// Validation of AnyLogMaster objects by the operator (operator.md §2.4, §5 step 3) and by the `validate`
+// subcommand: schema defaults applied as the apiserver would, then the TypeBox schema and the TypeScript
+// twins of the CEL rules. Returns every problem; `assertValid` throws one InvalidSpecError listing them.
+import { Value } from 'typebox/value';
+import { AppError } from '../shared/errors.js';
+import { checkName, checkSpec } from './cel-twins.js';
+import { schemaProblems, type ValidationProblem } from './schema-errors.js';
+import { ANYLOG_MASTER_RESOURCE, API_GROUP_VERSION, AnyLogMasterSchema } from './schema.js';
+import type { AnyLogMasterSpec } from './types.js';
+
+export type { ValidationProblem } from './schema-errors.js';
+
+export interface ValidationResult {
+  readonly ok: boolean;
+  readonly problems: readonly ValidationProblem[];
+  /** The object with schema defaults applied (what the apiserver would store). */
+  readonly defaulted: unknown;
+}
+
+/** Thrown when a spec fails validation; the reconciler maps it to Stalled/InvalidSpec. */
+export class InvalidSpecError extends AppError {
+  readonly problems: readonly ValidationProblem[];
+  constructor(problems: readonly ValidationProblem[]) {
+    super('ERR_CR_INVALID', `invalid AnyLogMaster:\n  - ${problems.map((p) => p.message).join('\n  - ')}`, {
+      retryable: false,
+    });
+    this.problems = problems;
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validate a whole AnyLogMaster object (apiVersion, kind, name, spec, status). */
+export function validateAnyLogMaster(object: unknown): ValidationResult {
+  if (!isObj(object)) {
+    return {
+      ok: false,
+      problems: [{ path: '', message: 'an AnyLogMaster must be an object' }],
+      defaulted: object,
+    };
+  }
+  const defaulted = Value.Default(AnyLogMasterSchema, structuredClone(object)) as Record<string, unknown>;
+  const problems = [
+    ...identityProblems(defaulted),
+    ...checkName(defaulted),
+    ...schemaProblems(AnyLogMasterSchema, defaulted),
+    ...(isObj(defaulted['spec']) ? checkSpec(defaulted['spec']) : []),
+  ];
+  return { ok: problems.length === 0, problems, defaulted };
+}
+
+function identityProblems(object: Record<string, unknown>): ValidationProblem[] {
+  const out: ValidationProblem[] = [];
+  if (object['apiVersion'] !== undefined && object['apiVersion'] !== API_GROUP_VERSION) {
+    out.push({
+      path: 'apiVersion',
+      message: `apiVersion: Unsupported value: ${JSON.stringify(object['apiVersion'])}: supported values: "${API_GROUP_VERSION}"`,
+    });
+  }
+  if (object['kind'] !== undefined && object['kind'] !== ANYLOG_MASTER_RESOURCE.kind) {
+    out.push({
+      path: 'kind',
+      message: `kind: Unsupported value: ${JSON.stringify(object['kind'])}: supported values: "${ANYLOG_MASTER_RESOURCE.kind}"`,
+    });
+  }
+  return out;
+}
+
+/** Validate a stored object's spec and return it typed; throws InvalidSpecError with every problem. */
+export function assertValidAnyLogMaster(object: unknown): AnyLogMasterSpec {
+  const result = validateAnyLogMaster(object);
+  if (!result.ok) throw new InvalidSpecError(result.problems);
+  return (object as { spec: AnyLogMasterSpec }).spec;
+}

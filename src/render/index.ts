@@ -1,0 +1,48 @@
+// renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order (operator.md §5 steps
+// 4–5): managed-ledger Services and StatefulSet, node Services, ConfigMap, node StatefulSet. The
+// managed-ledger Secret is not here: it is created once from a generated password (ledger-postgres.ts).
+import { resolveSpec } from '../api/defaults.js';
+import type { AnyLogMaster } from '../api/types.js';
+import { renderConfigMap } from './configmap.js';
+import { RenderInputError } from './errors.js';
+import type { RenderInputs } from './inputs.js';
+import type { KubeObject } from './k8s-types.js';
+export type * from './k8s-types.js';
+import { renderLedgerServices, renderLedgerStatefulSet } from './ledger-postgres.js';
+import { renderClientService, renderHeadlessService } from './services.js';
+import { renderNodeStatefulSet } from './statefulset.js';
+
+export * from './inputs.js';
+export { renderClientService, renderHeadlessService } from './services.js';
+export { renderConfigMap, renderConfigData, renderNodeEnvironment, MASTER_SCRIPT_KEY } from './configmap.js';
+export { renderMasterScript } from './master-script.js';
+export { renderNodeStatefulSet, computeConfigHash } from './statefulset.js';
+export {
+  renderLedgerServices,
+  renderLedgerStatefulSet,
+  renderLedgerSecret,
+  renderLedgerSecretOwnership,
+  managedLedgerEndpoint,
+  managedLedgerCredentials,
+} from './ledger-postgres.js';
+
+function ledgerObjects(cr: AnyLogMaster, inputs: RenderInputs): KubeObject[] {
+  if (resolveSpec(cr.spec).ledger.mode !== 'Managed') return [];
+  const image = inputs.images.ledger;
+  if (image === undefined) throw new RenderInputError('render inputs lack the effective ledger image');
+  return [
+    ...renderLedgerServices(cr, inputs),
+    renderLedgerStatefulSet(cr, { operatorVersion: inputs.operatorVersion, image }),
+  ];
+}
+
+/** All applied children, in apply order; pure and deterministic. */
+export function renderAll(cr: AnyLogMaster, inputs: RenderInputs): KubeObject[] {
+  return [
+    ...ledgerObjects(cr, inputs),
+    renderClientService(cr, inputs),
+    renderHeadlessService(cr, inputs),
+    renderConfigMap(cr, inputs),
+    renderNodeStatefulSet(cr, inputs),
+  ];
+}

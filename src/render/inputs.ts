@@ -1,0 +1,36 @@
+// What renderers receive besides the CR (architecture.md §4 example 3): effective images, the advertised
+// address, the ledger endpoint and credential reference (with the Secret's resourceVersion, never its
+// content) and the operator version. Everything a renderer needs that is not in the spec comes from here.
+import type { EffectiveImages } from '../api/defaults.js';
+
+export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+/** Where the node reaches PostgreSQL (external and managed modes). */
+export interface LedgerEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly sslMode: SslMode;
+}
+
+/** The Secret holding the node's ledger role; `resourceVersion` feeds the config hash. */
+export interface LedgerCredentials {
+  readonly secretName: string;
+  readonly usernameKey: string;
+  readonly passwordKey: string;
+  readonly resourceVersion: string;
+}
+
+export interface PsqlLedgerInputs {
+  readonly endpoint: LedgerEndpoint;
+  readonly credentials: LedgerCredentials;
+}
+
+export interface RenderInputs {
+  readonly operatorVersion: string;
+  readonly images: EffectiveImages;
+  /** The address in the master policy and EXTERNAL_IP (operator.md §7.1). */
+  readonly advertisedAddress: string;
+  /** Required in external and managed modes, ignored in embedded mode. */
+  readonly ledger?: PsqlLedgerInputs;
+}
