@@ -1,5 +1,17 @@
-// Placeholder: the network engineer replaces this file with the real network command list (anylog-node.md §4).
-// commands/index.ts aggregates NETWORK_COMMANDS with the core commands.
+// The network command list (anylog-node.md §4.5) that commands/index.ts registers: `run client`,
+// `event metadata_ping`, `event metadata_pong`, other `event …`, and `file write`. (`event get_blockchain`
+// belongs to the ledger commands.)
 import type { CommandDef } from '../../ports/command.js';
+import { runClient } from './run-client.js';
+import { fileWrite, metadataPing, metadataPong, otherEvent } from './events.js';
 
-export const NETWORK_COMMANDS: readonly CommandDef[] = [];
+export const NETWORK_COMMANDS: readonly CommandDef[] = [
+  runClient,
+  metadataPing,
+  metadataPong,
+  otherEvent,
+  fileWrite,
+];
+
+export { aggregateReplies, labelText } from './aggregate.js';
+export { wireText } from './run-client.js';

@@ -1,0 +1,101 @@
+// Running a REST request's commands (anylog-node.md §5.5, §5.6, §5.9): POST body lines first, under the
+// REST body lock, then the header command, rewritten to `run client (…) <command>` for a `destination`;
+// the `assignment` header stores the result text in the dictionary.
+import type { CommandResult, ExecContext } from '../ports/command.js';
+import type { NodeServices } from '../ports/runtime.js';
+import { toLogicalLines } from '../interpreter/lines.js';
+import { parseTimeValue } from '../interpreter/time-value.js';
+import type { Mutex } from './body-lock.js';
+import type { Headers } from './request-info.js';
+import { STATUS } from '../../contract/status-codes.js';
+
+export interface FlowDeps {
+  readonly node: NodeServices;
+  readonly bodyLock: Mutex;
+  /** The server's peer-reply timeout (seconds), default for `destination`. */
+  readonly timeoutSeconds: () => number;
+}
+
+export interface CommandRequest {
+  readonly command: string;
+  readonly headers: Headers;
+  /** Body text to run as lines before the command (POST), or undefined. */
+  readonly body: string | undefined;
+  readonly clientIp: string;
+}
+
+const NO_CONSOLE = (): void => undefined;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Body bytes → text: UTF-8 (ISO-8859-1 when invalid), TAB and CR removed (§5.5). */
+export function bodyText(body: Buffer): string {
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    text = body.toString('latin1');
+  }
+  return text.replace(/[\t\r]/g, '');
+}
+
+/** The command to execute for the `destination`, `subset` and `timeout` headers (§5.9). */
+export function destinationCommand(command: string, headers: Headers, defaultTimeout: number): string {
+  const destination = (headers['destination'] ?? '').trim();
+  if (destination === '' || destination.toLowerCase() === 'local') return command;
+  const parts = destination.toLowerCase() === 'network' ? [] : [destination.replace(/^\(|\)$/g, '')];
+  if ((headers['subset'] ?? '').toLowerCase() === 'true') parts.push('subset = true');
+  const timeout = parseTimeValue(headers['timeout'] ?? '') ?? defaultTimeout;
+  parts.push(`timeout = ${timeout}`);
+  return `run client (${parts.join(', ')}) ${command}`;
+}
+
+async function runBodyLines(
+  deps: FlowDeps,
+  body: string,
+  ctx: ExecContext,
+): Promise<CommandResult | undefined> {
+  const { lines, error } = toLogicalLines(body, false);
+  for (const [i, line] of lines.entries()) {
+    const result = await deps.node.execute(line.text, ctx);
+    if (result.code !== 0) {
+      return {
+        code: result.code,
+        detail: `Error with command #${i + 1} in the message body: '${line.text}'`,
+      };
+    }
+  }
+  if (error !== undefined) {
+    return {
+      code: STATUS.COMMAND_STRUCTURE,
+      detail: `Error with command #${lines.length + 1} in the message body: '${error.message}'`,
+    };
+  }
+  return undefined;
+}
+
+async function runHeaderCommand(
+  deps: FlowDeps,
+  req: CommandRequest,
+  ctx: ExecContext,
+): Promise<CommandResult> {
+  const text = destinationCommand(req.command, req.headers, deps.timeoutSeconds());
+  const forwarded = text !== req.command;
+  const result = await deps.node.execute(text, forwarded ? { ...ctx, assigned: true } : ctx);
+  const variable = req.headers['assignment'];
+  if (result.code === 0 && variable !== undefined && variable !== '') {
+    deps.node.dict.set(variable, result.text ?? '');
+    return { code: 0 };
+  }
+  return result;
+}
+
+/** Execute body lines (if any) and the header command; returns the command's result. */
+export async function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<CommandResult> {
+  const ctx: ExecContext = { source: 'rest', assigned: false, console: NO_CONSOLE, clientIp: req.clientIp };
+  const body = req.body;
+  if (body === undefined || body.trim() === '') return runHeaderCommand(deps, req, ctx);
+  return deps.bodyLock.run(async () => {
+    const failed = await runBodyLines(deps, body, ctx);
+    return failed ?? runHeaderCommand(deps, req, ctx);
+  });
+}

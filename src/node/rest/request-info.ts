@@ -1,0 +1,94 @@
+// What a REST request says (anylog-node.md §5.1–§5.3, §5.6): header values decoded (UTF-8, else
+// ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
+// product, and the HTTP client IP for error bodies.
+import type { FastifyRequest } from 'fastify';
+
+export type Headers = Record<string, string>;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Node hands header bytes as latin1 text; re-decode as UTF-8 when valid. */
+export function decodeHeaderValue(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value)) return value.trim();
+  try {
+    return UTF8.decode(Buffer.from(value, 'latin1')).trim();
+  } catch {
+    return value.trim();
+  }
+}
+
+function decodeParam(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Parameters after the first `?`, separated by `?` or `&` (observed URL form). */
+export function urlParams(url: string): Headers {
+  const at = url.indexOf('?');
+  const out: Headers = {};
+  if (at < 0) return out;
+  for (const part of url.slice(at + 1).split(/[?&]/)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    out[decodeParam(part.slice(0, eq)).trim().toLowerCase()] = decodeParam(part.slice(eq + 1)).trim();
+  }
+  return out;
+}
+
+/** Request headers lower-cased and decoded, with URL parameters acting as headers. */
+export function effectiveHeaders(req: FastifyRequest): { headers: Headers; commandFromHeader: boolean } {
+  const headers: Headers = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers[name] = decodeHeaderValue(value);
+    else if (Array.isArray(value) && value[0] !== undefined) headers[name] = decodeHeaderValue(value[0]);
+  }
+  const commandFromHeader = headers['command'] !== undefined && headers['command'] !== '';
+  if (req.url.includes('?')) {
+    const params = urlParams(req.url);
+    const command = headers['command'];
+    Object.assign(headers, params);
+    if (commandFromHeader && command !== undefined) headers['command'] = command;
+  }
+  return { headers, commandFromHeader };
+}
+
+/** The JSON-body form: an object with a `command` key; its keys act as headers. */
+function parseObject(body: Buffer | undefined): object | undefined {
+  if (body === undefined || body.length === 0 || body.length > 65_536) return undefined;
+  const text = body.toString('utf8').trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function jsonBodyHeaders(body: Buffer | undefined): Headers | undefined {
+  const parsed = parseObject(body);
+  if (parsed === undefined) return undefined;
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (!entries.some(([k, v]) => k.toLowerCase() === 'command' && typeof v === 'string')) return undefined;
+  const out: Headers = {};
+  for (const [k, v] of entries) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      out[k.toLowerCase()] = String(v).trim();
+  }
+  return out;
+}
+
+/** The agent's product: text before `/` of `AnyLog-Agent` (else `User-Agent`), lower-cased. */
+export function agentOf(headers: Headers): { product: string; value: string } {
+  const value = headers['anylog-agent'] ?? headers['user-agent'] ?? '';
+  const slash = value.indexOf('/');
+  return { product: (slash < 0 ? value : value.slice(0, slash)).trim().toLowerCase(), value };
+}
+
+export function clientIp(req: FastifyRequest): string {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
