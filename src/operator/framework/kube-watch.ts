@@ -1,0 +1,122 @@
+// Turns client-node's callback-style Watch into one promise per stream for kube-client.ts: events are
+// normalised, an in-stream ERROR becomes a KubeApiError (410 → relist), the client's inactivity
+// TimeoutError is a normal end, completion is idempotent (client-node #2387) and aborts are prompt.
+// Takes the Watch instance structurally, so it does not import the library itself (rule D3).
+import {
+  KubeApiError,
+  type ResourceType,
+  type WatchEnd,
+  type WatchEvent,
+  type WatchOptions,
+} from './kube.js';
+import { normalizeObject, parseStatusBody } from './normalize.js';
+
+/** The part of client-node's Watch this module uses. */
+export interface Watcher {
+  watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController>;
+}
+
+export interface WatchRun {
+  readonly watcher: Watcher;
+  readonly path: string;
+  readonly type: ResourceType;
+  readonly options: WatchOptions;
+  readonly onEvent: (event: WatchEvent) => void;
+  readonly count: (code: string) => void;
+}
+
+/** Turns the callback-style Watch into one promise; completion is idempotent (client-node #2387). */
+export function runWatch(run: WatchRun): Promise<WatchEnd> {
+  const { options, signal } = { options: run.options, signal: run.options.signal };
+  return new Promise<WatchEnd>((resolve, reject) => {
+    let settled = false;
+    let controller: AbortController | undefined;
+    const finish = (outcome: WatchEnd | KubeApiError): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      controller?.abort();
+      if (outcome instanceof KubeApiError) reject(outcome);
+      else resolve(outcome);
+    };
+    const onAbort = (): void => {
+      finish('aborted');
+    };
+    if (signal.aborted) {
+      finish('aborted');
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    const onData = (phase: string, apiObj: unknown): void => {
+      if (settled) return;
+      if (phase === 'ERROR') {
+        const status = parseStatusBody(JSON.stringify(apiObj));
+        finish(
+          new KubeApiError({
+            status: status.code ?? 500,
+            reason: status.reason ?? 'WatchError',
+            message: status.message ?? 'error event in watch stream',
+            method: 'WATCH',
+            path: run.path,
+          }),
+        );
+        return;
+      }
+      if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED' && phase !== 'BOOKMARK') return;
+      run.onEvent({ type: phase, object: normalizeObject(apiObj, run.type) });
+    };
+    let httpError: number | undefined;
+    const onDone = (err: unknown): void => {
+      if (err === null || err === undefined) finish('closed');
+      else if (signal.aborted) finish('aborted');
+      else if (err instanceof Error && err.name === 'TimeoutError') finish('timeout');
+      else finish(watchError(err, run.path, (code) => (httpError = code)));
+    };
+    const query = {
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: options.timeoutSeconds,
+      labelSelector: options.labelSelector,
+    };
+    run.watcher.watch(run.path, query, onData, onDone).then(
+      (ctl) => {
+        controller = ctl;
+        run.count(String(httpError ?? 200));
+        if (httpError === undefined && !settled) options.onOpen?.();
+        if (settled) ctl.abort();
+      },
+      (err: unknown) => {
+        run.count('<error>');
+        finish(watchError(err, run.path, () => undefined));
+      },
+    );
+  });
+}
+
+function watchError(err: unknown, path: string, onCode: (code: number) => void): KubeApiError {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof code === 'number') {
+    onCode(code);
+    return new KubeApiError({
+      status: code,
+      reason: code === 410 ? 'Expired' : `HTTP${code}`,
+      message: err instanceof Error ? err.message : `HTTP ${code}`,
+      method: 'WATCH',
+      path,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new KubeApiError({
+    status: 0,
+    reason: 'TransportError',
+    message,
+    method: 'WATCH',
+    path,
+    cause: err,
+  });
+}
