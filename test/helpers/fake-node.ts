@@ -10,7 +10,7 @@ import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 import { createTcpStack, type TcpStackOptions } from '../../src/node/tcp/index.js';
 import { createRestServer } from '../../src/node/rest/index.js';
 import { realClock } from '../../src/shared/clock.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger, type Logger } from '../../src/shared/logger.js';
 
 export interface FakeNodeOptions {
   readonly name?: string;
@@ -20,6 +20,7 @@ export interface FakeNodeOptions {
   /** Text `blockchain get … bring.ip_port` answers. */
   readonly ipPorts?: string;
   readonly dbmsConnected?: boolean;
+  readonly logger?: Logger;
 }
 
 export interface FakeNode {
@@ -50,7 +51,7 @@ class MapDict implements Dictionary {
 }
 
 const PROCESSES_TEXT = ('\r\n' + 'Process         Status       Details'.padEnd(60, ' '))
-  .repeat(36)
+  .repeat(40)
   .slice(0, 2249);
 
 type Handler = (words: string[], ctx: ExecContext, fake: FakeNode) => Promise<CommandResult> | CommandResult;
@@ -212,7 +213,7 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
       overlayIp: undefined,
     },
     clock: realClock,
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     dirs: opts.dirs ?? {},
     dbms: {
       connect: notUsed,
