@@ -53,12 +53,20 @@ export function toStructural(schema: unknown, path = ''): Node {
   if (source['description'] !== undefined) out['description'] = source['description'];
   out['type'] = typeOf(source, path);
   for (const key of SCALAR_KEYS) if (source[key] !== undefined) out[key] = structuredClone(source[key]);
+  addEnumMaxLength(out);
   copyProperties(source, out, path);
   copyItemsAndMaps(source, out, path);
   for (const [key, value] of Object.entries(source)) {
     if (key.startsWith('x-kubernetes-')) out[key] = structuredClone(value);
   }
   return out;
+}
+
+/** String enums get a maxLength so the apiserver's CEL cost estimate stays bounded. */
+function addEnumMaxLength(out: Node): void {
+  const values = out['enum'];
+  if (out['type'] !== 'string' || !Array.isArray(values) || out['maxLength'] !== undefined) return;
+  out['maxLength'] = Math.max(...values.map((v) => String(v).length));
 }
 
 function copyProperties(source: Node, out: Node, path: string): void {
