@@ -1,0 +1,68 @@
+// Master-side `blockchain push` core (anylog-node.md §4.4, §8.2): add id/date when missing, create the
+// table when missing, insert one row with bound parameters, `ignore` turns a duplicate into success.
+// Shared by the `blockchain push` command and the synchronizer's in-process pushes (§9.4, §9.5).
+import { getKey, type JsonValue } from '../../contract/ordered-json.js';
+import { addIdAndDate, formatPolicyDate, policyParts, PolicyShapeError } from '../../contract/policy-id.js';
+import { jsonDumps } from '../../contract/json-dumps.js';
+import { pythonStr } from '../../contract/python-repr.js';
+import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
+import { fail, ok, type CommandResult } from '../ports/command.js';
+import type { LedgerRow } from '../ports/ledger.js';
+import type { NodeServices } from '../ports/runtime.js';
+import { LedgerError } from './errors.js';
+
+function optionalStr(value: JsonValue | undefined): string | null {
+  return value === undefined ? null : pythonStr(value);
+}
+
+/** The ledger row of a policy that has its id and date (§8.2). */
+export function ledgerRow(policy: JsonValue, host: string): LedgerRow | undefined {
+  const parts = policyParts(policy);
+  if (parts === undefined) return undefined;
+  const inner = parts.inner;
+  return {
+    policyType: parts.type,
+    policyId: pythonStr(getKey(inner, 'id') ?? ''),
+    companyName: optionalStr(getKey(inner, 'company')),
+    date: pythonStr(getKey(inner, 'date') ?? ''),
+    host,
+    status: optionalStr(getKey(inner, 'status')),
+    policy: jsonDumps(policy),
+  };
+}
+
+export interface PushOptions {
+  readonly host: string;
+  readonly ignoreDuplicate: boolean;
+}
+
+/** Insert a parsed policy into the `blockchain` ledger table. */
+export async function pushPolicy(
+  node: NodeServices,
+  policy: JsonValue,
+  options: PushOptions,
+): Promise<CommandResult> {
+  let withId;
+  try {
+    withId = addIdAndDate(policy, formatPolicyDate(node.clock.now()));
+  } catch (err) {
+    if (err instanceof PolicyShapeError) return fail(87, 'Wrong policy structure');
+    throw err;
+  }
+  const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
+  if (store === undefined) return fail(30, `Database '${LEDGER_LOGICAL_DBMS}' not connected`);
+  const row = ledgerRow(withId.policy, options.host);
+  if (row === undefined) return fail(87, 'Wrong policy structure');
+  try {
+    if (!(await store.tableExists())) await store.createTable();
+    const outcome = await store.insert(row);
+    if (outcome === 'duplicate' && !options.ignoreDuplicate)
+      return fail(30, `duplicate policy id '${row.policyId}'`);
+    return ok();
+  } catch (err) {
+    if (err instanceof LedgerError) {
+      return fail(err.failure === 'connect' ? 50 : 30, err.message);
+    }
+    throw err;
+  }
+}
