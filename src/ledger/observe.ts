@@ -90,29 +90,36 @@ async function observeOwnRole(input: ObserveInput): Promise<RoleObservation | un
   }
 }
 
-export async function observeLedger(input: ObserveInput): Promise<ObservedLedger> {
-  const admin = input.adminCredentials;
-  const adminView = admin === undefined ? undefined : await observeAsAdmin(input, admin);
-  if (adminView !== undefined && !adminView.role.exists) {
-    return {
-      admin: true,
-      role: adminView.role,
-      databaseExists: adminView.databaseExists,
-      nodeLogin: 'notTried',
-      table: undefined,
-    };
+async function observeWithAdmin(input: ObserveInput, admin: LedgerCredentials): Promise<ObservedLedger> {
+  const view = await observeAsAdmin(input, admin);
+  const base = { admin: true, role: view.role, databaseExists: view.databaseExists };
+  if (!view.role.exists) return { ...base, nodeLogin: 'notTried', table: undefined };
+  const node = await observeAsNode(input);
+  if (node.nodeLogin === 'authFailed' && view.databaseExists) {
+    // password rotation: the node role cannot log in yet, so look at the table as the admin
+    const table = await withLedgerClient({ endpoint: input.endpoint, credentials: admin }, readTable);
+    return { ...base, nodeLogin: 'authFailed', table };
   }
-  const nodeView = await observeAsNode(input);
-  const databaseExists =
-    adminView?.databaseExists ??
-    (nodeView.nodeLogin === 'databaseMissing' ? false : nodeView.nodeLogin === 'ok' ? true : undefined);
-  const role =
-    adminView?.role ?? (nodeView.nodeLogin === 'databaseMissing' ? await observeOwnRole(input) : undefined);
-  return {
-    admin: adminView !== undefined,
-    role,
-    databaseExists,
-    nodeLogin: nodeView.nodeLogin,
-    table: nodeView.table,
-  };
+  return { ...base, nodeLogin: node.nodeLogin, table: node.table };
+}
+
+async function observeWithoutAdmin(input: ObserveInput): Promise<ObservedLedger> {
+  const node = await observeAsNode(input);
+  const base = { admin: false, nodeLogin: node.nodeLogin, table: node.table };
+  switch (node.nodeLogin) {
+    case 'ok':
+      return { ...base, role: undefined, databaseExists: true };
+    case 'databaseMissing':
+      return { ...base, role: await observeOwnRole(input), databaseExists: false };
+    case 'authFailed':
+    case 'notTried':
+      return { ...base, role: undefined, databaseExists: undefined };
+  }
+}
+
+/** Read everything the plan needs; the node role's login is attempted only when the role exists. */
+export async function observeLedger(input: ObserveInput): Promise<ObservedLedger> {
+  return input.adminCredentials === undefined
+    ? observeWithoutAdmin(input)
+    : observeWithAdmin(input, input.adminCredentials);
 }
