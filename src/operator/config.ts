@@ -99,13 +99,27 @@ function crossFieldProblems(s: OperatorSettings, namespaces: readonly string[]):
   return problems;
 }
 
+/** One problem per invalid variable (unions would otherwise report one line per member). */
+function propertyProblems(values: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(OperatorSettingsSchema.properties)) {
+    const value = values[name];
+    if (Value.Check(schema, value)) continue;
+    const allowed =
+      'anyOf' in schema ? (schema.anyOf as { const?: unknown }[]).map((m) => String(m.const)) : [];
+    const first = [...Value.Errors(schema, value)][0];
+    const why =
+      allowed.length > 0 ? `must be one of ${allowed.join(', ')}` : (first?.message ?? 'is invalid');
+    problems.push(`${name}: ${why} (got ${JSON.stringify(value)})`);
+  }
+  return problems;
+}
+
 /** Validates the environment snapshot; throws one ConfigError listing every problem. */
 export function loadOperatorConfig(env: Env): OperatorConfig {
   const converted = Value.Convert(OperatorSettingsSchema, pick(env));
   const withDefaults = Value.Default(OperatorSettingsSchema, converted);
-  const problems = [...Value.Errors(OperatorSettingsSchema, withDefaults)].map(
-    (e) => `${e.instancePath.replace(/^\//, '') || '(root)'}: ${e.message}`,
-  );
+  const problems = propertyProblems(withDefaults as Record<string, unknown>);
   if (problems.length > 0) throw new ConfigError(problems);
   const s = withDefaults as OperatorSettings;
   const namespaces = s.WATCH_NAMESPACES.split(',')
