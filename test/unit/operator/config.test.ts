@@ -69,8 +69,8 @@ t.test('cross-field rules: namespace names and the Lease namespace', async (t) =
 });
 
 t.test('the exported schema lists every setting with its default', async (t) => {
-  const props = OperatorSettingsSchema.properties;
-  t.equal(props.MAX_CONCURRENT_RECONCILES.default, 4);
-  t.equal(props.LEADER_ELECTION.default, true);
+  const props = OperatorSettingsSchema.properties as Record<string, { default?: unknown }>;
+  t.equal(props['MAX_CONCURRENT_RECONCILES']?.default, 4);
+  t.equal(props['LEADER_ELECTION']?.default, true);
   t.equal(Object.keys(props).length, 14);
 });

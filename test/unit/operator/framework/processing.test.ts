@@ -55,9 +55,9 @@ function setup(handler: ReconcileHandler, object: KubeObject | null = widget()) 
 async function requeueDelay(
   clock: FakeClock,
   queue: WorkQueue,
-  horizonMs = 600_000,
+  horizonMs = 60_000,
+  step = 100,
 ): Promise<number | undefined> {
-  const step = 100;
   for (let waited = 0; waited <= horizonMs; waited += step) {
     if (queue.length > 0) return waited;
     await clock.advance(step);
