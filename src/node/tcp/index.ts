@@ -8,6 +8,7 @@ import { PeerClient } from './peer-client.js';
 import { TcpServer, DEFAULT_TCP_SERVER, type TcpServerOptions } from './server.js';
 import type { LedgerInstaller, ReceiveContext } from './session.js';
 import { DEFAULT_DELIVER, type DeliverOptions } from './connect.js';
+import { installReceivedLedger } from '../sync/index.js';
 
 export interface TcpStackOptions {
   /** Console sink for replies nobody waits for (`[From Node ip:port] text`); default stdout. */
@@ -29,11 +30,6 @@ function stdoutConsole(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-const missingInstaller: LedgerInstaller = async (node, filePath) => {
-  node.logger.error({ file: filePath }, 'no ledger installer configured; received ledger file left in place');
-  await Promise.resolve();
-};
-
 export function createTcpStack(node: NodeServices, options: TcpStackOptions = {}): TcpStack {
   const client = new PeerClient(node, {
     console: options.console ?? stdoutConsole,
@@ -43,7 +39,7 @@ export function createTcpStack(node: NodeServices, options: TcpStackOptions = {}
     node,
     client,
     limiter: new ConcurrencyLimiter(DEFAULT_THREADS),
-    installLedger: options.installLedger ?? missingInstaller,
+    installLedger: options.installLedger ?? installReceivedLedger,
   };
   const server = new TcpServer(() => context, { ...DEFAULT_TCP_SERVER, ...options.server });
   client.setLocalReceiver((frames, socketIp) => server.processLocal(frames, socketIp));

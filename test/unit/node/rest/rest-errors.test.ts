@@ -60,17 +60,23 @@ t.test('rest-errors.json', async (t) => {
       t.teardown(() => app.close());
       const headers = Object.fromEntries(Object.entries(c.request.headers).map(([k, v]) => [k, map(v)]));
       const repeats = c.request.note === 'second identical request' ? 2 : 1;
-      let res;
+      const responses = [];
       const started = performance.now();
       for (let i = 0; i < repeats; i++) {
-        res = await app.inject({
+        const one = await app.inject({
           method: c.request.method as 'GET' | 'POST',
           url: '/',
           headers,
           ...(c.request.body === undefined ? {} : { payload: map(c.request.body) }),
         });
+        responses.push(one);
       }
       const seconds = (performance.now() - started) / 1000;
+      const res = responses[responses.length - 1];
+      if (res === undefined) {
+        t.fail('no response');
+        return;
+      }
       const want = c.anylog_node;
       t.equal(res.statusCode, want.status, 'status');
       if (want.body !== undefined) t.equal(res.body, map(want.body), 'body');

@@ -2,7 +2,7 @@
 // sources (header, URL, JSON body, `command: body`), method table, OPTIONS/PUT/other methods, health and
 // /mcp paths, POST body lines under the body lock, `assignment`, the 1 MiB limit (10 MB body over a real
 // socket → 413/230, node keeps serving), threads + 100 waiting → 503/108, keep-alive only on request.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { request } from 'node:http';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
@@ -11,13 +11,12 @@ import { freePort } from '../../../helpers/ports.js';
 
 const AL = { 'user-agent': 'AnyLog/1.23' };
 
-function setup(t: Tap, limiter = new ConcurrencyLimiter(5, 100)) {
+function setup(t: Test, limiter = new ConcurrencyLimiter(5, 100)) {
   const fake = createFakeNode({ name: 'master-node' });
   const app = buildApp({ node: fake.node, limiter, timeoutSeconds: () => 5 });
   t.teardown(() => app.close());
   return { fake, app };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('user agents', async (t) => {
   const { app } = setup(t);
