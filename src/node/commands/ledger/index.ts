@@ -1,5 +1,18 @@
-// Placeholder: the ledger engineer replaces this file with the real ledger command list (anylog-node.md §4).
-// commands/index.ts aggregates LEDGER_COMMANDS with the core commands.
+// The ledger command family (anylog-node.md §4.2 `run blockchain sync`, §4.3, §4.4, §4.5
+// `event get_blockchain`): aggregated here and registered by node/commands/index.ts.
 import type { CommandDef } from '../../ports/command.js';
+import { DBMS_COMMANDS } from './dbms.js';
+import { GET_COMMANDS } from './get.js';
+import { POLICY_COMMANDS } from './policy.js';
+import { DROP_COMMANDS } from './drop.js';
+import { SYNC_COMMANDS } from './sync.js';
 
-export const LEDGER_COMMANDS: readonly CommandDef[] = [];
+export const LEDGER_COMMANDS: readonly CommandDef[] = [
+  ...DBMS_COMMANDS,
+  ...GET_COMMANDS,
+  ...POLICY_COMMANDS,
+  ...DROP_COMMANDS,
+  ...SYNC_COMMANDS,
+];
+
+export { queryLedger } from './get.js';

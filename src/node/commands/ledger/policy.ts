@@ -1,0 +1,176 @@
+// Policy commands (anylog-node.md §4.4): `blockchain prepare policy`, `blockchain insert` (local file and
+// pushes to masters) and master-side `blockchain push [ignore]`. Ids from contract/policy-id.ts; the file
+// append is one line; duplicate ids are rejected through the file's id index (plus in-flight ids).
+import { jsonDumps } from '../../../contract/json-dumps.js';
+import { withKey } from '../../../contract/ordered-json.js';
+import {
+  addIdAndDate,
+  formatPolicyDate,
+  makePolicy,
+  policyParts,
+  PolicyShapeError,
+} from '../../../contract/policy-id.js';
+import {
+  fail,
+  ok,
+  type CommandDef,
+  type CommandResult,
+  type ExecContext,
+  type Invocation,
+} from '../../ports/command.js';
+import type { NodeServices } from '../../ports/runtime.js';
+import { parseWhere } from '../../interpreter/where.js';
+import { pushPolicy } from '../../ledger/push.js';
+import { parsePolicy, policyText } from './shared.js';
+
+function prepare(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
+  return Promise.resolve(prepareSync(inv, node));
+}
+
+function prepareSync(inv: Invocation, node: NodeServices): CommandResult {
+  if (inv.words.length !== 4) return fail(2);
+  const arg = policyText(node, inv.words[3] ?? '', inv.rawWords[3]);
+  const parsed = parsePolicy(arg.text);
+  if (parsed === undefined) return fail(87, `String is not representative of JSON: ${arg.text}`);
+  try {
+    const result = addIdAndDate(parsed, formatPolicyDate(node.clock.now()));
+    if (arg.variable !== undefined) node.dict.set(arg.variable, jsonDumps(result.policy));
+    return ok();
+  } catch (err) {
+    if (err instanceof PolicyShapeError) return fail(87);
+    throw err;
+  }
+}
+
+const INSERT_SCHEMA = {
+  policy: { type: 'str', required: true },
+  local: { type: 'bool' },
+  master: { type: 'ip.port', multiple: true },
+  blockchain: { type: 'str' },
+} as const;
+
+const inFlight = new WeakMap<NodeServices, Set<string>>();
+
+function reserve(node: NodeServices, id: string): boolean {
+  let set = inFlight.get(node);
+  if (set === undefined) {
+    set = new Set();
+    inFlight.set(node, set);
+  }
+  if (set.has(id) || node.ledgerFile.hasId(id)) return false;
+  set.add(id);
+  return true;
+}
+
+async function pushToMaster(
+  node: NodeServices,
+  ctx: ExecContext,
+  master: string,
+  line: string,
+): Promise<boolean> {
+  try {
+    if (node.peers.isOwnAddress(master)) {
+      const parsed = parsePolicy(line);
+      if (parsed !== undefined) {
+        void pushPolicy(node, parsed, { host: node.identity.internalIp, ignoreDuplicate: false }).then(
+          (r) => {
+            if (r.code !== 0) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
+          },
+        );
+      }
+      return true;
+    }
+    const [reply] = await node.peers.sendCommand([master], `blockchain push ${line}`, { wait: false });
+    return reply === undefined || (reply.kind !== 'unreachable' && reply.kind !== 'error');
+  } catch {
+    return false;
+  }
+}
+
+function insertWords(inv: Invocation): { words: readonly string[]; raw: readonly string[] } {
+  return { words: inv.words.slice(3), raw: inv.rawWords.slice(3) };
+}
+
+async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
+  if (inv.words[2] !== 'where') return fail(2);
+  const { words, raw } = insertWords(inv);
+  const parsed = parseWhere(words, INSERT_SCHEMA, { command: inv.text, rawWords: raw });
+  if (!parsed.ok) return parsed.result;
+  const v = parsed.values;
+  if (v.local === undefined && v.master === undefined && v.blockchain === undefined) {
+    return fail(
+      2,
+      "Missing ledger location information in 'blockchain insert' command - specify insert dest (local/master/blockchain)",
+    );
+  }
+  if (v.blockchain !== undefined) return fail(237);
+  const rawPolicy = raw[raw.indexOf('policy') + 2];
+  const text = policyText(node, v.policy ?? '', rawPolicy).text;
+  const value = parsePolicy(text);
+  if (value === undefined)
+    return fail(2, `Error in 'blockchain insert': provided policy is not a json object: ${text}`);
+  const parts = policyParts(value);
+  if (parts === undefined) return fail(87, "Policy in 'blockchain insert' command has no type");
+  const withId = addIdAndDate(value, formatPolicyDate(node.clock.now()));
+  return insertPolicy(node, ctx, {
+    type: parts.type,
+    id: withId.id,
+    policy: withId.policy,
+    local: v.local ?? true,
+    masters: v.master ?? [],
+  });
+}
+
+interface InsertRequest {
+  readonly type: string;
+  readonly id: string;
+  readonly policy: ReturnType<typeof makePolicy>;
+  readonly local: boolean;
+  readonly masters: readonly string[];
+}
+
+async function insertPolicy(
+  node: NodeServices,
+  ctx: ExecContext,
+  req: InsertRequest,
+): Promise<CommandResult> {
+  const inner = policyParts(req.policy)?.inner;
+  if (inner === undefined) return fail(87);
+  if (req.local) {
+    if (!reserve(node, req.id)) {
+      return fail(
+        70,
+        `Error in 'blockchain insert': duplicate id: '${req.id}' for policy type: '${req.type}'`,
+      );
+    }
+    try {
+      await node.ledgerFile.append(jsonDumps(makePolicy(req.type, withKey(inner, 'ledger', 'local'))));
+    } finally {
+      inFlight.get(node)?.delete(req.id);
+    }
+  }
+  const globalLine = jsonDumps(makePolicy(req.type, withKey(inner, 'ledger', 'global')));
+  for (const master of req.masters) {
+    if (await pushToMaster(node, ctx, master, globalLine)) continue;
+    if (!req.local) return fail(208, `Failed to create a socket using: ${master}`);
+    ctx.console(`Warning: New policy '${req.type}' failed to update the Master Node at '${master}'`);
+  }
+  return ok();
+}
+
+async function push(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
+  const ignore = inv.words[2] === 'ignore';
+  const at = ignore ? 3 : 2;
+  if (inv.words.length !== at + 1) return fail(2);
+  const text = policyText(node, inv.words[at] ?? '', inv.rawWords[at]).text;
+  const value = parsePolicy(text);
+  if (value === undefined) return fail(6, `String is not representative of JSON: ${text}`);
+  const host = ctx.peer?.socketIp ?? node.identity.internalIp;
+  return pushPolicy(node, value, { host, ignoreDuplicate: ignore });
+}
+
+export const POLICY_COMMANDS: readonly CommandDef[] = [
+  { key: 'blockchain prepare policy', run: prepare },
+  { key: 'blockchain insert', run: insert },
+  { key: 'blockchain push', peerAllowed: true, run: push },
+];
