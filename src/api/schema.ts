@@ -41,6 +41,7 @@ export const AnyLogMasterSchema = Type.Object(
     status: Type.Optional(AnyLogMasterStatusSchema),
   },
   {
+    additionalProperties: false,
     description: 'An AnyLog master node with its ledger database, Kubernetes objects and master policy.',
     'x-kubernetes-validations': celValidations('C11'),
   },

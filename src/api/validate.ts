@@ -31,7 +31,10 @@ export class InvalidSpecError extends AppError {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Validate a whole AnyLogMaster object (apiVersion, kind, name, spec, status). */
+/**
+ * Validate an AnyLogMaster object: apiVersion, kind, name (C11) and spec. `status` is ignored: it is the
+ * operator's own output, and a status written by an older operator must never make a spec invalid.
+ */
 export function validateAnyLogMaster(object: unknown): ValidationResult {
   if (!isObj(object)) {
     return {
@@ -40,7 +43,11 @@ export function validateAnyLogMaster(object: unknown): ValidationResult {
       defaulted: object,
     };
   }
-  const defaulted = Value.Default(AnyLogMasterSchema, structuredClone(object)) as Record<string, unknown>;
+  const { status: _status, ...withoutStatus } = object;
+  const defaulted = Value.Default(AnyLogMasterSchema, structuredClone(withoutStatus)) as Record<
+    string,
+    unknown
+  >;
   const problems = [
     ...identityProblems(defaulted),
     ...checkName(defaulted),

@@ -159,3 +159,18 @@ t.test('assertValidAnyLogMaster throws one InvalidSpecError listing every proble
     t.match(e.message, 'deletionPolicy');
   }
 });
+
+t.test('status is ignored; unknown root fields are rejected like strict decoding', async (t) => {
+  const base = {
+    apiVersion: 'anylog.co/v1alpha1',
+    kind: 'AnyLogMaster',
+    metadata: { name: 'x' },
+    spec: { nodeName: 'a', company: 'b' },
+  };
+  t.ok(validateAnyLogMaster({ ...base, status: { phase: 'NotAPhase', conditions: 'nonsense' } }).ok);
+  const extra = validateAnyLogMaster({ ...base, extra: 1 });
+  t.same(
+    extra.problems.map((p) => p.message),
+    ['unknown field "extra"'],
+  );
+});
