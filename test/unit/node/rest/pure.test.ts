@@ -1,0 +1,69 @@
+// Pure REST helpers (anylog-node.md §5): error body spacing and key order, HTTP status of code 30, the
+// method table, `destination` rewriting, URL parameters, header decoding, body text decoding.
+import t from 'tap';
+import { errorBody, pyString, statusFor, healthBody } from '../../../../src/node/rest/responses.js';
+import { allowedMethods } from '../../../../src/node/rest/method-check.js';
+import { destinationCommand, bodyText } from '../../../../src/node/rest/command-flow.js';
+import { urlParams, decodeHeaderValue, agentOf } from '../../../../src/node/rest/request-info.js';
+
+t.test('error bodies', async (t) => {
+  t.equal(
+    errorBody({ method: 'get', node: '10.0.0.1', code: 2 }),
+    '{"method": "get", "node": "10.0.0.1", "err_code": 2, "err_text": "Error Command Structure"}',
+  );
+  t.equal(pyString('café "q"\n'), '"caf\\u00e9 \\"q\\"\\n"');
+  t.equal(statusFor(30, "duplicate policy id 'x'"), 409);
+  t.equal(statusFor(30, 'SQL error'), 500);
+  t.equal(statusFor(9999, undefined), 500);
+  t.equal(
+    healthBody('/health', 1_764_160_000_000),
+    '{"status": "healthy", "service": "anylog-rest-server", "timestamp": 1764160000.0}',
+  );
+});
+
+t.test('method table', async (t) => {
+  t.same(allowedMethods('get status'), ['GET']);
+  t.same(allowedMethods('blockchain get * bring.count'), ['GET']);
+  t.same(allowedMethods('blockchain read x'), ['GET']);
+  t.same(allowedMethods('help'), ['GET']);
+  t.same(allowedMethods('print x'), ['GET', 'POST']);
+  t.same(allowedMethods('sql db select'), ['GET', 'POST']);
+  t.same(allowedMethods('blockchain drop policy where id = x'), ['POST']);
+  t.same(allowedMethods('blockchain insert where policy = !p'), ['POST']);
+  t.same(allowedMethods('x = get status'), ['POST']);
+});
+
+t.test('destination rewriting', async (t) => {
+  t.equal(destinationCommand('get status', {}, 20), 'get status');
+  t.equal(destinationCommand('get status', { destination: 'local' }, 20), 'get status');
+  t.equal(
+    destinationCommand('get status', { destination: 'network' }, 20),
+    'run client (timeout = 20) get status',
+  );
+  t.equal(
+    destinationCommand(
+      'get status',
+      { destination: '10.0.0.1:32048, 10.0.0.2:32048', subset: 'true', timeout: '2 minutes' },
+      20,
+    ),
+    'run client (10.0.0.1:32048, 10.0.0.2:32048, subset = true, timeout = 120) get status',
+  );
+  t.equal(
+    destinationCommand('get status', { destination: 'blockchain get operator bring.ip_port' }, 30),
+    'run client (blockchain get operator bring.ip_port, timeout = 30) get status',
+  );
+});
+
+t.test('URL parameters, header values, agents, body text', async (t) => {
+  t.same(urlParams('/?User-Agent=AnyLog/1.23?command=get%20status&destination=network'), {
+    'user-agent': 'AnyLog/1.23',
+    command: 'get status',
+    destination: 'network',
+  });
+  t.same(urlParams('/no-params'), {});
+  t.equal(decodeHeaderValue(Buffer.from(' café ', 'utf8').toString('latin1')), 'café');
+  t.equal(decodeHeaderValue(Buffer.from('caf\xe9', 'latin1').toString('latin1')), 'café');
+  t.same(agentOf({ 'user-agent': 'AnyLog/1.23' }), { product: 'anylog', value: 'AnyLog/1.23' });
+  t.equal(agentOf({ 'user-agent': 'curl/8', 'anylog-agent': 'Mozilla/5.0' }).product, 'mozilla');
+  t.equal(bodyText(Buffer.from('a\t= 1\r\nb = 2')), 'a= 1\nb = 2');
+});
