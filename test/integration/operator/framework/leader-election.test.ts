@@ -1,0 +1,107 @@
+// Leader election with two managers against the real API server: only the Lease holder runs workers;
+// when the holder is killed (SIGKILL, no release) the standby takes over within 20 s and reconciles
+// every key; a graceful stop releases the Lease.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { EventRecorder } from '../../../../src/operator/framework/events.js';
+import { LEASES_V1, LeaderElector } from '../../../../src/operator/framework/leader-election.js';
+import { Manager } from '../../../../src/operator/framework/manager.js';
+import { realClock } from '../../../../src/shared/clock.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+import { CONFIGMAPS, FM, configMap, newClient, testNamespace, waitFor } from './fixtures/cluster.js';
+
+const { kube, metrics } = newClient();
+const CHILD = fileURLToPath(new URL('./fixtures/leader-child.ts', import.meta.url));
+
+async function holder(ns: string): Promise<string | undefined> {
+  const lease = await kube.get(LEASES_V1, { namespace: ns, name: 'test-leader' });
+  return (lease?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity;
+}
+
+t.test('only the holder runs workers; a killed holder is replaced within 20 s', async (t) => {
+  const ns = await testNamespace(t, kube, 'fw-leader');
+  await kube.create(CONFIGMAPS, configMap(ns, 'first', {}), FM);
+
+  let childOut = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ns, 'A'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  child.stdout.on('data', (b: Buffer) => (childOut += b.toString()));
+  const childExit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    await childExit;
+  });
+  await waitFor('A holds the lease', 60_000, async () => (await holder(ns)) === 'A');
+  await waitFor('A reconciles', 20_000, () => childOut.includes(`reconciled ${ns}/first`));
+
+  const logger = silentLogger();
+  const passesB: string[] = [];
+  const b = new Manager({
+    kube,
+    clock: realClock,
+    logger,
+    metrics,
+    events: new EventRecorder({
+      kube,
+      clock: realClock,
+      logger,
+      reportingController: 'x/y',
+      reportingInstance: 'B',
+      fieldManager: 't',
+    }),
+    fieldManagers: { apply: 't', status: 't-status', finalizer: 't-finalizer' },
+    namespaces: [ns],
+    leaderElector: new LeaderElector({
+      kube,
+      clock: realClock,
+      logger,
+      metrics,
+      namespace: ns,
+      name: 'test-leader',
+      identity: 'B',
+      fieldManager: 't',
+    }),
+  });
+  b.controller({ name: 'cms', type: CONFIGMAPS }).reconcile(async (ctx) => {
+    passesB.push(ctx.key);
+    return undefined;
+  });
+  const stopB = new AbortController();
+  const runningB = b.run(stopB.signal);
+  t.teardown(async () => {
+    stopB.abort();
+    await runningB;
+  });
+  await waitFor('B caches synced (standbys are ready)', 20_000, () => b.readiness().ok);
+
+  await kube.create(CONFIGMAPS, configMap(ns, 'second', {}), FM);
+  await waitFor('the leader reconciles the new key', 20_000, () =>
+    childOut.includes(`reconciled ${ns}/second`),
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  t.same(passesB, [], 'the standby ran no pass');
+  t.notOk(b.isLeader);
+  t.equal(await holder(ns), 'A');
+
+  const killedAt = Date.now();
+  process.kill(-child.pid!, 'SIGKILL');
+  await childExit;
+  await waitFor(
+    'B takes over and reconciles every key',
+    25_000,
+    () => passesB.includes(`${ns}/second`) && passesB.includes(`${ns}/first`),
+  );
+  const handover = Date.now() - killedAt;
+  t.ok(handover < 20_000, `handover in ${handover} ms`);
+  t.ok(b.isLeader);
+  t.equal(await holder(ns), 'B');
+  t.equal(await metrics.value('leader_election_master_status', { name: 'test-leader' }), 1);
+
+  stopB.abort();
+  t.equal(await runningB, 'stopped');
+  t.equal(await holder(ns), '', 'the lease is released on a graceful stop');
+});
