@@ -4,7 +4,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import Type from 'typebox';
 import { buildCrd, crdOpenApiSchema, renderCrdYaml } from '../../../src/api/crd.js';
-import { renderReferenceDoc } from '../../../src/api/reference-doc.js';
+import { markdownTable, renderReferenceDoc } from '../../../src/api/reference-doc.js';
 import { StructuralSchemaError, toStructural } from '../../../src/api/structural.js';
 import { CEL } from '../../../src/api/cel-rules.js';
 import { repoRoot } from '../../helpers/vectors.js';
@@ -193,10 +193,28 @@ t.test('the reference doc lists every spec field with its default', async (t) =>
   const doc = renderReferenceDoc();
   for (const { path } of nodes((schema['properties'] as Node)['spec'] as Node, 'spec')) {
     if (!path.includes('[*]') && !path.endsWith('loadBalancerSourceRanges[]'))
-      t.match(doc, `| \`${path}\` |`, `${path} documented`);
+      t.match(doc, `\n| \`${path}\` `, `${path} documented`);
   }
-  t.match(doc, '| `spec.network.tcpPort` | `integer` |  | `32048` | range 1024–65535 |');
+  t.match(doc, /\| `spec\.network\.tcpPort` +\| `integer` +\| +\| `32048` +\| range 1024–65535 +\|/);
   t.match(doc, 'exactly one of ledger.external, ledger.managed, ledger.embedded must be set');
+});
+
+t.test('markdown tables are padded like Prettier formats them', async (t) => {
+  t.same(
+    markdownTable(
+      ['A', 'Long header'],
+      [
+        ['x', 'y'],
+        ['wide cell', ''],
+      ],
+    ),
+    [
+      '| A         | Long header |',
+      '| --------- | ----------- |',
+      '| x         | y           |',
+      '| wide cell |             |',
+    ],
+  );
 });
 
 t.test('toStructural converts literal unions and consts, and refuses what it cannot express', async (t) => {
