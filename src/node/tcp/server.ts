@@ -134,7 +134,6 @@ export class TcpServer implements TcpServerControl {
     for (const raw of splitter.push(chunk)) {
       const done = session.accept(raw);
       if (done === undefined) continue;
-      socket.setTimeout(0);
       done.catch((err: unknown) => {
         this.logger.error({ err }, 'handling a peer message failed');
       });

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { createLogger } from '../../../../src/shared/logger.js';
 import { encodeMessage, messageHeader, encodeFrame } from '../../../../src/node/tcp/codec.js';
 import { startPeer, sendRaw, replyCatcher, eventually } from '../../../helpers/tcp-peers.js';
@@ -132,6 +133,11 @@ t.test('file write: ledger copies accepted while syncing, everything else refuse
   t.same(await readFile(join(dir, 'blockchain.master_id_3.new')), data, 'file content intact (multi-frame)');
   t.notOk((await readdir(dir)).some((f) => f.endsWith('.transfer')));
 
+  await a.fake.node.peers.sendFile(b.address, join(dir, 'blockchain.new.gz'), gzipSync(data), 2);
+  t.ok(await eventually(() => b.fake.installed.length === 2));
+  t.equal(b.fake.installed[1], join(dir, 'blockchain.new'), '.gz transfers are un-gzipped');
+  t.same(await readFile(join(dir, 'blockchain.new')), data);
+
   const refuse = async (path: string, generic: number): Promise<void> => {
     const frames = encodeMessage(
       { infoType: 0, genericFlag: generic, sourceIp: '127.0.0.2', sourcePort: catcher.port },
@@ -154,5 +160,5 @@ t.test('file write: ledger copies accepted while syncing, everything else refuse
   await refuse('cmd.1.2.3.4.5.lmsg', 3); // no prep_dir configured
   b.fake.syncRunning = false;
   await refuse(join(dir, 'blockchain.new'), 2);
-  t.equal(b.fake.installed.length, 1);
+  t.equal(b.fake.installed.length, 2);
 });
