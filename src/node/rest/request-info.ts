@@ -57,7 +57,7 @@ export function effectiveHeaders(req: FastifyRequest): { headers: Headers; comma
 
 /** The JSON-body form: an object with a `command` key; its keys act as headers. */
 function parseObject(body: Buffer | undefined): object | undefined {
-  if (body === undefined || body.length === 0 || body.length > 65_536) return undefined;
+  if (body === undefined || body.length === 0 || body.length > 1024 * 1024) return undefined;
   const text = body.toString('utf8').trim();
   if (!text.startsWith('{')) return undefined;
   try {
