@@ -1,0 +1,85 @@
+// A real node (config + startNode with the real interpreter, commands, stores, TCP and REST adapters)
+// for network integration tests: temporary ANYLOG_PATH, startup directories, console captured.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { loadConfig, STARTUP_DIR_KEYS } from '../../../../src/node/config.js';
+import { startNode } from '../../../../src/node/assemble.js';
+import type { CommandResult } from '../../../../src/node/ports/command.js';
+import type { NodeServices } from '../../../../src/node/ports/runtime.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+import { freePort } from '../../../helpers/ports.js';
+
+export interface RealNode {
+  readonly node: NodeServices;
+  readonly ip: string;
+  readonly tcpPort: number;
+  readonly restPort: number;
+  readonly console: string[];
+  run(text: string, assigned?: boolean): Promise<CommandResult>;
+}
+
+export async function startRealNode(
+  t: Test,
+  ip: string,
+  env: Record<string, string> = {},
+): Promise<RealNode> {
+  const home = mkdtempSync(join(tmpdir(), 'al-net-'));
+  const tcpPort = await freePort(ip);
+  const restPort = await freePort(ip);
+  const config = loadConfig(
+    {
+      NODE_TYPE: 'master',
+      NODE_NAME: 'master-node',
+      INTERNAL_IP: ip,
+      ANYLOG_SERVER_PORT: String(tcpPort),
+      ANYLOG_REST_PORT: String(restPort),
+      ANYLOG_PATH: home,
+      ...env,
+    },
+    { hostname: 'net-test-host', cwd: home, interfaces: {} },
+  );
+  for (const key of STARTUP_DIR_KEYS) mkdirSync(config.dirs[key] ?? '', { recursive: true });
+  const lines: string[] = [];
+  const running = await startNode({
+    config,
+    logger: silentLogger(),
+    version: '0.0.0-test',
+    io: {
+      argv: [],
+      env: {},
+      stdout: (s) => lines.push(s),
+      stderr: () => undefined,
+      stdinIsTty: false,
+      cwd: home,
+    },
+  });
+  t.teardown(async () => {
+    await running.shutdown();
+    rmSync(home, { recursive: true, force: true });
+  });
+  const node = running.node;
+  return {
+    node,
+    ip,
+    tcpPort,
+    restPort,
+    console: lines,
+    run: (text, assigned = false) =>
+      node.execute(text, { source: 'script', assigned, console: (s) => lines.push(s) }),
+  };
+}
+
+/** Start the node's TCP (and optionally REST) server through the interpreter's commands. */
+export async function startServers(t: Test, n: RealNode, rest = false): Promise<void> {
+  const tcp = await n.run(
+    `run tcp server where internal_ip = ${n.ip} and internal_port = ${n.tcpPort} and external_ip = ${n.ip} and external_port = ${n.tcpPort} and bind = true and threads = 6`,
+  );
+  t.equal(tcp.code, 0, `run tcp server: ${tcp.detail ?? ''}`);
+  if (!rest) return;
+  const r = await n.run(
+    `run rest server where internal_ip = ${n.ip} and internal_port = ${n.restPort} and external_ip = ${n.ip} and external_port = ${n.restPort} and bind = true and threads = 6 and timeout = 5`,
+  );
+  t.equal(r.code, 0, `run rest server: ${r.detail ?? ''}`);
+}
