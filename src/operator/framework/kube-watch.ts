@@ -70,12 +70,21 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
       if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED' && phase !== 'BOOKMARK') return;
       run.onEvent({ type: phase, object: normalizeObject(apiObj, run.type) });
     };
-    let httpError: number | undefined;
+    // The code the request is counted with when the watch fails before it is established.
+    let connectFailure: string | undefined;
     const onDone = (err: unknown): void => {
-      if (err === null || err === undefined) finish('closed');
+      const failed = err !== null && err !== undefined;
+      if (failed && controller === undefined) connectFailure = '<error>';
+      if (!failed) finish('closed');
       else if (signal.aborted) finish('aborted');
       else if (err instanceof Error && err.name === 'TimeoutError') finish('timeout');
-      else finish(watchError(err, run.path, (code) => (httpError = code)));
+      else {
+        finish(
+          watchError(err, run.path, (code) => {
+            if (controller === undefined) connectFailure = String(code);
+          }),
+        );
+      }
     };
     const query = {
       resourceVersion: options.resourceVersion,
@@ -86,8 +95,8 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
     run.watcher.watch(run.path, query, onData, onDone).then(
       (ctl) => {
         controller = ctl;
-        run.count(String(httpError ?? 200));
-        if (httpError === undefined && !settled) options.onOpen?.();
+        run.count(connectFailure ?? '200');
+        if (connectFailure === undefined && !settled) options.onOpen?.();
         if (settled) ctl.abort();
       },
       (err: unknown) => {
