@@ -13,7 +13,7 @@ import {
   randomName,
   randomPassword,
   tryLogin,
-} from './helpers.js';
+} from './fixtures/pg-ledger.js';
 
 const a = admin();
 const logger = silentLogger();

@@ -21,7 +21,7 @@ import {
   recordingLogger,
   tableShape,
   tryLogin,
-} from './helpers.js';
+} from './fixtures/pg-ledger.js';
 
 const a = admin();
 const logger = silentLogger();

@@ -5,7 +5,7 @@ import t from 'tap';
 import { LedgerUnreachableError, provisionLedger, verifyLedger } from '../../../src/ledger/index.js';
 import { silentLogger } from '../../../src/shared/logger.js';
 import { startPostgres } from '../../controlplane/src/postgres.js';
-import { admin, endpointFor, randomName, randomPassword } from './helpers.js';
+import { admin, endpointFor, randomName, randomPassword } from './fixtures/pg-ledger.js';
 
 t.test('PostgreSQL stopped → LedgerUnreachable (temporary); back → provisions', async (t) => {
   const server = await startPostgres();
