@@ -1,0 +1,80 @@
+// Starts kube-apiserver (control-plane.md §5) against the run's etcd on a free loopback port, with the
+// flags the spec requires for isolation (loopback bind, RBAC, static token file, no ServiceAccount or
+// TaintNodesByCondition admission), and waits until /readyz returns `ok` with the admin token.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, PortInUseError } from './ports.js';
+import { spawnDetached, stopGroup, type Managed } from './procs.js';
+import { get, waitFor } from './http.js';
+import type { Pki } from './pki.js';
+
+export interface ApiserverHandle {
+  readonly server: string;
+  readonly port: number;
+  readonly caFile: string;
+  readonly proc: Managed;
+}
+
+export interface ApiserverOptions {
+  readonly bin: string;
+  readonly etcdUrl: string;
+  readonly pki: Pki;
+  readonly pidDir: string;
+  readonly logDir: string;
+  readonly timeoutMs?: number;
+}
+
+export function apiserverArgs(o: ApiserverOptions, port: number): string[] {
+  return [
+    `--etcd-servers=${o.etcdUrl}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-signing-key-file=${o.pki.saKey}`,
+    `--service-account-key-file=${o.pki.saPub}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${port}`,
+    '--advertise-address=127.0.0.1',
+    `--cert-dir=${o.pki.dir}`,
+    '--endpoint-reconciler-type=none',
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--authorization-mode=RBAC',
+    `--token-auth-file=${o.pki.tokensCsv}`,
+    '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition',
+    '--allow-privileged=true',
+    '--profiling=false',
+    '-v=1',
+  ];
+}
+
+export async function startApiserver(o: ApiserverOptions): Promise<ApiserverHandle> {
+  const port = await freePort();
+  const logFile = join(o.logDir, 'kube-apiserver.log');
+  const proc = spawnDetached({
+    name: 'kube-apiserver',
+    cmd: o.bin,
+    args: apiserverArgs(o, port),
+    pidDir: o.pidDir,
+    logFile,
+  });
+  let exitCode: number | undefined;
+  void proc.exited.then((c) => (exitCode = c));
+  const server = `https://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      'kube-apiserver',
+      async () => {
+        if (!existsSync(o.pki.servingCert)) return false;
+        const ca = readFileSync(o.pki.servingCert, 'utf8');
+        const r = await get(`${server}/readyz`, { ca, token: o.pki.adminToken, timeoutMs: 2000 });
+        return r.status === 200 && r.body.trim() === 'ok';
+      },
+      o.timeoutMs ?? 90_000,
+      () => (exitCode === undefined ? undefined : `exited with ${exitCode}; see ${logFile}`),
+    );
+  } catch (err) {
+    await stopGroup(proc.pid, 2000);
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    if (/address already in use/.test(log)) throw new PortInUseError('kube-apiserver');
+    throw err;
+  }
+  return { server, port, caFile: o.pki.servingCert, proc };
+}

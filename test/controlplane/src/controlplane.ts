@@ -1,0 +1,167 @@
+// Starts and stops the whole test control plane (control-plane.md §10.1): free ports, run directory,
+// etcd on tmpfs, kube-apiserver, admin kubeconfig, kube-controller-manager, the pod runner process and
+// optionally PostgreSQL. Every process is detached with a PID file; stop() (and stopRun() from another
+// process) stops them in reverse order by recorded PID and removes every directory of the run.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  binaries,
+  newRunDir,
+  newTmpfsDir,
+  nodeBinary,
+  readVersions,
+  repoRoot,
+  runLayout,
+  tsxArgs,
+  controlPlaneDir,
+} from './paths.js';
+import { withPortRetry } from './ports.js';
+import { spawnDetached, stopRecorded, writePidFile } from './procs.js';
+import { startEtcd } from './etcd.js';
+import { writePki } from './pki.js';
+import { startApiserver } from './apiserver.js';
+import { startControllerManager } from './controller-manager.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { waitFor } from './http.js';
+import { readState, writeState, type RunState } from './state.js';
+import { startPostgres } from './postgres.js';
+
+export interface StartOptions {
+  /** Also start PostgreSQL (§8) and export ANYLOG_TEST_PG_URL. */
+  readonly postgres?: boolean;
+  /** Progress messages (to stderr by default). */
+  readonly progress?: (msg: string) => void;
+}
+
+export interface ControlPlane {
+  readonly state: RunState;
+  /** Environment for tests and tools: KUBECONFIG, ANYLOG_TEST_KUBECTL, ANYLOG_TEST_HELM, ANYLOG_TEST_RUN_DIR, ANYLOG_TEST_PG_URL. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Stop order: the runner first (it stops its pods), then leftover pod processes, then the plane. */
+export const STOP_ORDER = [
+  'pod-runner',
+  'pod',
+  'kube-controller-manager',
+  'kube-apiserver',
+  'etcd',
+  'postgres',
+] as const;
+
+export function envOf(s: RunState): Record<string, string> {
+  return {
+    KUBECONFIG: s.kubeconfig,
+    ANYLOG_TEST_KUBECTL: s.kubectl,
+    ANYLOG_TEST_HELM: s.helm,
+    ANYLOG_TEST_RUN_DIR: s.runDir,
+    ...(s.pgUrl === undefined ? {} : { ANYLOG_TEST_PG_URL: s.pgUrl }),
+  };
+}
+
+/** Stop everything recorded for a run directory and remove its directories (safe to call twice). */
+export async function stopRun(runDir: string, etcdDataDir?: string): Promise<void> {
+  let tmpfs = etcdDataDir;
+  if (tmpfs === undefined) {
+    const f = join(runDir, 'etcd-data-dir');
+    if (existsSync(f)) tmpfs = readFileSync(f, 'utf8').trim();
+  }
+  await stopRecorded(runLayout.pids(runDir), STOP_ORDER);
+  if (tmpfs !== undefined && tmpfs !== '') rmSync(tmpfs, { recursive: true, force: true });
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+export async function startControlPlane(o: StartOptions = {}): Promise<ControlPlane> {
+  const say = o.progress ?? ((m: string) => process.stderr.write(`controlplane: ${m}\n`));
+  const bins = binaries();
+  const versions = readVersions();
+  const runDir = newRunDir();
+  // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
+  chmodSync(runDir, 0o755);
+  const etcdDataDir = newTmpfsDir('anylog-etcd-');
+  writeFileSync(join(runDir, 'etcd-data-dir'), `${etcdDataDir}\n`);
+  const pidDir = runLayout.pids(runDir);
+  const logDir = runLayout.logs(runDir);
+  mkdirSync(pidDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  const t0 = Date.now();
+  try {
+    const etcd = await withPortRetry(() =>
+      startEtcd({ bin: bins.etcd, dataDir: etcdDataDir, pidDir, logDir }),
+    );
+    say(`etcd ready at ${etcd.url} (${Date.now() - t0} ms)`);
+    const pki = writePki(runLayout.pki(runDir), join(runDir, 'tokens.csv'));
+    const api = await withPortRetry(() =>
+      startApiserver({ bin: bins.apiserver, etcdUrl: etcd.url, pki, pidDir, logDir }),
+    );
+    say(`kube-apiserver ready at ${api.server} (${Date.now() - t0} ms)`);
+    const kubeconfig = runLayout.kubeconfig(runDir);
+    writeKubeconfig(kubeconfig, {
+      server: api.server,
+      caFile: api.caFile,
+      user: 'admin',
+      token: pki.adminToken,
+    });
+    await startControllerManager({
+      bin: bins.controllerManager,
+      kubeconfig,
+      server: api.server,
+      pki,
+      pidDir,
+      logDir,
+    });
+    say(`kube-controller-manager ready (${Date.now() - t0} ms)`);
+    let pgUrl: string | undefined;
+    if (o.postgres === true) {
+      const pg = await startPostgres({ runDir: join(runDir, 'postgres') });
+      writePidFile(pidDir, 'postgres', pg.pid);
+      pgUrl = pg.url;
+      say(`PostgreSQL ready on ${pg.host}:${pg.port}`);
+    }
+    const state: RunState = {
+      runDir,
+      etcdDataDir,
+      etcdUrl: etcd.url,
+      server: api.server,
+      apiserverPort: api.port,
+      caFile: api.caFile,
+      kubeconfig,
+      k8sVersion: versions.k8sVersion,
+      kubectl: bins.kubectl,
+      helm: bins.helm,
+      ports: [etcd.clientPort, etcd.peerPort, api.port],
+      ...(pgUrl === undefined ? {} : { pgUrl }),
+      startedAt: new Date().toISOString(),
+    };
+    writeState(state);
+    await startRunnerProcess(runDir);
+    say(`pod runner ready; control plane up in ${Date.now() - t0} ms (run directory ${runDir})`);
+    return { state, env: envOf(state), stop: () => stopRun(runDir, etcdDataDir) };
+  } catch (err) {
+    await stopRun(runDir, etcdDataDir);
+    throw err;
+  }
+}
+
+async function startRunnerProcess(runDir: string): Promise<void> {
+  const logFile = join(runLayout.logs(runDir), 'pod-runner.log');
+  const proc = spawnDetached({
+    name: 'pod-runner',
+    cmd: nodeBinary(),
+    args: tsxArgs(join(controlPlaneDir, 'src', 'pod-runner', 'main.ts')).concat(runDir),
+    pidDir: runLayout.pids(runDir),
+    logFile,
+    cwd: repoRoot,
+  });
+  let exitCode: number | undefined;
+  void proc.exited.then((c) => (exitCode = c));
+  await waitFor(
+    'pod runner',
+    async () => existsSync(join(runDir, 'pod-runner.ready')),
+    60_000,
+    () => (exitCode === undefined ? undefined : `exited with ${exitCode}; see ${logFile}`),
+  );
+}
+
+export { readState };

@@ -1,0 +1,28 @@
+// The run's state file (<run>/state.json): what a started control plane looks like, for the pod
+// runner process, `cluster env`/`cluster down` and the teardown test. Written once the plane is up.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { runLayout } from './paths.js';
+
+export interface RunState {
+  readonly runDir: string;
+  readonly etcdDataDir: string;
+  readonly etcdUrl: string;
+  readonly server: string;
+  readonly apiserverPort: number;
+  readonly caFile: string;
+  readonly kubeconfig: string;
+  readonly k8sVersion: string;
+  readonly kubectl: string;
+  readonly helm: string;
+  readonly ports: readonly number[];
+  readonly pgUrl?: string;
+  readonly startedAt: string;
+}
+
+export function writeState(s: RunState): void {
+  writeFileSync(runLayout.state(s.runDir), `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function readState(runDir: string): RunState {
+  return JSON.parse(readFileSync(runLayout.state(runDir), 'utf8')) as RunState;
+}
