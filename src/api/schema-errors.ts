@@ -37,7 +37,10 @@ export function schemaProblems(schema: TSchema, value: unknown): ValidationProbl
 function toProblems(root: SchemaNode, value: unknown, error: RawError): ValidationProblem[] {
   const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
   const path = kubePath(root, segments);
-  const actual = segments.reduce<unknown>((v, s) => (isRecord(v) ? v[s] : undefined), value);
+  const actual = segments.reduce<unknown>(
+    (v, s) => (isRecord(v) || Array.isArray(v) ? (v as Record<string, unknown>)[s] : undefined),
+    value,
+  );
   const p = error.params;
   switch (error.keyword) {
     case 'required':

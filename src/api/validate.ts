@@ -1,11 +1,17 @@
 // Validation of AnyLogMaster objects by the operator (operator.md §2.4, §5 step 3) and by the `validate`
 // subcommand: schema defaults applied as the apiserver would, then the TypeBox schema and the TypeScript
 // twins of the CEL rules. Returns every problem; `assertValid` throws one InvalidSpecError listing them.
+import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { AppError } from '../shared/errors.js';
 import { checkName, checkSpec } from './cel-twins.js';
 import { schemaProblems, type ValidationProblem } from './schema-errors.js';
-import { ANYLOG_MASTER_RESOURCE, API_GROUP_VERSION, AnyLogMasterSchema } from './schema.js';
+import {
+  ANYLOG_MASTER_RESOURCE,
+  API_GROUP_VERSION,
+  AnyLogMasterSchema,
+  AnyLogMasterStatusSchema,
+} from './schema.js';
 import type { AnyLogMasterSpec } from './types.js';
 
 export type { ValidationProblem } from './schema-errors.js';
@@ -79,4 +85,11 @@ export function assertValidAnyLogMaster(object: unknown): AnyLogMasterSpec {
   const result = validateAnyLogMaster(object);
   if (!result.ok) throw new InvalidSpecError(result.problems);
   return (object as { spec: AnyLogMasterSpec }).spec;
+}
+
+const StatusOnly = Type.Object({ status: AnyLogMasterStatusSchema });
+
+/** Problems of a status the operator is about to write (tests of the status builder use it). */
+export function statusProblems(status: unknown): readonly ValidationProblem[] {
+  return schemaProblems(StatusOnly, { status });
 }

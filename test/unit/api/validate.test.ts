@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   InvalidSpecError,
+  statusProblems,
   assertValidAnyLogMaster,
   validateAnyLogMaster,
 } from '../../../src/api/validate.js';
@@ -173,4 +174,48 @@ t.test('status is ignored; unknown root fields are rejected like strict decoding
     extra.problems.map((p) => p.message),
     ['unknown field "extra"'],
   );
+});
+
+t.test('statusProblems checks what the operator writes against the status schema', async (t) => {
+  t.same(
+    statusProblems({
+      observedGeneration: 4,
+      phase: 'Running',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          observedGeneration: 4,
+          lastTransitionTime: '2026-11-26T12:40:24Z',
+          reason: 'Ready',
+          message: 'ok',
+        },
+      ],
+      advertisedAddress: '10.96.12.7',
+      endpoints: { tcp: '10.96.12.7:32048', rest: '10.96.12.7:32049' },
+      policyId: '0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c',
+      ledger: {
+        mode: 'External',
+        host: 'pg',
+        port: 5432,
+        database: 'blockchain',
+        secretName: 's',
+        createdByOperator: { database: false, role: true },
+      },
+      images: { node: 'n', ledger: 'l' },
+      processes: [{ name: 'TCP', status: 'Running', details: 'Listening' }],
+    }),
+    [],
+  );
+  const messages = statusProblems({
+    phase: 'Happy',
+    policyId: 'xyz',
+    conditions: [{ type: 'Ready', status: 'Maybe', message: 'x'.repeat(1025) }],
+    secret: 'no',
+  }).map((p) => p.message);
+  t.ok(messages.includes('unknown field "status.secret"'), JSON.stringify(messages));
+  t.ok(messages.some((m) => m.startsWith('status.phase: Unsupported value: "Happy"')));
+  t.ok(messages.some((m) => m.startsWith('status.policyId: Invalid value: "xyz"')));
+  t.ok(messages.some((m) => m.startsWith('status.conditions[0].status: Unsupported value: "Maybe"')));
+  t.ok(messages.some((m) => m.startsWith('status.conditions[0].message: Too long')));
 });
