@@ -1,16 +1,13 @@
 // Load without errors (issue 2 acceptance): 64 concurrent REST clients (a new connection per request,
 // some forwarding to peers with `destination`) and 16 TCP peers sending `run client` requests to one
-// node, for ~8 s with bounded loops. Uses the real REST server and TCP stack on loopback addresses
-// (composed around the test node services until the node's main.ts lands).
+// node, for ~8 s with bounded loops. Real nodes (interpreter, commands, TCP and REST servers) on
+// loopback addresses 127.0.0.2 (the target) and 127.0.0.10–25 (the peers).
 import t from 'tap';
 import { request } from 'node:http';
-import { startPeer, type Peer } from '../../../helpers/tcp-peers.js';
-import { freePort } from '../../../helpers/ports.js';
-import type { ExecContext } from '../../../../src/node/ports/command.js';
+import { startRealNode, startServers, type RealNode } from './real-node.js';
 
 const LOAD_MS = 8000;
 const MAX_ITERATIONS = 100_000;
-const WAIT: ExecContext = { source: 'script', assigned: true, console: () => undefined };
 
 function get(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -29,39 +26,36 @@ function get(port: number, headers: Record<string, string>): Promise<{ status: n
 }
 
 t.test('64 REST clients and 16 TCP peers for ~8 s without errors', { timeout: 90_000 }, async (t) => {
-  const master = await startPeer(t, '127.0.0.2', { name: 'master-node' });
-  const restPort = await freePort('127.0.0.2');
-  await master.fake.node.rest.start({
-    internalIp: '127.0.0.2',
-    externalIp: '127.0.0.2',
-    internalPort: restPort,
-    externalPort: restPort,
-    bind: true,
-    threads: 6,
-    timeoutSeconds: 10,
-  });
-  t.teardown(() => master.fake.node.rest.stop());
-  const peers: Peer[] = [];
-  for (let i = 0; i < 16; i++) peers.push(await startPeer(t, `127.0.0.${10 + i}`, { name: `peer-${i}` }));
+  const master = await startRealNode(t, '127.0.0.2', { NODE_NAME: 'master-node' });
+  await startServers(t, master, true);
+  const restPort = master.restPort;
+  const peers: RealNode[] = [];
+  for (let i = 0; i < 16; i++) {
+    const peer = await startRealNode(t, `127.0.0.${10 + i}`, { NODE_NAME: `peer-${i}` });
+    await startServers(t, peer);
+    peers.push(peer);
+  }
+  const addr = (n: RealNode): string => `${n.ip}:${n.tcpPort}`;
+  const masterAddress = addr(master);
 
   const deadline = Date.now() + LOAD_MS;
   const errors: string[] = [];
   let restOk = 0;
   let forwardedOk = 0;
   let tcpOk = 0;
-  const expected = `master-node@${master.address} running`;
+  const expected = `master-node@${masterAddress} running`;
 
   const restClient = async (i: number): Promise<void> => {
     const forward = i % 8 === 0 ? peers[i % peers.length] : undefined;
     const headers: Record<string, string> = { 'User-Agent': 'AnyLog/1.23', command: 'get status' };
-    if (forward !== undefined) headers['destination'] = forward.address;
+    if (forward !== undefined) headers['destination'] = addr(forward);
     for (let n = 0; n < MAX_ITERATIONS && Date.now() < deadline; n++) {
       try {
         const r = await get(restPort, headers);
         const want =
           forward === undefined
             ? expected
-            : `\r\n[From Node ${forward.address}] peer-${peers.indexOf(forward)}@${forward.address} running`;
+            : `\r\n[From Node ${addr(forward)}] peer-${peers.indexOf(forward)}@${addr(forward)} running`;
         if (r.status !== 200 || r.body !== want)
           errors.push(`rest ${i}: ${r.status} ${r.body.slice(0, 120)}`);
         else if (forward === undefined) restOk++;
@@ -72,11 +66,11 @@ t.test('64 REST clients and 16 TCP peers for ~8 s without errors', { timeout: 90
     }
   };
 
-  const tcpClient = async (peer: Peer): Promise<void> => {
+  const tcpClient = async (peer: RealNode): Promise<void> => {
     for (let n = 0; n < MAX_ITERATIONS && Date.now() < deadline; n++) {
-      const r = await peer.fake.node.execute(`run client (${master.address}) get status`, WAIT);
-      if (r.code !== 0 || r.text !== `\r\n[From Node ${master.address}] ${expected}`)
-        errors.push(`tcp ${peer.address}: ${JSON.stringify(r)}`);
+      const r = await peer.run(`run client (${masterAddress}) get status`, true);
+      if (r.code !== 0 || r.text !== `\r\n[From Node ${masterAddress}] ${expected}`)
+        errors.push(`tcp ${addr(peer)}: ${JSON.stringify(r)}`);
       else tcpOk++;
     }
   };
