@@ -9,6 +9,7 @@ import { LEASES_V1, LeaderElector } from '../../../../src/operator/framework/lea
 import { Manager } from '../../../../src/operator/framework/manager.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { tsxArgs } from '../../../controlplane/src/paths.js';
 import { CONFIGMAPS, FM, configMap, newClient, testNamespace, waitFor } from './fixtures/cluster.js';
 
 const { kube, metrics } = newClient();
@@ -24,7 +25,7 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   await kube.create(CONFIGMAPS, configMap(ns, 'first', {}), FM);
 
   let childOut = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ns, 'A'], {
+  const child = spawn(process.execPath, [...tsxArgs(CHILD), ns, 'A'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,
