@@ -4,7 +4,7 @@
 // rebuild. The path comes from `node.dirs.blockchain_file` at call time (factory convention).
 import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
 import type { FilePolicy, LedgerFile } from '../ports/ledger.js';
@@ -40,6 +40,8 @@ export class LocalLedgerFile implements LedgerFile {
   private readonly lock = new Mutex();
   private readonly pending: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
+  /** Append handle, kept open between appends; closed before any rewrite or reload. */
+  private handle: FileHandle | undefined;
 
   constructor(
     private readonly node: NodeServices,
@@ -114,7 +116,8 @@ export class LocalLedgerFile implements LedgerFile {
   private async appendBatch(lines: readonly string[]): Promise<{ text: string; lines: readonly string[] }> {
     const s = this.loaded();
     const text = `${s.endsWithNewline ? '' : '\n'}${lines.join('\n')}\n`;
-    await appendFile(this.path, text, 'utf8');
+    this.handle ??= await open(this.path, 'a');
+    await this.handle.appendFile(text, 'utf8');
     return { text, lines };
   }
 
@@ -149,14 +152,21 @@ export class LocalLedgerFile implements LedgerFile {
 
   async reload(): Promise<void> {
     await this.lock.run(async () => {
+      await this.closeHandle();
       this.state = undefined;
       this.loaded();
-      await Promise.resolve();
     });
   }
 
   /** Replace the file by temporary + rename (keeping the previous one as blockchain.old when asked). */
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
   private async writeWhole(content: string, keepOld: boolean): Promise<void> {
+    await this.closeHandle();
     const path = this.path;
     const tmp = `${path}.tmp`;
     await writeFile(tmp, content, 'utf8');

@@ -7,7 +7,7 @@ import { jsonDumps } from '../../contract/json-dumps.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import { fail, ok, type CommandResult } from '../ports/command.js';
-import type { LedgerRow } from '../ports/ledger.js';
+import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { LedgerError } from './errors.js';
 
@@ -29,6 +29,17 @@ export function ledgerRow(policy: JsonValue, host: string): LedgerRow | undefine
     status: optionalStr(getKey(inner, 'status')),
     policy: jsonDumps(policy),
   };
+}
+
+/** Insert; when the table is missing (42P01 / no such table) create it and retry once. */
+async function insertCreatingTable(store: LedgerStore, row: LedgerRow): Promise<InsertOutcome> {
+  try {
+    return await store.insert(row);
+  } catch (err) {
+    if (!(err instanceof LedgerError) || err.failure !== 'no-table') throw err;
+    await store.createTable();
+    return store.insert(row);
+  }
 }
 
 export interface PushOptions {
@@ -54,8 +65,7 @@ export async function pushPolicy(
   const row = ledgerRow(withId.policy, options.host);
   if (row === undefined) return fail(87, 'Wrong policy structure');
   try {
-    if (!(await store.tableExists())) await store.createTable();
-    const outcome = await store.insert(row);
+    const outcome = await insertCreatingTable(store, row);
     if (outcome === 'duplicate' && !options.ignoreDuplicate)
       return fail(30, `duplicate policy id '${row.policyId}'`);
     return ok();

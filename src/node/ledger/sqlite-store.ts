@@ -1,7 +1,7 @@
 // SQLite LedgerStore on node:sqlite (anylog-node.md §8.1–8.4, §8.7): `<dbms_dir>/<name>.dbms` or in
 // memory, WAL journal, busy timeout 5 s, EdgeLake's SQLite DDL run one statement at a time, bound
 // parameters only. The only importer of node:sqlite (rule D5).
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   LEDGER_DUMP_SQL,
   LEDGER_INSERT_SQL_SQLITE,
@@ -33,6 +33,7 @@ function classify(err: unknown): LedgerFailure {
 export class SqliteLedgerStore implements LedgerStore {
   readonly type = 'sqlite' as const;
   private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     try {
@@ -55,6 +56,16 @@ export class SqliteLedgerStore implements LedgerStore {
       `${this.options.logicalName}: ${msg}`,
       err,
     );
+  }
+
+  /** A cached prepared statement (SQLite re-prepares it by itself after schema changes). */
+  private statement(sql: string): StatementSync {
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private run<T>(fn: () => T): Promise<T> {
@@ -90,9 +101,15 @@ export class SqliteLedgerStore implements LedgerStore {
   async insert(row: LedgerRow): Promise<InsertOutcome> {
     try {
       await this.run(() =>
-        this.db
-          .prepare(LEDGER_INSERT_SQL_SQLITE)
-          .run(row.policyType, row.policyId, row.companyName, row.date, row.host, row.status, row.policy),
+        this.statement(LEDGER_INSERT_SQL_SQLITE).run(
+          row.policyType,
+          row.policyId,
+          row.companyName,
+          row.date,
+          row.host,
+          row.status,
+          row.policy,
+        ),
       );
       return 'inserted';
     } catch (err) {
@@ -103,7 +120,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   deleteById(policyId: string): Promise<number> {
     return this.run(() =>
-      Number(this.db.prepare('DELETE FROM ledger WHERE policy_id = ?').run(policyId).changes),
+      Number(this.statement('DELETE FROM ledger WHERE policy_id = ?').run(policyId).changes),
     );
   }
 
