@@ -1,0 +1,74 @@
+// What the AnyLogMaster controller needs from the composition root (src/operator/main.ts ControllerDeps
+// is a structural superset), resolved once at registration, plus the per-pass environment handed to
+// the steps. The NodeClient factory is injectable so tests can point it at a real node elsewhere.
+import type { AnyLogMaster, ResolvedSpec } from '../../api/types.js';
+import { createHttpNodeClient, type NodeClient } from '../../nodeclient/index.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ReconcileContext } from '../framework/controller.js';
+import type { KubeApi } from '../framework/kube.js';
+import type { Metrics } from '../framework/metrics.js';
+import { createDomainMetrics, type DomainMetrics } from './metrics.js';
+
+/** Operator settings the controller reads (a subset of OperatorConfig). */
+export interface AnyLogMasterSettings {
+  readonly defaultNodeImage: string;
+  readonly defaultLedgerImage: string;
+  readonly ledgerAddressing: 'service' | 'pod-ip';
+  readonly cleanupDeadlineMs: number;
+  readonly maxConcurrentReconciles?: number;
+}
+
+export interface AnyLogMasterDeps {
+  readonly config: AnyLogMasterSettings;
+  readonly metrics: Metrics;
+  readonly kube?: KubeApi;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Version label on children and the fallback node image tag. */
+  readonly operatorVersion?: string;
+  readonly nodeClient?: (host: string, port: number, logger: Logger) => NodeClient;
+  readonly random?: () => number;
+}
+
+export const DEFAULT_OPERATOR_VERSION = '0.1.0';
+export const FALLBACK_NODE_IMAGE_REPO = 'ghcr.io/anylog-co/anylog-operator';
+
+/** Dependencies after defaults, shared by every pass. */
+export interface ResolvedDeps {
+  readonly settings: AnyLogMasterSettings;
+  readonly operatorVersion: string;
+  readonly nodeImage: string;
+  readonly nodeClient: (host: string, port: number, logger: Logger) => NodeClient;
+  readonly domainMetrics: DomainMetrics;
+  readonly random: () => number;
+  /** In-memory progress-deadline hints: key → generation and since when it is reconciling. */
+  readonly reconcilingSince: Map<string, { generation: number; sinceMs: number }>;
+}
+
+export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
+  const operatorVersion = deps.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
+  const clock = deps.clock;
+  return {
+    settings: deps.config,
+    operatorVersion,
+    nodeImage:
+      deps.config.defaultNodeImage === ''
+        ? `${FALLBACK_NODE_IMAGE_REPO}:${operatorVersion}`
+        : deps.config.defaultNodeImage,
+    nodeClient: deps.nodeClient ?? ((host, port, logger) => createHttpNodeClient({ host, port, logger })),
+    domainMetrics: createDomainMetrics(deps.metrics, () => clock?.now() ?? Date.now()),
+    random: deps.random ?? Math.random,
+    reconcilingSince: new Map(),
+  };
+}
+
+/** One pass: the framework context, the validated CR and its resolved spec. */
+export interface PassEnv {
+  readonly ctx: ReconcileContext;
+  readonly cr: AnyLogMaster;
+  readonly spec: ResolvedSpec;
+  readonly deps: ResolvedDeps;
+}
+
+export const FIELD_MANAGER = 'anylog-operator';

@@ -1,0 +1,63 @@
+// The anylog_* domain metrics of operator.md §11.8, registered through the framework's small metrics API
+// (prom-client stays in framework/metrics.ts, rule D7): process up per required row, policy operations,
+// ledger readiness, and the age of the last successful node probe (computed at scrape time).
+import { PROCESS_ROW_NAMES } from '../../contract/processes.js';
+import type { CounterMetric, GaugeMetric, Metrics } from '../framework/metrics.js';
+
+export interface DomainMetrics {
+  readonly processUp: GaugeMetric;
+  readonly policyOperations: CounterMetric;
+  readonly ledgerReady: GaugeMetric;
+  /** Records a successful probe of the node of `namespace/name`. */
+  probed(namespace: string, name: string): void;
+  /** Drops the series of a deleted object. */
+  forget(namespace: string, name: string): void;
+}
+
+const KNOWN_PROCESSES = new Set<string>(PROCESS_ROW_NAMES);
+
+/** Only the node's fixed row names become label values (bounded cardinality). */
+export function isKnownProcess(name: string): boolean {
+  return KNOWN_PROCESSES.has(name);
+}
+
+export function createDomainMetrics(metrics: Metrics, now: () => number): DomainMetrics {
+  const probes = new Map<string, number>();
+  const processUp = metrics.gauge({
+    name: 'anylog_node_process_up',
+    help: 'Whether a node process reports Running (1) or not (0)',
+    labelNames: ['namespace', 'name', 'process'],
+  });
+  const ledgerReady = metrics.gauge({
+    name: 'anylog_ledger_ready',
+    help: 'Whether the ledger of an AnyLogMaster is ready (1) or not (0)',
+    labelNames: ['namespace', 'name', 'mode'],
+  });
+  metrics.gauge({
+    name: 'anylog_node_probe_age_seconds',
+    help: 'Seconds since the operator last reached the node REST API',
+    labelNames: ['namespace', 'name'],
+    collect: (g) => {
+      for (const [key, at] of probes) {
+        const [namespace = '', name = ''] = key.split('/');
+        g.set({ namespace, name }, Math.max(0, (now() - at) / 1000));
+      }
+    },
+  });
+  const policyOperations = metrics.counter({
+    name: 'anylog_policy_operations_total',
+    help: 'Master policy operations by operation (insert, drop, verify) and result',
+    labelNames: ['operation', 'result'],
+  });
+  return {
+    processUp,
+    policyOperations,
+    ledgerReady,
+    probed: (namespace, name) => {
+      probes.set(`${namespace}/${name}`, now());
+    },
+    forget: (namespace, name) => {
+      probes.delete(`${namespace}/${name}`);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The ordered steps 4–9 of operator.md §5 for a validated CR: ledger → children → rollout → reach the
+// node → master policy → processes. Each step reports outcomes; the first waiting or stalled step ends
+// the pipeline. An unexpected error is kept with the outcomes so far, so status is still written.
+import type { ProcessInfo } from '../../contract/processes.js';
+import { endpointsOf } from './advertise.js';
+import type { PassEnv } from './deps.js';
+import { condition, type ConditionOutcome, type StalledOutcome, type WaitingOutcome } from './outcomes.js';
+import { ResourceConflictError } from './steps/apply.js';
+import { applyNodeChildren, imagesOf } from './steps/children.js';
+import { reconcileLedger, type LedgerStatus } from './steps/ledger.js';
+import { reachNode } from './steps/node.js';
+import { reconcilePolicy } from './steps/policy.js';
+import { reconcileProcesses } from './steps/processes.js';
+import { checkWorkload } from './steps/workload.js';
+
+/** Status fields besides conditions; `undefined` members keep the previous value, `null` clears it. */
+export interface StatusExtras {
+  ledger?: LedgerStatus;
+  images?: { node?: string; ledger?: string };
+  advertisedAddress?: string;
+  endpoints?: { tcp: string; rest: string };
+  policyId?: string | null;
+  processes?: ProcessInfo[];
+}
+
+/** Mutable collector of one pass's outcomes. */
+export interface Gathered {
+  ledger?: ConditionOutcome;
+  node?: ConditionOutcome;
+  policy?: ConditionOutcome;
+  processes?: ConditionOutcome;
+  rolledOut: boolean;
+  waiting?: WaitingOutcome;
+  stalled?: StalledOutcome;
+  extras: StatusExtras;
+  error?: unknown;
+}
+
+const waitingPolicy = (message: string): ConditionOutcome => condition('False', 'WaitingForNode', message);
+
+async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: string): Promise<void> {
+  const reach = await reachNode(env, podIP);
+  g.node = reach.outcome;
+  if (reach.kind === 'unreachable') {
+    g.policy = waitingPolicy('waiting for the node REST API');
+    g.waiting = { reason: 'WaitingForNode', message: reach.outcome.message };
+    return;
+  }
+  const policy = await reconcilePolicy(env, reach.client, address);
+  g.policy = policy.outcome;
+  g.extras.policyId = policy.policyId ?? null;
+  if (policy.stalled !== undefined) g.stalled = policy.stalled;
+  if (policy.waiting !== undefined) g.waiting = policy.waiting;
+  if (policy.unreachable !== undefined) {
+    g.node = policy.unreachable;
+    return;
+  }
+  const processes = await reconcileProcesses(env, reach.client);
+  g.processes = processes.outcome;
+  if (processes.processes !== undefined) g.extras.processes = processes.processes;
+  if (processes.unreachable !== undefined) g.node = processes.unreachable;
+}
+
+async function steps(env: PassEnv, g: Gathered): Promise<void> {
+  g.extras.images = { ...imagesOf(env) };
+  const ledger = await reconcileLedger(env);
+  g.ledger = ledger.outcome;
+  g.extras.ledger = ledger.status;
+  if (ledger.stalled !== undefined) g.stalled = ledger.stalled;
+  if (ledger.waiting !== undefined) g.waiting = ledger.waiting;
+  if (!ledger.ready) return;
+  const children = await applyNodeChildren(env, ledger.render);
+  if (children.kind === 'waiting') {
+    g.waiting = children.waiting;
+    return;
+  }
+  const { tcpPort, restPort } = env.spec.network;
+  g.extras.advertisedAddress = children.advertisedAddress;
+  g.extras.endpoints = endpointsOf(children.advertisedAddress, tcpPort, restPort);
+  const rollout = checkWorkload(env, children.statefulSet);
+  if (rollout.kind === 'waiting') {
+    g.node = condition('False', 'WaitingForPod', rollout.podMessage);
+    g.policy = waitingPolicy('waiting for the node pod');
+    g.waiting = rollout.waiting;
+    return;
+  }
+  g.rolledOut = true;
+  await nodeSteps(env, g, rollout.podIP, children.advertisedAddress);
+}
+
+/** Runs steps 4–9 and never throws: failures are recorded in the result. */
+export async function runPipeline(env: PassEnv): Promise<Gathered> {
+  const g: Gathered = { rolledOut: false, extras: {} };
+  try {
+    await steps(env, g);
+  } catch (err) {
+    if (err instanceof ResourceConflictError) {
+      g.stalled = { reason: 'ResourceConflict', message: err.message };
+    } else {
+      g.error = err;
+    }
+  }
+  return g;
+}

@@ -1,0 +1,64 @@
+// Step 5 (operator.md §5, §7.1): apply the client and headless Services, read the advertised address
+// from the client Service, then apply the ConfigMap and the node StatefulSet (whose pod template carries
+// the config hash). Waiting for a load-balancer IP ends the step with WaitingForLoadBalancer.
+import { effectiveImages } from '../../../api/defaults.js';
+import type { EffectiveImages } from '../../../api/defaults.js';
+import {
+  renderClientService,
+  renderConfigMap,
+  renderHeadlessService,
+  renderNodeStatefulSet,
+  type KubeObject as RenderedObject,
+  type PsqlLedgerInputs,
+  type RenderInputs,
+} from '../../../render/index.js';
+import type { KubeObject } from '../../framework/kube.js';
+import { chooseAdvertisedAddress } from '../advertise.js';
+import type { PassEnv } from '../deps.js';
+import type { WaitingOutcome } from '../outcomes.js';
+import { ensureChild } from './apply.js';
+
+export type ChildrenResult =
+  | {
+      readonly kind: 'applied';
+      readonly advertisedAddress: string;
+      readonly statefulSet: KubeObject;
+      readonly images: EffectiveImages;
+    }
+  | { readonly kind: 'waiting'; readonly waiting: WaitingOutcome; readonly images: EffectiveImages };
+
+export const asKube = (o: RenderedObject): KubeObject => o as unknown as KubeObject;
+
+export function imagesOf(env: PassEnv): EffectiveImages {
+  return effectiveImages(env.spec, {
+    nodeImage: env.deps.nodeImage,
+    ledgerImage: env.deps.settings.defaultLedgerImage,
+  });
+}
+
+/** Renders and applies the node's children in order; `ledger` is the psql input (external, managed). */
+export async function applyNodeChildren(
+  env: PassEnv,
+  ledger: PsqlLedgerInputs | undefined,
+): Promise<ChildrenResult> {
+  const { cr } = env;
+  const operatorVersion = env.deps.operatorVersion;
+  const images = imagesOf(env);
+  const client = await ensureChild(env, asKube(renderClientService(cr, { operatorVersion })));
+  await ensureChild(env, asKube(renderHeadlessService(cr, { operatorVersion })));
+  const advertised = chooseAdvertisedAddress(env.spec.network.advertise, client);
+  if (advertised.kind === 'waiting') {
+    const reason =
+      env.spec.network.advertise.mode === 'LoadBalancer' ? 'WaitingForLoadBalancer' : 'Progressing';
+    return { kind: 'waiting', waiting: { reason, message: advertised.message }, images };
+  }
+  const inputs: RenderInputs = {
+    operatorVersion,
+    images,
+    advertisedAddress: advertised.address,
+    ...(ledger === undefined ? {} : { ledger }),
+  };
+  await ensureChild(env, asKube(renderConfigMap(cr, inputs)));
+  const statefulSet = await ensureChild(env, asKube(renderNodeStatefulSet(cr, inputs)));
+  return { kind: 'applied', advertisedAddress: advertised.address, statefulSet, images };
+}

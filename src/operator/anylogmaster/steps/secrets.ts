@@ -1,0 +1,53 @@
+// Reading referenced Secrets (operator.md §6.1 step 1, §10): a direct GET per pass, never a watch;
+// a missing Secret or key is SecretNotFound. Values are decoded here and never logged or put in status.
+import { AppError } from '../../../shared/errors.js';
+import type { ResolvedSecretRef } from '../../../api/types.js';
+import type { LedgerCredentials } from '../../../ledger/index.js';
+import type { KubeObject } from '../../framework/kube.js';
+import type { PassEnv } from '../deps.js';
+import { SECRETS } from '../resources.js';
+
+export class SecretNotFoundError extends AppError {
+  constructor(message: string) {
+    super('ERR_SECRET_NOT_FOUND', message, { retryable: false });
+  }
+}
+
+export interface ReadCredentials {
+  readonly credentials: LedgerCredentials;
+  readonly resourceVersion: string;
+}
+
+function decodeKey(secret: KubeObject, key: string): string | undefined {
+  const data = secret['data'];
+  if (typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[key];
+  return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+}
+
+/** Username and password from `secret` under the given keys; throws SecretNotFoundError. */
+export function credentialsFrom(
+  secret: KubeObject,
+  usernameKey: string,
+  passwordKey: string,
+): LedgerCredentials {
+  const username = decodeKey(secret, usernameKey);
+  const password = decodeKey(secret, passwordKey);
+  const name = secret.metadata.name;
+  if (username === undefined || username === '')
+    throw new SecretNotFoundError(`Secret ${name} has no key ${usernameKey}`);
+  if (password === undefined) throw new SecretNotFoundError(`Secret ${name} has no key ${passwordKey}`);
+  return { username, password };
+}
+
+/** GET the referenced Secret of the CR's namespace and read its credentials. */
+export async function readSecretCredentials(env: PassEnv, ref: ResolvedSecretRef): Promise<ReadCredentials> {
+  const namespace = env.cr.metadata.namespace;
+  const secret = await env.ctx.kube.get(SECRETS, { namespace, name: ref.name }, env.ctx.signal);
+  if (secret === undefined)
+    throw new SecretNotFoundError(`Secret ${ref.name} not found in namespace ${namespace}`);
+  return {
+    credentials: credentialsFrom(secret, ref.usernameKey, ref.passwordKey),
+    resourceVersion: secret.metadata.resourceVersion ?? '',
+  };
+}
