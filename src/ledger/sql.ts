@@ -43,6 +43,11 @@ export function createDatabaseSql(database: string, owner?: string): string {
   return `CREATE DATABASE ${quoteIdent(database)}${ownerClause}`;
 }
 
+/** Membership a non-superuser admin needs to create a database owned by the role. */
+export function grantRoleToCurrentUserSql(role: string): string {
+  return `GRANT ${quoteIdent(role)} TO CURRENT_USER`;
+}
+
 export function dropDatabaseSql(database: string): string {
   return `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`;
 }

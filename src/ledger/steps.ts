@@ -19,6 +19,7 @@ import {
   alterRolePasswordSql,
   createDatabaseSql,
   createRoleSql,
+  grantRoleToCurrentUserSql,
 } from './sql.js';
 import type pg from 'pg';
 
@@ -101,6 +102,24 @@ async function alterRolePassword(ctx: StepContext, role: string): Promise<StepRe
   return NOTHING;
 }
 
+/**
+ * CREATE DATABASE … OWNER <role>. A non-superuser admin (CREATEROLE, CREATEDB) must be a member of the
+ * owner role; on 42501 it grants itself that membership once and retries.
+ */
+async function createDatabaseOwnedBy(
+  client: pg.Client,
+  database: string,
+  owner: string | undefined,
+): Promise<void> {
+  try {
+    await client.query(createDatabaseSql(database, owner));
+  } catch (err) {
+    if (owner === undefined || sqlStateOf(err) !== '42501') throw err;
+    await client.query(grantRoleToCurrentUserSql(owner));
+    await client.query(createDatabaseSql(database, owner));
+  }
+}
+
 async function createDatabase(
   ctx: StepContext,
   step: Extract<LedgerStep, { kind: 'createDatabase' }>,
@@ -113,7 +132,7 @@ async function createDatabase(
       createUnderLock(
         client,
         async () => ((await client.query(SELECT_DATABASE, [step.database])).rowCount ?? 0) > 0,
-        () => client.query(createDatabaseSql(step.database, owner)),
+        () => createDatabaseOwnedBy(client, step.database, owner),
       ),
     { secrets: secretsOf(ctx), privilegeMeansDatabaseMissing: true },
   );

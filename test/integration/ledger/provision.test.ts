@@ -5,6 +5,7 @@ import t from 'tap';
 import pg from 'pg';
 import { PG_LEDGER_DDL, PG_TABLE_EXISTS_SQL } from '../../../src/contract/ledger-ddl.js';
 import {
+  cleanupLedger,
   LedgerAuthFailedError,
   LedgerDatabaseMissingError,
   provisionLedger,
@@ -218,4 +219,47 @@ t.test('concurrent table creation by node roles without admin does not fail', as
   const results = await Promise.all(Array.from({ length: 4 }, () => provisionLedger(input)));
   t.equal(results.length, 4);
   t.equal((await tableShape(a, database)).indexes.length, 3);
+});
+
+t.test('a non-superuser admin (CREATEROLE, CREATEDB) provisions and cleans up', async (t) => {
+  const database = randomName('lns');
+  const role = randomName('lnsr');
+  const adminRole = randomName('lnsadm');
+  cleanupAfter(t, a, database, role);
+  t.teardown(() => adminQuery(a, `DROP ROLE IF EXISTS ${pg.escapeIdentifier(adminRole)}`));
+  const limitedAdmin = { username: adminRole, password: randomPassword() };
+  await adminQuery(
+    a,
+    `CREATE ROLE ${pg.escapeIdentifier(adminRole)} LOGIN CREATEROLE CREATEDB PASSWORD ${pg.escapeLiteral(limitedAdmin.password)}`,
+  );
+  const node = { username: role, password: randomPassword() };
+  const endpoint = endpointFor(a, database);
+  const r = await provisionLedger({
+    endpoint,
+    nodeCredentials: node,
+    adminCredentials: limitedAdmin,
+    logger,
+  });
+  t.same(r.createdByOperator, { database: true, role: true });
+  const owner = await adminQuery<{ owner: string }>(
+    a,
+    'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+    [database],
+  );
+  t.equal(owner[0]?.owner, role);
+  t.equal(await tryLogin(a, database, node), 'ok');
+  const member = await adminQuery<{ m: boolean }>(a, "SELECT pg_has_role($1, $2, 'MEMBER') AS m", [
+    adminRole,
+    role,
+  ]);
+  t.equal(member[0]?.m, true, 'the admin granted itself membership to set the owner');
+  const out = await cleanupLedger({
+    endpoint,
+    nodeCredentials: node,
+    adminCredentials: limitedAdmin,
+    createdByOperator: r.createdByOperator,
+    logger,
+  });
+  t.same(out, { droppedDatabase: true, droppedRole: true, skipped: [] });
+  t.equal((await adminQuery(a, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length, 0);
 });
