@@ -13,7 +13,7 @@ const clientsScript = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 
 function runClients(args: string[]): Promise<{ ok: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [clientsScript, ...args], { timeout: 120_000 }, (err, stdout) => {
-      if (err !== null) reject(err);
+      if (err !== null) reject(new Error(`insert clients failed: ${err.message}`));
       else resolve(JSON.parse(stdout) as { ok: number; seconds: number });
     });
   });
