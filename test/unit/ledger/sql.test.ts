@@ -7,6 +7,7 @@ import {
   createRoleSql,
   dropDatabaseSql,
   dropRoleSql,
+  grantRoleToCurrentUserSql,
   quoteIdent,
 } from '../../../src/ledger/sql.js';
 
@@ -17,6 +18,7 @@ t.test('identifiers are double-quoted with embedded quotes doubled', async (t) =
   t.equal(createDatabaseSql('blockchain'), 'CREATE DATABASE "blockchain"');
   t.equal(dropDatabaseSql('blockchain'), 'DROP DATABASE IF EXISTS "blockchain" WITH (FORCE)');
   t.equal(dropRoleSql('anylog'), 'DROP ROLE IF EXISTS "anylog"');
+  t.equal(grantRoleToCurrentUserSql('any"log'), 'GRANT "any""log" TO CURRENT_USER');
 });
 
 t.test('role statements carry the verifier as a literal', async (t) => {
