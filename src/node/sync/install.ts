@@ -34,9 +34,9 @@ export function planMerge(received: string, current: readonly FilePolicy[]): Mer
   const pushes: string[] = [];
   const drops: string[] = [];
   for (const p of current) {
-    if (getKey(p.inner, 'ledger') !== 'local' || receivedIds.has(p.id)) continue;
+    if (getKey(p.inner, 'ledger') !== 'local') continue;
     if (p.type === 'deleted') drops.push(p.id);
-    else pushes.push(jsonDumps(asGlobal(p)));
+    else if (!receivedIds.has(p.id)) pushes.push(jsonDumps(asGlobal(p)));
   }
   const dropped = new Set(drops);
   const kept = parsed.policies.filter((p) => !dropped.has(p.id));
