@@ -9,6 +9,7 @@ import { startNode, type RunningNode } from '../../../../src/node/assemble.js';
 import type { CommandResult, ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { writeProcessEnv } from '../../../../src/shared/env.js';
 import { freePort } from '../../../helpers/ports.js';
 
 export interface TestNode {
@@ -23,23 +24,33 @@ export interface TestNode {
   ok(text: string): Promise<string>;
 }
 
-export async function startTestNode(t: Test, env: Record<string, string> = {}): Promise<TestNode> {
+export interface TestNodeOptions {
+  /** Write the node's environment into process.env (for scripts that read `$NAME`). */
+  readonly processEnv?: boolean;
+}
+
+export async function startTestNode(
+  t: Test,
+  env: Record<string, string> = {},
+  options: TestNodeOptions = {},
+): Promise<TestNode> {
   const home = mkdtempSync(join(tmpdir(), 'al-node-'));
   const tcpPort = await freePort();
   const restPort = await freePort();
-  const config = loadConfig(
-    {
-      NODE_TYPE: 'master',
-      NODE_NAME: 'test-master',
-      INTERNAL_IP: '127.0.0.1',
-      ANYLOG_SERVER_PORT: String(tcpPort),
-      ANYLOG_REST_PORT: String(restPort),
-      ANYLOG_PATH: home,
-      ...env,
-    },
-    { hostname: 'test-host', cwd: home, interfaces: {} },
-  );
+  const fullEnv: Record<string, string> = {
+    NODE_TYPE: 'master',
+    NODE_NAME: 'test-master',
+    INTERNAL_IP: '127.0.0.1',
+    ANYLOG_SERVER_PORT: String(tcpPort),
+    ANYLOG_REST_PORT: String(restPort),
+    ANYLOG_PATH: home,
+    ...env,
+  };
+  const config = loadConfig(fullEnv, { hostname: 'test-host', cwd: home, interfaces: {} });
   for (const key of STARTUP_DIR_KEYS) mkdirSync(config.dirs[key] ?? '', { recursive: true });
+  if (options.processEnv === true) {
+    for (const [k, v] of Object.entries({ ...fullEnv, ...config.defaultedEnv })) writeProcessEnv(k, v);
+  }
   const lines: string[] = [];
   const running = await startNode({
     config,
