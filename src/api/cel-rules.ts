@@ -1,6 +1,9 @@
 // The CEL rules of operator.md §2.4 (C1–C13): expression and message in one table.
 // schema.ts attaches them as `x-kubernetes-validations`; validate.ts runs the TypeScript twin of every rule
 // that does not use `oldSelf`, with the same message, so the apiserver and the operator agree.
+// Two departures from the spec's intended CEL, both found against a real 1.34 apiserver: the apiserver also
+// validates each `default: {}` (without its nested defaults), so C6–C8 guard fields with has(); and
+// `quantity(...).sign()` is not in the CRD CEL environment, so C13 uses isGreaterThan(quantity('0')).
 
 export interface CelRule {
   readonly rule: string;
@@ -24,13 +27,16 @@ export const CEL = {
   C3: { rule: 'self == oldSelf', message: 'field is immutable' },
   C4: { rule: 'self == oldSelf', message: 'ledger.external.database is immutable' },
   C5: { rule: 'self == oldSelf', message: 'storage is immutable (volume claim templates cannot change)' },
-  C6: { rule: 'self.tcpPort != self.restPort', message: 'tcpPort and restPort must differ' },
+  C6: {
+    rule: '!has(self.tcpPort) || !has(self.restPort) || self.tcpPort != self.restPort',
+    message: 'tcpPort and restPort must differ',
+  },
   C7: {
-    rule: "self.mode != 'Overlay' || has(self.ip)",
+    rule: "!has(self.mode) || self.mode != 'Overlay' || has(self.ip)",
     message: 'advertise.ip is required when mode is Overlay',
   },
   C8: {
-    rule: "self.mode == 'Overlay' || !has(self.ip)",
+    rule: "(has(self.mode) && self.mode == 'Overlay') || !has(self.ip)",
     message: 'advertise.ip is only allowed when mode is Overlay',
   },
   C9: {
@@ -43,7 +49,10 @@ export const CEL = {
   },
   C11: { rule: NAME_RULE, message: 'name must be a DNS-1035 label of at most 45 characters' },
   C12: { rule: "!(self in ['postgres', 'template0', 'template1'])", message: 'reserved database name' },
-  C13: { rule: 'isQuantity(self) && quantity(self).sign() == 1', message: 'must be a positive quantity' },
+  C13: {
+    rule: "isQuantity(self) && quantity(self).isGreaterThan(quantity('0'))",
+    message: 'must be a positive quantity',
+  },
   CIDR: { rule: 'isCIDR(self)', message: 'must be a CIDR such as 10.0.0.0/8' },
 } as const satisfies Record<string, CelRule>;
 
