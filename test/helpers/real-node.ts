@@ -4,12 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { loadConfig, STARTUP_DIR_KEYS } from '../../../../src/node/config.js';
-import { startNode } from '../../../../src/node/assemble.js';
-import type { CommandResult } from '../../../../src/node/ports/command.js';
-import type { NodeServices } from '../../../../src/node/ports/runtime.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
-import { freePort } from '../../../helpers/ports.js';
+import { loadConfig, STARTUP_DIR_KEYS } from '../../src/node/config.js';
+import { startNode } from '../../src/node/assemble.js';
+import type { CommandResult } from '../../src/node/ports/command.js';
+import type { NodeServices } from '../../src/node/ports/runtime.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { freePort } from './ports.js';
 
 export interface RealNode {
   readonly node: NodeServices;

@@ -4,7 +4,7 @@
 // loopback addresses 127.0.0.2 (the target) and 127.0.0.10–25 (the peers).
 import t from 'tap';
 import { request } from 'node:http';
-import { startRealNode, startServers, type RealNode } from './real-node.js';
+import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
 
 const LOAD_MS = 8000;
 const MAX_ITERATIONS = 100_000;

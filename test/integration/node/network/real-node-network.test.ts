@@ -4,7 +4,7 @@
 import t from 'tap';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { startRealNode, startServers, type RealNode } from './real-node.js';
+import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
 import { freePort } from '../../../helpers/ports.js';
 import { readVectorJson } from '../../../helpers/vectors.js';
 
