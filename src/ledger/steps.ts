@@ -6,7 +6,7 @@ import { LEDGER_ADVISORY_LOCK_KEY, PG_LEDGER_DDL_IF_NOT_EXISTS } from '../contra
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { withLedgerClient, type LedgerCredentials, type LedgerEndpoint } from './connect.js';
-import { sqlStateOf } from './pg-errors.js';
+import { LedgerDatabaseMissingError, sqlStateOf } from './pg-errors.js';
 import type { LedgerStep } from './plan.js';
 import { scramVerifier } from './scram.js';
 import {
@@ -126,17 +126,27 @@ async function createDatabase(
 ): Promise<StepResult> {
   const credentials = step.as === 'admin' ? requireAdmin(ctx, 'createDatabase') : ctx.nodeCredentials;
   const owner = credentials.username === step.owner ? undefined : step.owner;
-  const created = await withLedgerClient(
-    { endpoint: ctx.endpoint, credentials, database: MAINTENANCE_DATABASE },
-    (client) =>
-      createUnderLock(
-        client,
-        async () => ((await client.query(SELECT_DATABASE, [step.database])).rowCount ?? 0) > 0,
-        () => createDatabaseOwnedBy(client, step.database, owner),
-      ),
-    { secrets: secretsOf(ctx), privilegeMeansDatabaseMissing: true },
-  );
-  return { createdRole: false, createdDatabase: created };
+  try {
+    const created = await withLedgerClient(
+      { endpoint: ctx.endpoint, credentials, database: MAINTENANCE_DATABASE },
+      (client) =>
+        createUnderLock(
+          client,
+          async () => ((await client.query(SELECT_DATABASE, [step.database])).rowCount ?? 0) > 0,
+          () => createDatabaseOwnedBy(client, step.database, owner),
+        ),
+      { secrets: secretsOf(ctx), privilegeMeansDatabaseMissing: true },
+    );
+    return { createdRole: false, createdDatabase: created };
+  } catch (err) {
+    if (!(err instanceof LedgerDatabaseMissingError)) throw err;
+    const init = {
+      message: `database "${step.database}" does not exist and role "${credentials.username}" cannot create it: ${err.message}`,
+    };
+    throw new LedgerDatabaseMissingError(
+      err.sqlState === undefined ? init : { ...init, sqlState: err.sqlState },
+    );
+  }
 }
 
 /** Table or index DDL (IF NOT EXISTS) as the node role, in one transaction under the advisory lock. */

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PG_LEDGER_DDL, PG_TABLE_EXISTS_SQL } from '../../../src/contract/ledger-ddl.js';
 import {
   cleanupLedger,
+  executeLedgerStep,
   LedgerAuthFailedError,
   LedgerDatabaseMissingError,
   provisionLedger,
@@ -263,3 +264,28 @@ t.test('a non-superuser admin (CREATEROLE, CREATEDB) provisions and cleans up', 
   t.same(out, { droppedDatabase: true, droppedRole: true, skipped: [] });
   t.equal((await adminQuery(a, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length, 0);
 });
+
+t.test(
+  'createDatabase as a node role without CREATEDB fails as DatabaseMissing naming database and role',
+  async (t) => {
+    const database = randomName('lstep');
+    const role = randomName('lstepr');
+    cleanupAfter(t, a, database, role);
+    const node = { username: role, password: randomPassword() };
+    await adminQuery(
+      a,
+      `CREATE ROLE ${pg.escapeIdentifier(role)} LOGIN PASSWORD ${pg.escapeLiteral(node.password)}`,
+    );
+    const err = await executeLedgerStep(
+      { kind: 'createDatabase', database, owner: role, as: 'node' },
+      { endpoint: endpointFor(a, database), nodeCredentials: node, logger },
+    ).catch((e: unknown) => e);
+    t.type(err, LedgerDatabaseMissingError);
+    t.equal((err as LedgerDatabaseMissingError).sqlState, '42501');
+    t.match(
+      (err as Error).message,
+      `database "${database}" does not exist and role "${role}" cannot create it`,
+    );
+    t.notMatch((err as Error).message, node.password);
+  },
+);
