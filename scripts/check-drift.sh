@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 generated=()
 if [ -f src/api/schema.ts ]; then
   npm run --silent gen:crds
-  generated+=(crds)
+  npm run --silent gen:docs
+  generated+=(crds docs/reference)
 fi
 if [ -d charts/anylog-operator ]; then
   npm run --silent gen:manifests
-  generated+=(charts/anylog-operator manifests/install.yaml docs/reference)
+  generated+=(charts/anylog-operator manifests/install.yaml)
 fi
 if [ "${#generated[@]}" -eq 0 ]; then
   echo "check:drift: no generated artefacts in this tree"

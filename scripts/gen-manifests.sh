@@ -4,6 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsx scripts/gen-manifests.ts
-if grep -q '"docs"' src/bin/anylog-operator.ts 2>/dev/null || grep -q "'docs'" src/bin/anylog-operator.ts 2>/dev/null; then
-  npx tsx src/bin/anylog-operator.ts docs --write
-fi
+npm run --silent gen:docs

@@ -88,7 +88,7 @@ export async function runNode(io: MainIo): Promise<number> {
   }
   for (const [name, value] of Object.entries(config.defaultedEnv)) writeProcessEnv(name, value);
   for (const key of STARTUP_DIR_KEYS) await mkdir(config.dirs[key] ?? '', { recursive: true });
-  const logger = createLogger({ level: config.logLevel, name: 'anylog-node' });
+  const logger = createLogger({ level: config.logLevel, name: 'anylog-node', fd: 2 });
   for (const warning of config.warnings) logger.warn(warning);
   const { startNode } = await import('./assemble.js');
   const running = await startNode({ config, logger, io, version: await packageVersion() });

@@ -29,6 +29,8 @@ export interface LoggerOptions {
   readonly level?: string;
   readonly name?: string;
   readonly destination?: DestinationStream;
+  /** Write to this file descriptor instead of stdout (the node logs to stderr, anylog-node.md §1.6). */
+  readonly fd?: 1 | 2;
   readonly base?: Record<string, unknown>;
 }
 
@@ -39,7 +41,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { ...(options.name === undefined ? {} : { name: options.name }), ...(options.base ?? {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return options.destination === undefined ? pino(config) : pino(config, options.destination);
+  const destination =
+    options.destination ??
+    (options.fd === undefined ? undefined : pino.destination({ dest: options.fd, sync: false }));
+  return destination === undefined ? pino(config) : pino(config, destination);
 }
 
 /** A logger that writes nothing (tests and tools). */
