@@ -1,11 +1,6 @@
-// PURE conversion of command text to and from its wire form (anylog-node.md §6.4): words joined by one
-// space, spaces inside a word sent as TABs (JSON words unchanged); on receipt TABs in the command key
-// (first words) separate words and TABs inside a later word become spaces of one quoted word.
-
-/** Join expanded words for the wire. */
-export function toWireText(words: readonly string[]): string {
-  return words.map((w) => (w.startsWith('{') || !w.includes(' ') ? w : w.replaceAll(' ', '\t'))).join(' ');
-}
+// PURE receiving side of the wire form of commands (anylog-node.md §6.4): TABs in the command key
+// (first words) separate words, TABs inside a later word become spaces of one quoted word. The sending
+// side (words → wire text) is `wireText` in commands/network/run-client.ts.
 
 /** Words of the command key in which a TAB is a word separator (`blockchain push<TAB>ignore`). */
 const KEY_WORDS = 3;

@@ -11,7 +11,8 @@ import {
   type FrameHeader,
 } from '../../../../src/node/tcp/codec.js';
 import { decodeMessage } from '../../../../src/node/tcp/assembler.js';
-import { toWireText, fromWireText } from '../../../../src/node/tcp/wire-text.js';
+import { fromWireText } from '../../../../src/node/tcp/wire-text.js';
+import { wireText as toWireText } from '../../../../src/node/commands/network/index.js';
 import { buildReply } from '../../../../src/node/tcp/replies.js';
 import { tokenize } from '../../../../src/node/interpreter/tokenizer.js';
 import { readVectorJson } from '../../../helpers/vectors.js';
