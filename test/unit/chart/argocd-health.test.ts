@@ -92,7 +92,7 @@ t.test('Lua literal conversion escapes quotes, backslashes and non-ASCII', async
     'io.write(v.s, "|", #v.list, "|", tostring(v.flag), "|", tostring(v.none))';
   const out = await new Promise<string>((resolve, reject) => {
     const child = execFile('lua5.4', ['-'], { timeout: 10_000 }, (err, stdout) =>
-      err === null ? resolve(stdout) : reject(err),
+      err === null ? resolve(stdout) : reject(new Error(err.message)),
     );
     child.stdin?.end(lua);
   });
