@@ -2,13 +2,14 @@
 // pushes to masters) and master-side `blockchain push [ignore]`. Ids from contract/policy-id.ts; the file
 // append is one line; duplicate ids are rejected through the file's id index (plus in-flight ids).
 import { jsonDumps } from '../../../contract/json-dumps.js';
-import { withKey } from '../../../contract/ordered-json.js';
+import { isJsonObject, withKey, type JsonValue } from '../../../contract/ordered-json.js';
 import {
   addIdAndDate,
   formatPolicyDate,
   makePolicy,
   policyParts,
   PolicyShapeError,
+  type PolicyParts,
 } from '../../../contract/policy-id.js';
 import {
   fail,
@@ -104,13 +105,9 @@ async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Pr
     );
   }
   if (v.blockchain !== undefined) return fail(237);
-  const rawPolicy = raw[raw.indexOf('policy') + 2];
-  const text = policyText(node, v.policy ?? '', rawPolicy).text;
-  const value = parsePolicy(text);
-  if (value === undefined)
-    return fail(2, `Error in 'blockchain insert': provided policy is not a json object: ${text}`);
-  const parts = policyParts(value);
-  if (parts === undefined) return fail(87, "Policy in 'blockchain insert' command has no type");
+  const read = readInsertPolicy(node, v.policy ?? '', raw[raw.indexOf('policy') + 2]);
+  if ('code' in read) return read;
+  const { value, parts } = read;
   const withId = addIdAndDate(value, formatPolicyDate(node.clock.now()));
   return insertPolicy(node, ctx, {
     type: parts.type,
@@ -119,6 +116,31 @@ async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Pr
     local: v.local ?? true,
     masters: v.master ?? [],
   });
+}
+
+/** §4.4 insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
+function insertShapeProblem(value: JsonValue, text: string): CommandResult | undefined {
+  if (!isJsonObject(value))
+    return fail(2, `Error in 'blockchain insert': provided policy is not a json object: ${text}`);
+  const [first] = value.entries;
+  if (first === undefined || value.entries.length > 1)
+    return fail(87, "Policy in 'blockchain insert' command has no type");
+  if (!isJsonObject(first[1]))
+    return fail(2, `Error in 'blockchain insert': wrong policy '${first[0]}' structure`);
+  return undefined;
+}
+
+function readInsertPolicy(
+  node: NodeServices,
+  word: string,
+  rawWord: string | undefined,
+): { value: JsonValue; parts: PolicyParts } | CommandResult {
+  const text = policyText(node, word, rawWord).text;
+  const value = parsePolicy(text);
+  const shape = insertShapeProblem(value ?? null, text);
+  const parts = value === undefined ? undefined : policyParts(value);
+  if (shape !== undefined || value === undefined || parts === undefined) return shape ?? fail(87);
+  return { value, parts };
 }
 
 interface InsertRequest {

@@ -56,6 +56,13 @@ async function exercise(t: Test, n: TestNode): Promise<void> {
   t.equal(await n.ok('info table blockchain ledger exists'), 'true', 'table survives');
   t.equal((await n.run('blockchain insert where policy = {not json} and local = true')).code, 2);
   t.equal((await n.run('blockchain insert where policy = {"a": {}}')).code, 2, 'no location');
+  t.equal((await n.run('blockchain insert where policy = [1] and local = true')).code, 2, 'not an object');
+  t.equal(
+    (await n.run('blockchain insert where policy = {"a": [1]} and local = true')).code,
+    2,
+    'inner not an object',
+  );
+  t.equal((await n.run('blockchain insert where policy = {} and local = true')).code, 87, 'no type');
 
   // drop by a blockchain get id list
   const id = await n.ok('blockchain get master bring [*][id]');
