@@ -11,6 +11,7 @@ import { EventRecorder } from '../../../../src/operator/framework/events.js';
 import { createKubeClient } from '../../../../src/operator/framework/kube-client.js';
 import { Manager } from '../../../../src/operator/framework/manager.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
+import { createHttpNodeClient } from '../../../../src/nodeclient/index.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { createLogger } from '../../../../src/shared/logger.js';
 import {
@@ -196,4 +197,34 @@ export async function waitReady(namespace: string, name: string, timeoutMs = 150
 export async function describe(namespace: string, name: string): Promise<string> {
   const r = await kubectl(['-n', namespace, 'get', 'anylogmaster', name, '-o', 'jsonpath={.status}']);
   return r.stdout;
+}
+
+/** Master policies of `nodeName`/`company` as the node at the CR's pod IP reports them. */
+export async function nodePolicies(
+  namespace: string,
+  name: string,
+  nodeName: string,
+  company: string,
+): Promise<{ id: string; ip: unknown }[]> {
+  const pod = await getJson(['-n', namespace, 'pod', `${name}-0`]);
+  const cr = await getCr(namespace, name);
+  const client = createHttpNodeClient({
+    host: pod.status.podIP as string,
+    port: (cr.spec.network?.restPort as number | undefined) ?? 32049,
+  });
+  const found = await client.queryMasterPolicies({ nodeName, company });
+  return found.map((p) => ({ id: p.id, ip: p.attributes['ip'] }));
+}
+
+/** Waits until the operator has run at least `passes` more reconcile passes. */
+export async function waitPasses(op: RunningOperator, passes: number, timeoutMs = 60_000): Promise<void> {
+  const start = await op.metrics.value('controller_runtime_reconcile_total', { controller: 'anylogmaster' });
+  await waitUntil(
+    `${passes} more reconcile passes`,
+    async () =>
+      (await op.metrics.value('controller_runtime_reconcile_total', { controller: 'anylogmaster' })) >=
+      start + passes,
+    timeoutMs,
+    500,
+  );
 }
