@@ -7,6 +7,7 @@ import { realClock, type Clock } from '../shared/clock.js';
 import { readProcessEnv, type Env } from '../shared/env.js';
 import { ConfigError, toError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { registerAnyLogMasterController } from './anylogmaster/controller.js';
 import { loadOperatorConfig, type OperatorConfig } from './config.js';
 import { EventRecorder } from './framework/events.js';
 import {
@@ -51,13 +52,9 @@ export interface RunOptions {
 
 // ---------------------------------------------------------------------------------------------------
 // CONTROLLER REGISTRATION: the single place where controllers are registered with the manager.
-// The AnyLogMaster controller (src/operator/anylogmaster/controller.ts, exporting
-// `registerAnyLogMasterController(manager, deps)`) does not exist yet; when it lands, replace the
-// body below with:
-//   registerAnyLogMasterController(manager, deps);
 // ---------------------------------------------------------------------------------------------------
-function registerControllers(_manager: Manager, deps: ControllerDeps): void {
-  deps.logger.warn('no controllers are registered yet (AnyLogMaster controller not available)');
+function registerControllers(manager: Manager, deps: ControllerDeps): void {
+  registerAnyLogMasterController(manager, deps);
 }
 
 /** `anylog-operator run`: returns the process exit code. */
