@@ -10,6 +10,8 @@ import { PgLedgerStore } from '../../../src/node/ledger/pg-store.js';
 import { LedgerError } from '../../../src/node/ledger/errors.js';
 import { silentLogger } from '../../../src/shared/logger.js';
 import { createTestDatabase } from '../../helpers/pg.js';
+import pg from 'pg';
+import { readVectorText } from '../../helpers/vectors.js';
 
 function row(id: string, date: string, extra: Partial<LedgerRow> = {}): LedgerRow {
   return {
@@ -111,4 +113,73 @@ suite('psql', async (t) => {
     poolSize: 4,
     logger: silentLogger(),
   });
+});
+
+t.test('psql: the created table matches vectors/ledger-ddl.sql (\\d ledger)', async (t) => {
+  const db = await createTestDatabase('ddl');
+  t.teardown(() => db.drop());
+  const store = await PgLedgerStore.open({
+    logicalName: 'blockchain',
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.name,
+    poolSize: 1,
+    logger: silentLogger(),
+  });
+  t.teardown(() => store.close());
+  await store.createTable();
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const cols = await client.query(
+    "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_name = 'ledger' ORDER BY ordinal_position",
+  );
+  t.same(
+    cols.rows.map((r: Record<string, unknown>) => [
+      r['column_name'],
+      r['data_type'],
+      r['is_nullable'],
+      r['column_default'],
+    ]),
+    [
+      ['sequence_id', 'integer', 'NO', "nextval('ledger_sequence_id_seq'::regclass)"],
+      ['policy_type', 'character varying', 'NO', null],
+      ['policy_id', 'character varying', 'NO', null],
+      ['company_name', 'character varying', 'YES', null],
+      ['date', 'timestamp without time zone', 'NO', 'now()'],
+      ['host', 'character varying', 'NO', null],
+      ['status', 'character varying', 'YES', null],
+      ['policy', 'character varying', 'YES', null],
+    ],
+  );
+  const idx = await client.query(
+    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger' ORDER BY indexname",
+  );
+  t.same(
+    idx.rows.map((r: Record<string, unknown>) => r['indexname']),
+    ['hash_index', 'ledger_pkey', 'time_index'],
+  );
+  t.match(
+    String(idx.rows[0]?.['indexdef']),
+    /CREATE UNIQUE INDEX hash_index ON \S*ledger USING btree \(policy_id\)/,
+  );
+  t.match(String(idx.rows[2]?.['indexdef']), /CREATE INDEX time_index ON \S*ledger USING btree \(date\)/);
+});
+
+t.test('sqlite: the created table and indexes are EdgeLake statements', async (t) => {
+  const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => store.close());
+  await store.createTable();
+  const db = (store as unknown as { db: { prepare(sql: string): { all(): { sql: string }[] } } }).db;
+  const sqls = db
+    .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'ledger' AND sql IS NOT NULL ORDER BY name")
+    .all();
+  const vectorSqlite = readVectorText('ledger-ddl.sql')
+    .split('\n')
+    .filter((l) => l.startsWith('--   create'))
+    .map((l) => l.slice(5).replace(/;$/, ''));
+  t.equal(vectorSqlite.length, 3);
+  t.same(sqls.map((r) => r.sql).sort(), [...vectorSqlite].sort());
 });
