@@ -16,12 +16,10 @@ for check in typecheck lint depcheck check:drift; do
 done
 
 out="$(mktemp -d)/tap.out"
-suites=()
-for d in test/unit test/contract test/integration test/e2e; do
-  [ -d "$d" ] && suites+=("$d")
-done
-echo "== tap ${suites[*]}"
+# Only *.test.ts files are tests (helpers and fixtures live beside them).
+mapfile -t files < <(find test/unit test/contract test/integration test/e2e -name '*.test.ts' 2>/dev/null | sort)
+echo "== tap: ${#files[@]} test files"
 npx tsx test/controlplane/src/with-cluster.ts -- \
-  npx tap --reporter=tap --timeout=600 "${suites[@]}" | tee "$out"
+  npx tap --reporter=tap --timeout=600 "${files[@]}" | tee "$out"
 tap_rc=${PIPESTATUS[0]}
 node scripts/count-tap.mjs "$out" "$failed_checks" "$tap_rc"

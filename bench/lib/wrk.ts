@@ -47,7 +47,7 @@ export function runWrk(
     '--latency',
   ];
   for (const [k, v] of Object.entries(options.headers)) args.push('-H', `${k}: ${v}`);
-  if (!options.keepAlive) args.push('-H', 'Connection: close');
+  args.push('-H', options.keepAlive ? 'Connection: keep-alive' : 'Connection: close');
   args.push(url);
   const out = execFileSync(wrk, args, { encoding: 'utf8' });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
