@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { constants } from 'node:os';
 
 export interface SpawnOptions {
   readonly name: string;
@@ -115,7 +116,7 @@ export function spawnDetached(o: SpawnOptions): Managed {
   const exited = new Promise<number>((resolve) => {
     child.once('exit', (code, signal) => {
       alive = false;
-      resolve(code ?? (signal === null ? 1 : 128));
+      resolve(code ?? (signal === null ? 1 : 128 + ((constants.signals[signal] as number | undefined) ?? 0)));
     });
   });
   child.unref();

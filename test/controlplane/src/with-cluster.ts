@@ -1,8 +1,22 @@
 // Runs a command (normally tap) with the test services up, then tears them down in `finally`
 // (control-plane.md §10.2). Usage: tsx with-cluster.ts [--no-cluster] -- <command> [args...]
-// Exports ANYLOG_TEST_PG_URL (and, with the control plane, KUBECONFIG and the tool paths) to the child.
-import { spawn } from 'node:child_process';
-import { startPostgres, type PostgresHandle } from './postgres.js';
+// Without --no-cluster: the whole control plane plus PostgreSQL, exporting KUBECONFIG,
+// ANYLOG_TEST_KUBECTL, ANYLOG_TEST_HELM, ANYLOG_TEST_PG_URL and ANYLOG_TEST_RUN_DIR to the child.
+// With --no-cluster: PostgreSQL only (ANYLOG_TEST_PG_URL). The child's exit code is propagated.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startPostgres } from './postgres.js';
+import { startControlPlane } from './controlplane.js';
+
+interface Services {
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+async function startServices(cluster: boolean): Promise<Services> {
+  if (cluster) return startControlPlane({ postgres: true });
+  const pg = await startPostgres();
+  return { env: { ANYLOG_TEST_PG_URL: pg.url }, stop: () => pg.destroy() };
+}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -18,24 +32,38 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown flags: ${flags.join(' ')}\n`);
     return 2;
   }
-  let pg: PostgresHandle | undefined;
+  let services: Services | undefined;
+  let child: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
   const cleanup = async (): Promise<void> => {
-    const p = pg;
-    pg = undefined;
-    if (p !== undefined) await p.destroy();
+    stopping ??= (async () => {
+      const s = services;
+      services = undefined;
+      if (s !== undefined) await s.stop();
+    })();
+    await stopping;
   };
-  const onSignal = (): void => {
-    void cleanup().finally(() => process.exit(130));
+  const onSignal = (sig: NodeJS.Signals): void => {
+    child?.kill(sig);
+    void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
-    pg = await startPostgres();
-    const env = { ...process.env, ANYLOG_TEST_PG_URL: pg.url };
+    services = await startServices(!flags.includes('--no-cluster'));
+    const env = { ...process.env, ...services.env };
     return await new Promise<number>((resolve) => {
-      const child = spawn(cmd, args, { stdio: 'inherit', env });
+      child = spawn(cmd, args, { stdio: 'inherit', env });
+      child.once('error', (err) => {
+        process.stderr.write(`with-cluster: cannot run ${cmd}: ${err.message}\n`);
+        resolve(127);
+      });
       child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
     });
+  } catch (err) {
+    process.stderr.write(`with-cluster: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   } finally {
     await cleanup();
   }

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { repoRoot } from '../../controlplane/src/paths.js';
 import { getJson, helm, kubectl, kubectlOk, testNamespace } from '../../helpers/cluster.js';
 
+// Waits for real controllers and processes: more than tap's default per-file timeout.
+t.setTimeout(300_000);
+
 const chart = join(repoRoot, 'test', 'fixtures', 'charts', 'hello');
 
 t.test('helm lint, template | dry-run=server, install and uninstall', async (t) => {

@@ -9,6 +9,9 @@ import { get } from '../../controlplane/src/http.js';
 import { getJson, kubectl, kubectlOk, podDir, testNamespace, waitUntil } from '../../helpers/cluster.js';
 import type { KubeObject } from '../../helpers/cluster.js';
 
+// Waits for real controllers and processes: more than tap's default per-file timeout.
+t.setTimeout(300_000);
+
 async function apply(obj: unknown): Promise<void> {
   await kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(obj) });
 }

@@ -7,6 +7,9 @@ import { binaries, readVersions } from '../../controlplane/src/paths.js';
 import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../../helpers/cluster.js';
 import type { KubeObject } from '../../helpers/cluster.js';
 
+// Waits for real controllers and processes: more than tap's default per-file timeout.
+t.setTimeout(300_000);
+
 const version = readVersions().k8sVersion;
 
 t.test('apiserver is ready and reports the built version', async (t) => {

@@ -11,6 +11,9 @@ import { processAlive } from '../../controlplane/src/procs.js';
 import { getJson, kubectlOk, podDir, testNamespace, waitUntil } from '../../helpers/cluster.js';
 import type { KubeObject } from '../../helpers/cluster.js';
 
+// Waits for real controllers and processes: more than tap's default per-file timeout.
+t.setTimeout(300_000);
+
 const PORT = 18081;
 
 function statefulSet(ns: string): unknown {

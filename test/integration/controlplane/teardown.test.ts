@@ -11,6 +11,9 @@ import { controlPlaneDir, nodeBinary, repoRoot, tsxArgs } from '../../controlpla
 import { isListening } from '../../controlplane/src/ports.js';
 import { processAlive, startTimeOf } from '../../controlplane/src/procs.js';
 
+// Waits for real controllers and processes: more than tap's default per-file timeout.
+t.setTimeout(300_000);
+
 const failingRun = `
 set -e
 cp "$ANYLOG_TEST_RUN_DIR/state.json" "$OUT/state.json"

@@ -32,16 +32,23 @@ export function createApi(kc: KubeConfig, timeoutMs = 15_000): Api {
   if (server === undefined) throw new Error('kubeconfig has no current cluster');
   const call = async (method: string, path: string, body?: unknown, contentType?: string): Promise<Json> => {
     const url = new URL(server + path);
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    // An explicit content-length: Node sends DELETE bodies neither chunked nor sized by default, so the
+    // apiserver would never see DeleteOptions (gracePeriodSeconds, preconditions).
     const opts: import('node:https').RequestOptions = {
       method,
       headers: {
         accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
+        ...(payload === undefined
+          ? {}
+          : {
+              'content-type': contentType ?? 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            }),
       },
       timeout: timeoutMs,
     };
     await kc.applyToHTTPSOptions(opts);
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(url, opts, (res) => {
         let text = '';

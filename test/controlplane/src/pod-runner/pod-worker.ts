@@ -279,6 +279,7 @@ export class PodWorker {
     if (this.terminating) return;
     this.terminating = true;
     const grace = this.graceMs();
+    this.d.log.info('pod terminating', { pod: this.ref, graceMs: grace });
     await this.stopAll(grace);
     await this.setup;
     await this.stopAll(grace);
@@ -291,6 +292,7 @@ export class PodWorker {
         gracePeriodSeconds: 0,
         preconditions: { uid: m.uid },
       });
+      this.d.log.info('pod deleted', { pod: this.ref });
     } catch (err) {
       if (!isStatus(err, 404) && !isStatus(err, 409))
         this.d.log.warn('final delete failed', { pod: this.ref, err: errText(err) });

@@ -18,7 +18,11 @@ export async function podKubeconfig(
   ep: ApiEndpoint,
 ): Promise<string | undefined> {
   const m = pod['metadata'];
-  const sa = (pod['spec']?.serviceAccountName as string | undefined) ?? 'default';
+  // Without the ServiceAccount admission plugin an unset name stays empty, and the API refuses to bind a
+  // token for `default` to such a pod: those pods get an unbound token of `default` instead.
+  const named = pod['spec']?.serviceAccountName as string | undefined;
+  const sa = named === undefined || named === '' ? 'default' : named;
+  const bound = named !== undefined && named !== '';
   if (pod['spec']?.automountServiceAccountToken === false) return undefined;
   let res: Json;
   try {
@@ -27,7 +31,7 @@ export async function podKubeconfig(
       kind: 'TokenRequest',
       spec: {
         expirationSeconds: 86_400,
-        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: m.name, uid: m.uid },
+        ...(bound ? { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: m.name, uid: m.uid } } : {}),
       },
     });
   } catch (err) {
