@@ -55,16 +55,7 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
     const onData = (phase: string, apiObj: unknown): void => {
       if (settled) return;
       if (phase === 'ERROR') {
-        const status = parseStatusBody(JSON.stringify(apiObj));
-        finish(
-          new KubeApiError({
-            status: status.code ?? 500,
-            reason: status.reason ?? 'WatchError',
-            message: status.message ?? 'error event in watch stream',
-            method: 'WATCH',
-            path: run.path,
-          }),
-        );
+        finish(watchEventError(apiObj, run.path));
         return;
       }
       if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED' && phase !== 'BOOKMARK') return;
@@ -107,7 +98,24 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
   });
 }
 
-function watchError(err: unknown, path: string, onCode: (code: number) => void): KubeApiError {
+/** The KubeApiError for an in-stream ERROR event (its object is a metav1.Status; 410 → relist). */
+export function watchEventError(apiObj: unknown, path: string): KubeApiError {
+  const status = parseStatusBody(JSON.stringify(apiObj ?? {}));
+  return new KubeApiError({
+    status: status.code ?? 500,
+    reason: status.reason ?? 'WatchError',
+    message: status.message ?? 'error event in watch stream',
+    method: 'WATCH',
+    path,
+  });
+}
+
+/** The KubeApiError for a watch that failed to connect or broke (HTTP status when there was one). */
+export function watchError(
+  err: unknown,
+  path: string,
+  onCode: (code: number) => void = () => undefined,
+): KubeApiError {
   const code = (err as { statusCode?: unknown } | null)?.statusCode;
   if (typeof code === 'number') {
     onCode(code);

@@ -160,6 +160,32 @@ t.test('kube client against the control plane', async (t) => {
     t.equal(await kube.delete(CONFIGMAPS, { namespace: ns, name: 'missing' }), false);
   });
 
+  await t.test('a watch delivers events and ends on abort', async (t) => {
+    const page = await kube.list(CONFIGMAPS, { namespace: ns });
+    const stop = new AbortController();
+    const seen: string[] = [];
+    let opened = false;
+    const watching = kube.watch(
+      CONFIGMAPS,
+      {
+        namespace: ns,
+        resourceVersion: page.resourceVersion,
+        timeoutSeconds: 60,
+        signal: stop.signal,
+        onOpen: () => (opened = true),
+      },
+      (e) => {
+        seen.push(`${e.type}:${e.object.metadata.name}`);
+        if (e.type === 'ADDED' && e.object.kind === 'ConfigMap') stop.abort();
+      },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    await kube.create(CONFIGMAPS, configMap(ns, 'watched', {}), FM);
+    t.equal(await watching, 'aborted');
+    t.ok(opened, 'onOpen called once the server accepted the watch');
+    t.same(seen, ['ADDED:watched']);
+  });
+
   await t.test('every request is counted with code, method and host', async (t) => {
     const before = await metrics.value('rest_client_requests_total', { method: 'PATCH' });
     await kube.apply(CONFIGMAPS, configMap(ns, 'counted', { a: '1' }), FM);
