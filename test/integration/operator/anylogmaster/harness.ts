@@ -2,7 +2,7 @@
 // the CRD applied server-side, the controller run in-process on a Manager scoped to the test namespace
 // (LEADER_ELECTION off, LEDGER_ADDRESSING=pod-ip), a write counter over rest_client_requests_total, and
 // CR helpers. Fails (never skips) when KUBECONFIG and the control-plane variables are missing.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { parse } from 'yaml';
@@ -227,4 +227,15 @@ export async function waitPasses(op: RunningOperator, passes: number, timeoutMs 
     timeoutMs,
     500,
   );
+}
+
+/** Last lines of the pod runner's log that mention `needle` (printed when a pod-level wait fails). */
+export function runnerLog(needle: string, lines = 40): string {
+  const file = join(clusterEnv().runDir, 'logs', 'pod-runner.log');
+  if (!existsSync(file)) return '(no pod-runner.log)';
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(needle) || l.includes('"warn"') || l.includes('"error"'))
+    .slice(-lines)
+    .join('\n');
 }
