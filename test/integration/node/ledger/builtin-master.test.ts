@@ -2,7 +2,7 @@
 // master policy (id per §7.3, global after the self-sync), and running its step 5 again inserts nothing.
 import t from 'tap';
 import { BUILTIN_MASTER_NAME, BUILTIN_MASTER_SCRIPT } from '../../../../src/node/builtin-master.js';
-import { startTestNode } from './node-harness.js';
+import { startTestNode } from './fixtures/node-harness.js';
 
 t.test('built-in master: one policy, idempotent on a second run', async (t) => {
   const n = await startTestNode(

@@ -6,7 +6,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTcp, startTestNode } from './node-harness.js';
+import { startTcp, startTestNode } from './fixtures/node-harness.js';
 
 const clientsScript = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'insert-clients.mjs');
 

@@ -2,7 +2,7 @@
 // server is down, nothing committed is lost, and the same pool works again after the restart (no reconnect).
 import t from 'tap';
 import { startPostgres } from '../../../controlplane/src/postgres.js';
-import { startTestNode } from './node-harness.js';
+import { startTestNode } from './fixtures/node-harness.js';
 
 const policy = (name: string): string => `{"p": {"name": "${name}", "company": "acme"}}`;
 

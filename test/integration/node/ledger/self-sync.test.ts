@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { createTestDatabase } from '../../../helpers/pg.js';
-import { startTcp, startTestNode, type TestNode } from './node-harness.js';
+import { startTcp, startTestNode, type TestNode } from './fixtures/node-harness.js';
 
 const POLICY = '{"master": {"name": "m1", "company": "New Company", "ip": "127.0.0.1", "port": 32048}}';
 

@@ -2,7 +2,7 @@
 // master_id_<n> → install), and B's `blockchain insert … master = A` lands in A's table and comes back
 // global. Also `event get_blockchain` errors (59 on an empty table) reach the console of B.
 import t from 'tap';
-import { startTcp, startTestNode, type TestNode } from './node-harness.js';
+import { startTcp, startTestNode, type TestNode } from './fixtures/node-harness.js';
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
