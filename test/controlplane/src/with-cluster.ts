@@ -44,7 +44,15 @@ async function main(): Promise<number> {
     await stopping;
   };
   const onSignal = (sig: NodeJS.Signals): void => {
-    child?.kill(sig);
+    // The command runs in its own process group: signal all of it (tap and its test processes).
+    const pid = child?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
     void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
@@ -54,7 +62,7 @@ async function main(): Promise<number> {
     services = await startServices(!flags.includes('--no-cluster'));
     const env = { ...process.env, ...services.env };
     return await new Promise<number>((resolve) => {
-      child = spawn(cmd, args, { stdio: 'inherit', env });
+      child = spawn(cmd, args, { stdio: 'inherit', env, detached: true });
       child.once('error', (err) => {
         process.stderr.write(`with-cluster: cannot run ${cmd}: ${err.message}\n`);
         resolve(127);
