@@ -121,7 +121,7 @@ t.test('100,000 policies: indexed get is well under 1 ms, appends stay flat', as
   const appendStart = performance.now();
   for (let i = 0; i < 200; i++) await file.append(line('operator', `new-${i}`, `new-${i}`));
   const perAppend = (performance.now() - appendStart) / 200;
-  t.ok(perAppend < 2, `append ${perAppend.toFixed(3)} ms (no rewrite)`);
+  t.ok(perAppend < 5, `append ${perAppend.toFixed(3)} ms (a rewrite of 100,000 lines would take tens of ms)`);
   const after = runBlockchainGet(
     ['operator', 'where', 'name', '=', 'new-150', 'bring.first', '[*][id]'],
     file,
