@@ -38,7 +38,12 @@ h() {
 
 echo "==> installing the CRD server-side ($(elapsed))"
 k apply --server-side -f crds/anylogmaster.yaml
-k wait --for=condition=Established crd/anylogmasters.anylog.co --timeout=60s
+# Right after the apply the CRD may have no conditions yet, which kubectl wait reports as an error.
+for i in $(seq 1 30); do
+  if k wait --for=condition=Established crd/anylogmasters.anylog.co --timeout=60s 2>/dev/null; then break; fi
+  if ((i == 30)); then echo "the CRD did not become Established" >&2; exit 1; fi
+  sleep 1
+done
 
 echo "==> installing the operator chart into $OPNS ($(elapsed))"
 for ns in "$OPNS" "$NS"; do
