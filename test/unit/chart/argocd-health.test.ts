@@ -99,6 +99,14 @@ t.test('Lua literal conversion escapes quotes, backslashes and non-ASCII', async
   t.equal(out, 'a"b\\c\né|3|false|nil');
 });
 
+t.test('docs/argocd.md carries the same Lua as the chart', async (t) => {
+  const doc = readFileSync(join(repoRoot, 'docs', 'argocd.md'), 'utf8');
+  const m = /<!-- health\.lua:start -->\n+```lua\n([\s\S]*?)```\n+<!-- health\.lua:end -->/.exec(doc);
+  t.ok(m, 'docs/argocd.md has the health.lua block');
+  t.equal(m?.[1], healthLua, 'the block equals charts/anylog-operator/argocd/health.lua');
+  t.match(doc, 'resource.customizations.health.anylog.co_AnyLogMaster');
+});
+
 t.test('a Ready=True condition for an older generation is not Healthy', async (t) => {
   const obj = {
     metadata: { generation: 2 },
