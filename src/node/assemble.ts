@@ -167,7 +167,7 @@ export function startNode(options: StartOptions): Promise<RunningNode> {
     dirs: config.dirs,
     dbms: createDbmsRegistry(node),
     ledgerFile: createLedgerFile(node),
-    sync: createSynchronizer(node),
+    sync: createSynchronizer(node, { console: consoleSink }),
     schedulers: new Schedulers(() => node, consoleSink),
     tcp: tcpStack.tcp,
     rest: createRestServer(node),

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   ERR_CR_INVALID: 'an AnyLogMaster spec failed validation',
   ERR_SECRET_NOT_FOUND: 'a referenced Secret or key is missing',
   ERR_CONTROLPLANE: 'the test control plane failed to start or stop',
+  ERR_RECONCILE_TEMPORARY: 'a reconcile pass ended early and is retried after a delay',
+  ERR_RECONCILE_PERMANENT: 'a reconcile pass cannot succeed until the object changes',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

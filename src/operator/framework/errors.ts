@@ -17,9 +17,9 @@ export interface PermanentErrorOptions {
   readonly code?: ErrorCode;
 }
 
-function codeOf(code: ErrorCode | undefined, cause: unknown): ErrorCode {
+function codeOf(code: ErrorCode | undefined, cause: unknown, fallback: ErrorCode): ErrorCode {
   if (code !== undefined) return code;
-  return isAppError(cause) ? cause.code : 'ERR_INTERNAL';
+  return isAppError(cause) ? cause.code : fallback;
 }
 
 /** Retry after `delayMs`; the pass is not counted as an error. */
@@ -28,7 +28,10 @@ export class TemporaryError extends AppError {
   readonly reason: string | undefined;
 
   constructor(message: string, options: TemporaryErrorOptions) {
-    super(codeOf(options.code, options.cause), message, { retryable: true, cause: options.cause });
+    super(codeOf(options.code, options.cause, 'ERR_RECONCILE_TEMPORARY'), message, {
+      retryable: true,
+      cause: options.cause,
+    });
     this.delayMs = Math.max(0, options.delayMs);
     this.reason = options.reason;
   }
@@ -39,7 +42,10 @@ export class PermanentError extends AppError {
   readonly reason: string;
 
   constructor(message: string, options: PermanentErrorOptions) {
-    super(codeOf(options.code, options.cause), message, { retryable: false, cause: options.cause });
+    super(codeOf(options.code, options.cause, 'ERR_RECONCILE_PERMANENT'), message, {
+      retryable: false,
+      cause: options.cause,
+    });
     this.reason = options.reason;
   }
 }
@@ -49,7 +55,7 @@ export class NextLoop extends AppError {
   readonly requeueAfterMs: number | undefined;
 
   constructor(requeueAfterMs?: number) {
-    super('ERR_INTERNAL', 'pass ended early (NextLoop)', { retryable: true });
+    super('ERR_RECONCILE_TEMPORARY', 'pass ended early (NextLoop)', { retryable: true });
     this.requeueAfterMs = requeueAfterMs;
   }
 }
