@@ -225,7 +225,13 @@ t.test('kubectl apply --server-side -f manifests/install.yaml installs the same 
   const ns = await testNamespace(t, 'e2e-manifests', restricted);
   t.teardown(async () => {
     if (!t.passing()) t.comment(`anylog-system logs:\n${namespaceLogs('anylog-system', 40)}`);
-    await kubectl(['delete', '--ignore-not-found', '-f', installYaml, '--wait=false']);
+    // Everything install.yaml created except the CRD, which other test files of the run still use.
+    const objects = parseAllDocuments(readFileSync(installYaml, 'utf8'))
+      .map((d) => d.toJS())
+      .filter((o) => o !== null && o.kind !== 'CustomResourceDefinition');
+    await kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], {
+      input: objects.map((o) => stringify(o)).join('---\n'),
+    });
   });
   // Unchanged except WATCH_NAMESPACES: the suite shares the control plane with other test files, whose
   // in-process operators own their namespaces. Everything else (2 replicas, leader election) is as shipped.
@@ -255,8 +261,53 @@ t.test('kubectl apply --server-side -f manifests/install.yaml installs the same 
     1000,
   );
   await sampleReady(t, ns, 'master', '240s');
+  const replicas = await getJson([
+    '-n',
+    'anylog-system',
+    'pods',
+    '-l',
+    `app.kubernetes.io/instance=${release}`,
+  ]);
+  for (const p of replicas.items as KubeObject[]) {
+    const cs = p.status.containerStatuses?.[0];
+    t.comment(`install.yaml replica ${p.metadata.name}: ready=${cs?.ready} restarts=${cs?.restartCount}`);
+  }
   t.comment(`install.yaml: sample Ready ${Math.round((Date.now() - started) / 1000)} s after apply`);
   const lease = await kubectl(['-n', 'anylog-system', 'get', 'leases', '-o', 'name']);
   t.match(lease.stdout, /lease/, 'leader election holds a Lease in anylog-system');
   await deleteSample(t, ns, 'master');
+});
+
+t.test('troubleshooting.md: a stuck finalizer is removed with the documented JSON patch', async (t) => {
+  // No operator watches this namespace: the finalizer can only go through the manual patch.
+  const ns = await testNamespace(t, 'e2e-finalizer');
+  const cr = JSON.parse(embeddedSample(ns, 'stuck'));
+  cr.metadata.finalizers = ['anylog.co/cleanup'];
+  cr.spec.deletionPolicy = 'Delete';
+  await kubectlOk(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(cr) });
+  await kubectlOk(['-n', ns, 'delete', 'alm', 'stuck', '--wait=false']);
+  const held = await getJson(['-n', ns, 'alm', 'stuck']);
+  t.ok(held.metadata.deletionTimestamp, 'the deletion waits for the finalizer');
+  const doc = readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8');
+  const patch = /-p '(\[\{"op":"test"[\s\S]*?\])'/.exec(doc)?.[1];
+  t.ok(patch, 'troubleshooting.md has the JSON patch');
+  const wrong = await kubectl([
+    '-n',
+    ns,
+    'patch',
+    'alm',
+    'stuck',
+    '--type=json',
+    '-p',
+    (patch ?? '').replaceAll('anylog.co/cleanup', 'example.com/other'),
+  ]);
+  t.not(wrong.code, 0, 'the test operation guards against removing another finalizer');
+  const r = await kubectl(['-n', ns, 'patch', 'alm', 'stuck', '--type=json', '-p', patch ?? '']);
+  t.equal(r.code, 0, r.stderr);
+  await waitUntil(
+    'the CR to go',
+    async () => (await kubectl(['-n', ns, 'get', 'alm', 'stuck'])).code !== 0,
+    30_000,
+    500,
+  );
 });
