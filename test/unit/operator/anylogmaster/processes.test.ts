@@ -1,0 +1,67 @@
+// ProcessesHealthy and status.processes from `get processes` (operator.md §3.2, §5 step 9), using the
+// JSON form observed on EdgeLake (vectors/get-processes.json), plus Secret credential decoding.
+import t from 'tap';
+import { processesToList, type ProcessJsonEntry } from '../../../../src/contract/processes.js';
+import {
+  processesCondition,
+  statusProcesses,
+} from '../../../../src/operator/anylogmaster/steps/processes.js';
+import { credentialsFrom, SecretNotFoundError } from '../../../../src/operator/anylogmaster/steps/secrets.js';
+import { readVectorJson } from '../../../helpers/vectors.js';
+
+const vector = readVectorJson('get-processes.json') as { edgelake_observed: { json_form: string } };
+const observed = processesToList(
+  JSON.parse(vector.edgelake_observed.json_form) as Record<string, ProcessJsonEntry>,
+);
+
+t.test('the observed EdgeLake master is healthy', async (t) => {
+  t.match(processesCondition(observed), { status: 'True', reason: 'AllRunning' });
+  t.same(
+    statusProcesses(observed).map((p) => p.name),
+    observed.map((p) => p.name),
+    'node order kept',
+  );
+});
+
+t.test('a stopped or missing required process is named', async (t) => {
+  const stopped = observed.map((p) =>
+    p.name === 'Scheduler' ? { name: p.name, status: 'Not declared' } : p,
+  );
+  t.match(processesCondition(stopped), {
+    status: 'False',
+    reason: 'ProcessesNotRunning',
+    message: /Scheduler/,
+  });
+  const missing = observed.filter((p) => p.name !== 'TCP' && p.name !== 'Blockchain Sync');
+  t.match(processesCondition(missing), { message: /TCP, Blockchain Sync/ });
+});
+
+t.test('status.processes is capped to the schema limits', async (t) => {
+  const many = Array.from({ length: 70 }, (_, i) => ({
+    name: `p${i}`,
+    status: 'Running',
+    details: 'x'.repeat(2000),
+  }));
+  const capped = statusProcesses(many);
+  t.equal(capped.length, 64);
+  t.equal(capped[0]?.details?.length, 1024);
+});
+
+t.test('credentials come from base64 Secret data; missing keys are SecretNotFound', async (t) => {
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's' },
+    data: {
+      username: Buffer.from('anylog').toString('base64'),
+      password: Buffer.from('pw').toString('base64'),
+    },
+  };
+  t.same(credentialsFrom(secret, 'username', 'password'), { username: 'anylog', password: 'pw' });
+  t.throws(() => credentialsFrom(secret, 'user', 'password'), SecretNotFoundError);
+  t.throws(() => credentialsFrom(secret, 'username', 'pass'), SecretNotFoundError);
+  t.throws(
+    () => credentialsFrom({ ...secret, data: undefined }, 'username', 'password'),
+    SecretNotFoundError,
+  );
+});
