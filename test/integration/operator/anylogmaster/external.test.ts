@@ -100,11 +100,21 @@ t.test('external ledger: SecretNotFound, recovery, one policy row, Delete cleanu
     t.equal(ready.status.ledger.mode, 'External');
     t.equal(ready.status.ledger.secretName, 'ext-ledger');
     t.notMatch(JSON.stringify(ready.status), new RegExp(password), 'no password in status');
-    const rows = await withClient(dbUrl.href, (c) =>
-      c.query<{ policy_id: string; policy: unknown }>(
-        "SELECT policy_id, policy FROM ledger WHERE policy_type = 'master'",
-      ),
+    // The node stores the policy locally first and in the ledger right after: wait (bounded) for the row.
+    const rows = await waitUntil(
+      'the master policy row',
+      async () => {
+        const r = await withClient(dbUrl.href, (c) =>
+          c.query<{ policy_id: string; policy: unknown }>(
+            "SELECT policy_id, policy FROM ledger WHERE policy_type = 'master'",
+          ),
+        );
+        return r.rows.length > 0 ? r : undefined;
+      },
+      30_000,
+      500,
     );
+    if (rows.rows.length !== 1) t.comment(JSON.stringify(rows.rows, null, 1));
     t.equal(rows.rows.length, 1, 'exactly one master policy row');
     const row = rows.rows[0];
     const policy = (typeof row?.policy === 'string' ? JSON.parse(row.policy) : row?.policy) as {

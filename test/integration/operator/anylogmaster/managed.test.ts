@@ -3,7 +3,7 @@
 // the node reaches Ready on it (LEDGER_ADDRESSING=pod-ip), and the ledger holds exactly one master row.
 import pg from 'pg';
 import t from 'tap';
-import { getJson, testNamespace } from '../../../helpers/cluster.js';
+import { getJson, testNamespace, waitUntil } from '../../../helpers/cluster.js';
 import { applyObject, condition, describe, ensureCrd, startOperator, waitReady } from './harness.js';
 
 t.test('the managed sample reaches Ready with one policy row', async (t) => {
@@ -50,14 +50,20 @@ t.test('the managed sample reaches Ready with one policy row', async (t) => {
   });
   await client.connect();
   try {
-    const rows = await client.query<{ policy_id: string }>(
-      "SELECT policy_id FROM ledger WHERE policy_type = 'master'",
+    // The node stores the policy in its local metadata first and in the ledger through its sync
+    // connection right after; wait (bounded) for the row.
+    const ids = await waitUntil(
+      'the master policy row',
+      async () => {
+        const rows = await client.query<{ policy_id: string }>(
+          "SELECT policy_id FROM ledger WHERE policy_type = 'master'",
+        );
+        return rows.rows.length > 0 ? rows.rows.map((r) => r.policy_id) : undefined;
+      },
+      30_000,
+      500,
     );
-    t.same(
-      rows.rows.map((r) => r.policy_id),
-      [ready.status.policyId],
-      'exactly one master policy row, the posted one',
-    );
+    t.same(ids, [ready.status.policyId], 'exactly one master policy row, the posted one');
   } finally {
     await client.end();
   }
