@@ -101,6 +101,63 @@ t.test('helm lint --strict with default and test values', async (t) => {
   t.not(bad.code, 0, 'the values schema rejects a negative replicaCount');
 });
 
+/** operator.md §12: the permissions the operator needs, no more (group/resource: verbs). */
+const rbacTable: Record<string, string> = {
+  'anylog.co/anylogmasters': 'get,list,patch,watch',
+  'anylog.co/anylogmasters/status': 'get,patch,update',
+  'anylog.co/anylogmasters/finalizers': 'update',
+  'apps/statefulsets': 'create,get,list,patch,watch',
+  'core/services': 'create,get,list,patch,watch',
+  'core/configmaps': 'create,get,list,patch,watch',
+  'core/secrets': 'create,get,list,patch,watch',
+  'core/pods': 'get,list,watch',
+  'core/persistentvolumeclaims': 'get,list,watch',
+  'events.k8s.io/events': 'create,patch',
+};
+
+function flattenRules(rules: KubeObject[]): Record<string, string> {
+  const out: Record<string, Set<string>> = {};
+  for (const r of rules) {
+    for (const g of r.apiGroups as string[]) {
+      for (const res of r.resources as string[]) {
+        const key = `${g === '' ? 'core' : g}/${res}`;
+        out[key] ??= new Set();
+        for (const v of r.verbs as string[]) out[key].add(v);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort().join(',')]));
+}
+
+t.test('rendered RBAC is exactly the operator.md §12 table', async (t) => {
+  for (const extra of [[], ['--set', 'watchNamespaces={team-a,team-b}']]) {
+    const tpl = await helm(['template', release, chart, '-n', 'anylog-system', ...extra]);
+    t.equal(tpl.code, 0, tpl.stderr);
+    const objs = parseAllDocuments(tpl.stdout)
+      .map((d) => d.toJS())
+      .filter((o) => o !== null);
+    const roles = objs.filter(
+      (o) =>
+        (o.kind === 'ClusterRole' || o.kind === 'Role') &&
+        !String(o.metadata.name).endsWith('-leader-election'),
+    );
+    t.equal(
+      roles.length,
+      extra.length === 0 ? 1 : 2,
+      `one role per scope (${extra.join(' ') || 'all namespaces'})`,
+    );
+    for (const role of roles)
+      t.same(flattenRules(role.rules), rbacTable, `${role.kind} ${role.metadata.namespace ?? ''}`);
+    const lease = objs.find((o) => o.kind === 'Role' && String(o.metadata.name).endsWith('-leader-election'));
+    t.same(flattenRules(lease?.rules ?? []), { 'coordination.k8s.io/leases': 'create,get,update' });
+    t.equal(lease?.metadata.namespace, 'anylog-system', 'the Lease Role lives in the operator namespace');
+    const allVerbs = objs
+      .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
+      .flatMap((o) => Object.values(flattenRules(o.rules)).flatMap((v) => v.split(',')));
+    t.notOk(allVerbs.includes('delete'), 'no delete verb in any role');
+  }
+});
+
 t.test('CRD applied server-side becomes Established', async (t) => {
   await kubectlOk(['apply', '--server-side', '-f', join(repoRoot, 'crds', 'anylogmaster.yaml')]);
   const w = await kubectl([
