@@ -14,7 +14,6 @@ import { assembleStatus } from './assemble.js';
 import type { PassEnv, ResolvedDeps } from './deps.js';
 import { desiredPolicyId, ownPolicies } from './policy.js';
 import { ANYLOG_MASTERS, PODS } from './resources.js';
-import { checkRollout } from './rollout.js';
 import { computeStatus } from './status.js';
 import { reconcileLedger, type LedgerConnection } from './steps/ledger.js';
 import { validateObject } from './steps/validate.js';
@@ -36,8 +35,7 @@ function knownPolicyIds(env: PassEnv): string[] {
 /** Drops own master policies through the node; false when the node cannot be reached. */
 async function dropThroughNode(env: PassEnv): Promise<boolean> {
   const pod = env.ctx.cache(PODS).get(`${env.cr.metadata.namespace}/${nodePodName(env.cr)}`);
-  const rollout = checkRollout(env.cr.metadata.name, undefined, nodePodName(env.cr), pod);
-  const ip = rollout.kind === 'waiting' ? readyPodIp(pod) : rollout.podIP;
+  const ip = readyPodIp(pod);
   if (ip === undefined) return false;
   const client = env.deps.nodeClient(ip, env.spec.network.restPort, env.ctx.logger);
   const identity = { nodeName: env.spec.nodeName, company: env.spec.company };

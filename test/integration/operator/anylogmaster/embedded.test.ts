@@ -8,7 +8,7 @@ import { condition, describe, ensureCrd, sample, startOperator, applyObject, wai
 t.test('the embedded sample reaches Ready', async (t) => {
   const ns = await testNamespace(t, 'alm-emb');
   await ensureCrd();
-  await startOperator(t, ns);
+  const op = await startOperator(t, ns);
   await applyObject(sample('anylogmaster-embedded.yaml', 'master', ns));
   let cr;
   try {
@@ -57,6 +57,24 @@ t.test('the embedded sample reaches Ready', async (t) => {
   for (const name of ['TCP', 'REST', 'Blockchain Sync', 'Scheduler']) {
     t.equal(processes.find((p) => p.name === name)?.status, 'Running', `${name} Running`);
   }
+  t.equal(
+    await op.metrics.value('anylog_node_process_up', { namespace: ns, name: 'master', process: 'Scheduler' }),
+    1,
+  );
+  t.equal(
+    await op.metrics.value('anylog_ledger_ready', { namespace: ns, name: 'master', mode: 'Embedded' }),
+    1,
+  );
+  t.ok(
+    (await op.metrics.value('anylog_policy_operations_total', { operation: 'insert' })) >= 1,
+    'policy insert counted',
+  );
+  const events = await getJson(['-n', ns, 'events.events.k8s.io']);
+  const reasons = (events.items as { reason: string; reportingController: string }[])
+    .filter((e) => e.reportingController === 'anylog.co/anylog-operator')
+    .map((e) => e.reason);
+  t.ok(reasons.includes('PolicyPosted'), `PolicyPosted event (${reasons.join(', ')})`);
+  t.ok(reasons.includes('Ready'), 'Ready event');
   const wait = await kubectl([
     '-n',
     ns,
