@@ -2,27 +2,27 @@
 // anylog-node pods and prints one JSON document (issue 4, acceptance 9): time for N AnyLogMasters
 // (embedded ledger) to all reach Ready, reconciles/s during the ramp, API requests (and writes) per
 // reconcile when idle, operator RSS at 0 and N objects, and the time from a spec change to
-// status.observedGeneration catching up. The operator runs in this process (as in the integration
-// suites), so RSS is this process's. Run through with-cluster (the npm script does): BENCH_OBJECTS sets N.
-import type { Test } from 'tap';
-import { ensureCrd, startOperator, sample } from '../../test/integration/operator/anylogmaster/harness.js';
-import { getJson, kubectlOk } from '../../test/helpers/cluster.js';
+// status.observedGeneration catching up. The operator is the built `anylog-operator run` in its own
+// process (LEADER_ELECTION=false, so Lease renewals do not count as writes); counters come from its
+// /metrics. Run through with-cluster (the npm script does); BENCH_OBJECTS sets N (default 50).
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureCrd, sample } from '../../test/integration/operator/anylogmaster/harness.js';
+import { clusterEnv, getJson, kubectlOk } from '../../test/helpers/cluster.js';
+import { nodeBin, repoRoot, rssMb } from '../lib/proc.js';
 
 const N = Number(process.env['BENCH_OBJECTS'] ?? 50);
 const NS = `bench-${Date.now().toString(36)}`;
-
-function rssMb(): number {
-  return Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
-}
+const METRICS = '127.0.0.1:18480';
+const HEALTH = '127.0.0.1:18481';
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Cr {
   metadata: { name: string; generation: number };
-  status?: {
-    observedGeneration?: number;
-    conditions?: { type: string; status: string; observedGeneration?: number }[];
-  };
+  status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] };
 }
 
 function isReady(cr: Cr): boolean {
@@ -30,28 +30,65 @@ function isReady(cr: Cr): boolean {
   return ready?.status === 'True' && cr.status?.observedGeneration === cr.metadata.generation;
 }
 
-async function listCrs(): Promise<Cr[]> {
-  return ((await getJson(['-n', NS, 'anylogmasters'])) as { items: Cr[] }).items;
+/** Sums of the counters we need, read from the operator's Prometheus endpoint. */
+async function scrape(): Promise<{ reconciles: number; requests: number; writes: number }> {
+  const text = await (await fetch(`http://${METRICS}/metrics`)).text();
+  let reconciles = 0;
+  let requests = 0;
+  let writes = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)\{([^}]*)\} ([0-9.e+]+)$/.exec(line);
+    if (m === null) continue;
+    const [, name, labels, value] = m;
+    if (name === 'controller_runtime_reconcile_total') reconciles += Number(value);
+    if (name === 'rest_client_requests_total') {
+      requests += Number(value);
+      const method = /method="(\w+)"/.exec(labels ?? '')?.[1] ?? '';
+      if (WRITES.has(method)) writes += Number(value);
+    }
+  }
+  return { reconciles, requests, writes };
 }
 
 async function main(): Promise<void> {
-  const teardowns: (() => Promise<void> | void)[] = [];
-  const fakeT = { teardown: (fn: () => Promise<void> | void) => teardowns.push(fn) } as unknown as Test;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const env = clusterEnv();
   const report: Record<string, unknown> = { objects: N };
   await ensureCrd();
   await kubectlOk(['create', 'namespace', NS]);
+  const op = spawn(nodeBin, [join(repoRoot, 'bin', 'anylog-operator.js'), 'run'], {
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      KUBECONFIG: env.kubeconfig,
+      WATCH_NAMESPACES: NS,
+      LEADER_ELECTION: 'false',
+      LEDGER_ADDRESSING: 'pod-ip',
+      DEFAULT_NODE_IMAGE: 'anylog-node',
+      DEFAULT_LEDGER_IMAGE: 'postgres:17',
+      METRICS_BIND_ADDRESS: METRICS,
+      HEALTH_PROBE_BIND_ADDRESS: HEALTH,
+      POD_NAME: 'bench-operator',
+      POD_NAMESPACE: NS,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
-    const op = await startOperator(fakeT, NS);
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`http://${HEALTH}/readyz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
     await sleep(5000);
-    report['rssMbAt0'] = rssMb();
-    const reconciles = async (): Promise<number> =>
-      op.metrics.value('controller_runtime_reconcile_total', {});
-    const requests = async (): Promise<number> => op.metrics.value('rest_client_requests_total', {});
+    report['operatorRssMbAt0'] = rssMb(op.pid);
 
     const docs = Array.from({ length: N }, (_, i) =>
       JSON.stringify(sample('anylogmaster-embedded.yaml', `m${i}`, NS)),
     );
-    const r0 = await reconciles();
+    const s0 = await scrape();
     const t0 = performance.now();
     await kubectlOk(['apply', '--server-side', '--field-manager=bench', '-f', '-'], {
       input: docs.join('\n'),
@@ -59,28 +96,31 @@ async function main(): Promise<void> {
     let ready = 0;
     const deadline = Date.now() + 15 * 60_000;
     while (Date.now() < deadline) {
-      ready = (await listCrs()).filter(isReady).length;
+      const items = ((await getJson(['-n', NS, 'anylogmasters'])) as { items: Cr[] }).items;
+      ready = items.filter(isReady).length;
       if (ready >= N) break;
       await sleep(1000);
     }
     const rampSeconds = (performance.now() - t0) / 1000;
-    const r1 = await reconciles();
+    const s1 = await scrape();
     report['allReady'] = { ready, seconds: Math.round(rampSeconds * 10) / 10 };
-    report['reconcilesPerSecondDuringRamp'] = Math.round(((r1 - r0) / rampSeconds) * 100) / 100;
+    report['reconcilesPerSecondDuringRamp'] =
+      Math.round(((s1.reconciles - s0.reconciles) / rampSeconds) * 100) / 100;
 
     await sleep(10_000);
     const idleWindowS = 60;
-    const [ra, qa, wa] = [await reconciles(), await requests(), await op.writes()];
+    const a = await scrape();
     await sleep(idleWindowS * 1000);
-    const [rb, qb, wb] = [await reconciles(), await requests(), await op.writes()];
+    const b = await scrape();
+    const rec = b.reconciles - a.reconciles;
     report['idle'] = {
       windowSeconds: idleWindowS,
-      reconciles: rb - ra,
-      apiRequests: qb - qa,
-      writeRequests: wb - wa,
-      apiRequestsPerReconcile: rb - ra === 0 ? null : Math.round(((qb - qa) / (rb - ra)) * 100) / 100,
+      reconciles: rec,
+      apiRequests: b.requests - a.requests,
+      writeRequests: b.writes - a.writes,
+      apiRequestsPerReconcile: rec === 0 ? null : Math.round(((b.requests - a.requests) / rec) * 100) / 100,
     };
-    report['rssMbAtN'] = rssMb();
+    report['operatorRssMbAtN'] = rssMb(op.pid);
 
     // A spec change that needs no pod roll: observedGeneration must follow quickly.
     const before = (await getJson(['-n', NS, 'anylogmaster', 'm0'])) as Cr;
@@ -109,7 +149,7 @@ async function main(): Promise<void> {
     }
     report['specChangeToObservedGenerationMs'] = observedMs;
   } finally {
-    for (const fn of teardowns.reverse()) await fn();
+    op.kill('SIGTERM');
     await kubectlOk(['delete', 'namespace', NS, '--wait=false']);
   }
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
