@@ -45,9 +45,11 @@ t.test('quantities and addresses', async (t) => {
   t.equal(parseQuantity('128Mi'), 128 * 2 ** 20);
   t.equal(parseQuantity('1G'), 1e9);
   t.throws(() => parseQuantity('12xyz'));
-  const pool = new AddressPool();
-  t.equal(pool.allocate(), '127.0.0.2');
-  t.equal(pool.allocate(), '127.0.0.3');
-  pool.release('127.0.0.2');
-  t.equal(pool.allocate(), '127.0.0.2', 'released addresses are reused');
+  const pool = new AddressPool(150);
+  t.equal(pool.allocate(), '127.0.150.2');
+  t.equal(pool.allocate(), '127.0.150.3');
+  pool.release('127.0.150.2');
+  t.equal(pool.allocate(), '127.0.150.2', 'released addresses are reused');
+  const a = new AddressPool().allocate();
+  t.match(a, /^127\.0\.1\d\d\.2$/, `a run's block is 127.0.100-199.x (${a})`);
 });
