@@ -138,7 +138,7 @@ export async function cleanupAnyLogMaster(
     ctx.logger.warn({ problem: validated.stalled.message }, 'invalid spec: nothing can be cleaned up');
     return undefined;
   }
-  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps };
+  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply: false };
   if (pastDeadline(deps, ctx)) {
     const left = `master policy ${knownPolicyIds(env).join(', ') || '(none recorded)'} and any database or role the operator created`;
     await ctx.events.emit({

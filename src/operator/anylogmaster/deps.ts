@@ -69,6 +69,11 @@ export interface PassEnv {
   readonly cr: AnyLogMaster;
   readonly spec: ResolvedSpec;
   readonly deps: ResolvedDeps;
+  /**
+   * Apply every child even when the cache already matches: set while a generation is in flight, so a
+   * field removed from the spec is removed from the children too (a subset check cannot see removals).
+   */
+  readonly forceApply: boolean;
 }
 
 export const FIELD_MANAGER = 'anylog-operator';

@@ -13,7 +13,7 @@ import { nextCadence } from './cadence.js';
 import type { PassEnv, ResolvedDeps } from './deps.js';
 import { runPipeline, type Gathered } from './pipeline.js';
 import { ANYLOG_MASTERS } from './resources.js';
-import { computeStatus, initialConditions, type ComputedStatus } from './status.js';
+import { computeStatus, initialConditions, isInFlight, type ComputedStatus } from './status.js';
 import { validateObject } from './steps/validate.js';
 import { transitionEvents } from './transitions.js';
 
@@ -107,7 +107,8 @@ export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileCo
       DEFAULT_PROGRESS_DEADLINE_SECONDS,
     );
   }
-  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps };
+  const forceApply = isInFlight(generationOf(ctx), ctx.object['status'], false);
+  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply };
   const gathered = await runPipeline(env);
   return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds);
 }

@@ -44,7 +44,7 @@ export async function ensureChild(env: PassEnv, desired: KubeObject): Promise<Ku
   if (live !== undefined) {
     const conflict = conflictOf(env, live);
     if (conflict !== undefined) throw new ResourceConflictError(conflict);
-    if (!needsApply(desired, live)) return live;
+    if (!env.forceApply && !needsApply(desired, live)) return live;
   }
   env.ctx.logger.debug({ kind: desired.kind, name: desired.metadata.name }, 'applying child');
   return env.ctx.kube.apply(typeOfKind(desired.kind), desired, {
