@@ -160,12 +160,21 @@ t.test('rendered RBAC is exactly the operator.md §12 table', async (t) => {
 
 t.test('CRD applied server-side becomes Established', async (t) => {
   await kubectlOk(['apply', '--server-side', '-f', join(repoRoot, 'crds', 'anylogmaster.yaml')]);
-  const w = await kubectl([
-    'wait',
-    '--for=condition=Established',
-    'crd/anylogmasters.anylog.co',
-    '--timeout=60s',
-  ]);
+  // `kubectl wait` fails at once while a just-created CRD has no conditions yet; retry until it can wait.
+  const w = await waitUntil(
+    'crd/anylogmasters.anylog.co Established',
+    async () => {
+      const res = await kubectl([
+        'wait',
+        '--for=condition=Established',
+        'crd/anylogmasters.anylog.co',
+        '--timeout=30s',
+      ]);
+      return res.code === 0 ? res : undefined;
+    },
+    60_000,
+    500,
+  );
   t.equal(w.code, 0, w.stderr);
 });
 
