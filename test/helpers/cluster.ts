@@ -162,3 +162,17 @@ export async function testNamespace(
   });
   return ns;
 }
+
+/**
+ * Waits until a CRD is Established. `kubectl wait` fails at once (instead of waiting) while a just-created
+ * CRD has no conditions yet, so it is retried until it can wait.
+ */
+export async function waitCrdEstablished(name: string, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(
+    `crd/${name} Established`,
+    async () =>
+      (await kubectl(['wait', '--for=condition=Established', `crd/${name}`, '--timeout=30s'])).code === 0,
+    timeoutMs,
+    500,
+  );
+}

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, kubectlOk, testNamespace, waitUntil } from '../../helpers/cluster.js';
+import { kubectl, kubectlOk, testNamespace, waitCrdEstablished, waitUntil } from '../../helpers/cluster.js';
 import { repoRoot } from '../../helpers/vectors.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures');
@@ -29,7 +29,7 @@ t.test('the CRD installs server-side and is Established', async (t) => {
     '-f',
     join(repoRoot, 'crds', 'anylogmaster.yaml'),
   ]);
-  await kubectlOk(['wait', '--for=condition=Established', 'crd/anylogmasters.anylog.co', '--timeout=60s']);
+  await waitCrdEstablished('anylogmasters.anylog.co');
   // The apiserver publishes a new CRD's OpenAPI a few seconds after Established.
   const explain = await waitUntil(
     'kubectl explain anylogmaster.spec.ledger',

@@ -4,7 +4,14 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { binaries, readVersions } from '../../controlplane/src/paths.js';
-import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../../helpers/cluster.js';
+import {
+  getJson,
+  kubectl,
+  kubectlOk,
+  testNamespace,
+  waitCrdEstablished,
+  waitUntil,
+} from '../../helpers/cluster.js';
 import type { KubeObject } from '../../helpers/cluster.js';
 
 // Waits for real controllers and processes: more than tap's default per-file timeout.
@@ -93,7 +100,7 @@ t.test('CRD: schema validation, status subresource and garbage collection', asyn
   const ns = await testNamespace(t, 'crd');
   await kubectlOk(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(crd) });
   t.teardown(() => kubectl(['delete', 'crd', crd.metadata.name, '--wait=false']));
-  await kubectlOk(['wait', '--for=condition=Established', `crd/${crd.metadata.name}`, '--timeout=60s']);
+  await waitCrdEstablished(crd.metadata.name);
   const widget = (name: string, size: unknown) =>
     JSON.stringify({
       apiVersion: 'cptest.anylog.test/v1',

@@ -19,6 +19,7 @@ import {
   getJson,
   kubectl,
   kubectlOk,
+  waitCrdEstablished,
   waitUntil,
   type KubeObject,
 } from '../../../helpers/cluster.js';
@@ -76,7 +77,7 @@ function crdText(): string {
 export function ensureCrd(): Promise<void> {
   crdReady ??= (async () => {
     await kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], { input: crdText() });
-    await kubectlOk(['wait', '--for=condition=Established', 'crd/anylogmasters.anylog.co', '--timeout=60s']);
+    await waitCrdEstablished('anylogmasters.anylog.co');
   })();
   return crdReady;
 }
