@@ -29,5 +29,6 @@ export function executeQuery(query: GetQuery, source: PolicySource, ctx: RenderC
 
 export { parseBlockchainGet, type GetQuery, type Condition, type Bring, type Instruction } from './parse.js';
 export { selectPolicies, matchesAll, lookupPath, type PolicySource } from './evaluate.js';
-export { renderGet, isLocalNetwork, type RenderContext } from './render.js';
+export { renderGet, type RenderContext } from './render.js';
+export { isLocalNetwork } from '../local-network.js';
 export { renderTable } from './table.js';

@@ -7,6 +7,7 @@ import type { FilePolicy } from '../ports/ledger.js';
 import { lookupPath } from './evaluate.js';
 import type { Bring, Instruction } from './parse.js';
 import { renderTable, type Cell } from './table.js';
+import { isLocalNetwork } from '../local-network.js';
 
 export interface RenderContext {
   /** This node's external and internal IPs (for `.ip_port`). */
@@ -95,21 +96,6 @@ function ipPort(policy: FilePolicy, ctx: RenderContext): string | undefined {
   }
   const p = localPort ?? port;
   return localIp !== undefined && p !== undefined ? `${localIp}:${p}` : undefined;
-}
-
-/** 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. */
-export function isLocalNetwork(ip: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
-  if (m === null) return false;
-  const a = Number(m[1]);
-  const b = Number(m[2]);
-  return (
-    a === 10 ||
-    a === 127 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
 }
 
 function uniqueFilter(items: readonly string[], unique: boolean): string[] {

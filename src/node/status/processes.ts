@@ -3,24 +3,9 @@
 import type { RestServerInfo, ServerAddress } from '../ports/network.js';
 import { pyDumps, type PlainJson } from './py-json.js';
 import { renderTable } from './table.js';
+import { PROCESS_ROW_NAMES } from '../../contract/processes.js';
 
-export const PROCESS_ROWS = [
-  'TCP',
-  'REST',
-  'Operator',
-  'Publisher',
-  'Blockchain Sync',
-  'Scheduler',
-  'Distributor',
-  'Blobs Archiver',
-  'Consumer',
-  'MQTT',
-  'Message Broker',
-  'SMTP',
-  'Streamer',
-  'Query Pool',
-  'Kafka Consumer',
-] as const;
+export const PROCESS_ROWS = PROCESS_ROW_NAMES;
 
 export interface ProcessesSnapshot {
   readonly tcp: ServerAddress | undefined;

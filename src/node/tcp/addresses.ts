@@ -2,21 +2,7 @@
 // address written into outgoing messages (§6.9: internal ip:port towards local networks, else external).
 import type { NodeServices } from '../ports/runtime.js';
 import { parseAddress } from './connect.js';
-
-/** 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. */
-export function isLocalNetwork(ip: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);
-  if (m === null) return false;
-  const a = Number(m[1]);
-  const b = Number(m[2]);
-  return (
-    a === 10 ||
-    a === 127 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
-}
+import { isLocalNetwork } from '../local-network.js';
 
 function ownPorts(node: NodeServices): Set<number> {
   const info = node.tcp.info();
