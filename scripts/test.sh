@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 failed_checks=0
+failed_names=""
 for check in typecheck lint depcheck check:drift; do
   echo "== npm run $check"
   if ! npm run --silent "$check"; then
     echo "check failed: $check"
     failed_checks=$((failed_checks + 1))
+    failed_names="$failed_names $check"
   fi
 done
 
@@ -22,4 +24,6 @@ echo "== tap: ${#files[@]} test files"
 npx tsx test/controlplane/src/with-cluster.ts -- \
   npx tap --reporter=tap --timeout=600 "${files[@]}" | tee "$out"
 tap_rc=${PIPESTATUS[0]}
+# Repeated at the end so that the tail of a CI log names them.
+[ -n "$failed_names" ] && echo "== failed checks:$failed_names"
 node scripts/count-tap.mjs "$out" "$failed_checks" "$tap_rc"
