@@ -2,22 +2,12 @@
 // without its header comment, run under the name `builtin:master` when NODE_TYPE=master and no script is
 // given. A unit test checks it equals the vector file minus the header.
 
+import { MASTER_LEDGER_TABLE, MASTER_PARAMETERS_HEAD, MASTER_SERVERS } from '../contract/master-script.js';
+
 export const BUILTIN_MASTER_NAME = 'builtin:master';
 
 export const BUILTIN_MASTER_SCRIPT = [
-  '# Step 1: parameters',
-  'hostname = get hostname',
-  'node_type = $NODE_TYPE',
-  'node_name = $NODE_NAME',
-  'company_name = $COMPANY_NAME',
-  'anylog_server_port = $ANYLOG_SERVER_PORT',
-  'anylog_rest_port = $ANYLOG_REST_PORT',
-  'tcp_bind = $TCP_BIND',
-  'rest_bind = $REST_BIND',
-  'tcp_threads = $TCP_THREADS',
-  'rest_threads = $REST_THREADS',
-  'rest_timeout = $REST_TIMEOUT',
-  'overlay_network = $OVERLAY_NETWORK',
+  ...MASTER_PARAMETERS_HEAD,
   'overlay_ip = $OVERLAY_IP',
   'internal_ip = $INTERNAL_IP',
   'external_ip = $EXTERNAL_IP',
@@ -36,13 +26,7 @@ export const BUILTIN_MASTER_SCRIPT = [
   'city = $CITY',
   'is_hidden = $IS_HIDDEN',
   '',
-  '# Step 2: TCP and REST servers',
-  '<run tcp server where external_ip = !external_ip and external_port = !anylog_server_port and',
-  '    internal_ip = !internal_ip and internal_port = !anylog_server_port and',
-  '    bind = !tcp_bind and threads = !tcp_threads>',
-  '<run rest server where external_ip = !external_ip and external_port = !anylog_rest_port and',
-  '    internal_ip = !internal_ip and internal_port = !anylog_rest_port and',
-  '    bind = !rest_bind and threads = !rest_threads and timeout = !rest_timeout>',
+  ...MASTER_SERVERS,
   '',
   '# Step 3: ledger database and table',
   'if (!db_type == psql) {',
@@ -50,8 +34,7 @@ export const BUILTIN_MASTER_SCRIPT = [
   '} else {',
   '    connect dbms blockchain where type = sqlite',
   '}',
-  'is_table = info table blockchain ledger exists',
-  'if !is_table == false then create table ledger where dbms = blockchain',
+  ...MASTER_LEDGER_TABLE,
   '',
   '# Step 4: scheduler and blockchain sync (the master syncs from itself; the first cycle ends before the next line)',
   'run scheduler 1',

@@ -3,6 +3,7 @@
 // Values come from the environment (`$NAME`), so the script holds no secret and no per-pod value; it is
 // safe on every pod start because `create table` is guarded by `info table blockchain ledger exists`.
 import type { LedgerMode } from '../api/types.js';
+import { MASTER_LEDGER_TABLE, MASTER_PARAMETERS_HEAD, MASTER_SERVERS } from '../contract/master-script.js';
 
 export interface MasterScriptOptions {
   /** `<namespace>/<name>` of the CR, for the header comment only. */
@@ -20,19 +21,7 @@ const HEADER = (source: string): string[] => [
 ];
 
 const PARAMETERS = [
-  '# Step 1: parameters',
-  'hostname = get hostname',
-  'node_type = $NODE_TYPE',
-  'node_name = $NODE_NAME',
-  'company_name = $COMPANY_NAME',
-  'anylog_server_port = $ANYLOG_SERVER_PORT',
-  'anylog_rest_port = $ANYLOG_REST_PORT',
-  'tcp_bind = $TCP_BIND',
-  'rest_bind = $REST_BIND',
-  'tcp_threads = $TCP_THREADS',
-  'rest_threads = $REST_THREADS',
-  'rest_timeout = $REST_TIMEOUT',
-  'overlay_network = $OVERLAY_NETWORK',
+  ...MASTER_PARAMETERS_HEAD,
   'internal_ip = $INTERNAL_IP',
   'external_ip = $EXTERNAL_IP',
   'ledger_conn = $LEDGER_CONN',
@@ -48,16 +37,6 @@ const PSQL_PARAMETERS = [
   'db_passwd = $DB_PASSWD',
 ];
 
-const SERVERS = [
-  '# Step 2: TCP and REST servers',
-  '<run tcp server where external_ip = !external_ip and external_port = !anylog_server_port and',
-  '    internal_ip = !internal_ip and internal_port = !anylog_server_port and',
-  '    bind = !tcp_bind and threads = !tcp_threads>',
-  '<run rest server where external_ip = !external_ip and external_port = !anylog_rest_port and',
-  '    internal_ip = !internal_ip and internal_port = !anylog_rest_port and',
-  '    bind = !rest_bind and threads = !rest_threads and timeout = !rest_timeout>',
-];
-
 const CONNECT_PSQL = [
   '# Step 3: ledger database and table (PostgreSQL)',
   '<connect dbms blockchain where type = psql and ip = !db_ip and port = !db_port and',
@@ -70,8 +49,7 @@ const CONNECT_SQLITE = [
 ];
 
 const TABLE_AND_SYNC = [
-  'is_table = info table blockchain ledger exists',
-  'if !is_table == false then create table ledger where dbms = blockchain',
+  ...MASTER_LEDGER_TABLE,
   '',
   '# Step 4: scheduler and blockchain sync (the master syncs from itself)',
   'run scheduler 1',
@@ -90,7 +68,7 @@ export function renderMasterScript(options: MasterScriptOptions): string {
     ...PARAMETERS,
     ...(psql ? PSQL_PARAMETERS : []),
     '',
-    ...SERVERS,
+    ...MASTER_SERVERS,
     '',
     ...(psql ? CONNECT_PSQL : CONNECT_SQLITE),
     ...TABLE_AND_SYNC,
