@@ -9,10 +9,12 @@ import { CommandRegistry } from './registry.js';
 import { ScriptRunner, terminationMessage, type ScriptOutcome } from './runner.js';
 import { parseProgram, type Program } from './script.js';
 import { StatementRunner, type Session } from './statements.js';
+import { streamBlockStep } from './stream.js';
 
 export { parseWhere, splitWhere, parseTimeValue, type WhereSchema, type WhereValues } from './where.js';
 export { substitutePolicyVariables } from './policy-vars.js';
 export { tokenize } from './tokenizer.js';
+export { blockStructureError } from './script.js';
 export type { Session } from './statements.js';
 
 const MAX_NESTING = 20;
@@ -22,6 +24,7 @@ export class Interpreter {
   private readonly statements: StatementRunner;
   private readonly scripts: ScriptRunner;
   private nesting = 0;
+  private readonly streams = new WeakMap<ExecContext, Session>();
 
   constructor(commands: readonly CommandDef[]) {
     this.registry = new CommandRegistry(commands);
@@ -35,14 +38,35 @@ export class Interpreter {
     return { lastIf: undefined };
   }
 
-  /** Run one command line outside a script (REST, TCP, scheduler, CLI). Control codes map to 0 or 2. */
+  /**
+   * The session of a line stream without an explicit one: calls that pass the same ExecContext object
+   * form one stream (a REST request runs its body lines and its header command with one context, §5.5).
+   */
+  private streamSession(ctx: ExecContext): Session {
+    let session = this.streams.get(ctx);
+    if (session === undefined) {
+      session = this.newSession();
+      this.streams.set(ctx, session);
+    }
+    return session;
+  }
+
+  /**
+   * Run one command line outside a script (REST, TCP, scheduler, CLI). Control codes map to 0 or 2.
+   * One-line `if` state and brace blocks carry across the lines of one session (or one context object).
+   */
   async execute(
     text: string,
     ctx: ExecContext,
     node: NodeServices,
     session?: Session,
   ): Promise<CommandResult> {
-    const result = await this.statements.run(text, ctx, node, session ?? this.newSession());
+    const stream = session ?? this.streamSession(ctx);
+    if (ctx.source !== 'tcp') {
+      const step = streamBlockStep(text, stream, node);
+      if (step !== undefined) return step;
+    }
+    const result = await this.statements.run(text, ctx, node, stream);
     if (!isControlCode(result.code)) return result;
     const ignorable: number[] = [
       CONTROL.DO_IGNORED,

@@ -33,7 +33,10 @@ export type ProgramResult =
 const LABEL_RE = /^:([^:\s]+):$/;
 
 /** Classify a brace-block line; undefined for any other line. */
-function classifyBrace(text: string, line: number): Statement | undefined {
+export function classifyBrace(
+  text: string,
+  line: number,
+): BranchHeader | { readonly kind: 'close'; readonly line: number } | undefined {
   if (text === '}') return { kind: 'close', line };
   if (!text.endsWith('{')) return undefined;
   if (/^\}\s*else\s*\{$/i.test(text)) return { kind: 'else', cond: '', line, next: -1, end: -1 };
@@ -114,4 +117,18 @@ export function parseProgram(source: string, name: string, prompts = true): Prog
   const problem = linkBlocks(statements);
   if (problem !== undefined) return { ok: false, ...problem };
   return { ok: true, program: { name, statements, labels } };
+}
+
+/**
+ * Brace-block structure of a stream of logical lines (a REST POST body, §5.5): the 0-based index and message
+ * of the first problem (stray `}`, branch after `else`, block left open), or undefined when it is balanced.
+ */
+export function blockStructureError(
+  texts: readonly string[],
+): { readonly index: number; readonly message: string } | undefined {
+  const statements = texts.map(
+    (text, index): Statement => classifyBrace(text, index) ?? { kind: 'command', text, line: index },
+  );
+  const problem = linkBlocks(statements);
+  return problem === undefined ? undefined : { index: problem.line, message: problem.message };
 }

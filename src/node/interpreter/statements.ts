@@ -11,9 +11,24 @@ import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
 import { tokenize, type Token } from './tokenizer.js';
 
-/** Per-stream state of one-line `if` for `do` / `else` (§3.9). */
+/** One open brace block of a line stream (stream.ts). */
+export interface BlockFrame {
+  /** The lines around the block run (false inside a branch that does not run). */
+  readonly outerRunning: boolean;
+  /** The current branch runs. */
+  running: boolean;
+  /** A branch of this block was chosen already (later branches do not run). */
+  taken: boolean;
+  sawElse: boolean;
+}
+
+/**
+ * Per-stream state (a CLI session, one REST request's body lines and command): the one-line `if` outcome
+ * for `do` / `else` (§3.9) and the open brace blocks (§3.3), which do not change each other.
+ */
 export interface Session {
   lastIf: boolean | undefined;
+  blocks?: BlockFrame[];
 }
 
 const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -4,6 +4,7 @@
 import type { CommandResult, ExecContext } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { toLogicalLines } from '../interpreter/lines.js';
+import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
 import type { Mutex } from './body-lock.js';
 import type { Headers } from './request-info.js';
@@ -55,6 +56,14 @@ async function runBodyLines(
   ctx: ExecContext,
 ): Promise<CommandResult | undefined> {
   const { lines, error } = toLogicalLines(body, false);
+  const blocks = blockStructureError(lines.map((l) => l.text));
+  if (blocks !== undefined) {
+    const text = lines[blocks.index]?.text ?? '';
+    return {
+      code: STATUS.COMMAND_STRUCTURE,
+      detail: `Error with command #${blocks.index + 1} in the message body: '${text}'`,
+    };
+  }
   for (const [i, line] of lines.entries()) {
     const result = await deps.node.execute(line.text, ctx);
     if (result.code !== 0) {
