@@ -1,5 +1,6 @@
 // The AnyLogMaster reconcile pass (operator.md §5): initial status (rule 8) → validate → steps 4–9
-// (pipeline.ts) → status computed by the pure status.ts, handed to the framework (written once, only
+// (pipeline.ts) → status computed by the pure status.ts against the previous status (baseline.ts: the
+// last one handed over while the cache lags the write), handed to the framework (written once, only
 // if changed) → Events for transitions → the requeue of §8.1, or the error that carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
 import { toError } from '../../shared/errors.js';
@@ -21,11 +22,14 @@ function generationOf(ctx: ReconcileContext): number {
   return ctx.object.metadata.generation ?? 0;
 }
 
-/** Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. */
-async function writeInitialStatus(ctx: ReconcileContext): Promise<void> {
-  if (readConditions(ctx.object['status']).length > 0) return;
+/**
+ * Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. Returns the
+ * resourceVersion it wrote (older than the status the pass ends with), if it wrote.
+ */
+async function writeInitialStatus(ctx: ReconcileContext): Promise<string[]> {
+  if (readConditions(ctx.object['status']).length > 0) return [];
   const ref = refOf(ctx.object);
-  await ctx.kube.applyStatus(
+  const written = await ctx.kube.applyStatus(
     ANYLOG_MASTERS,
     {
       apiVersion: ctx.object.apiVersion,
@@ -35,6 +39,8 @@ async function writeInitialStatus(ctx: ReconcileContext): Promise<void> {
     },
     { fieldManager: FIELD_MANAGER_STATUS, signal: ctx.signal },
   );
+  const rv = written.metadata.resourceVersion;
+  return rv === undefined ? [] : [rv];
 }
 
 function progressHint(deps: ResolvedDeps, ctx: ReconcileContext): number | undefined {
@@ -53,9 +59,12 @@ function rememberProgress(deps: ResolvedDeps, ctx: ReconcileContext, computed: C
   });
 }
 
-async function emitTransitions(ctx: ReconcileContext, next: readonly Condition[]): Promise<void> {
-  for (const event of transitionEvents(readConditions(ctx.object['status']), next))
-    await ctx.events.emit(event);
+async function emitTransitions(
+  ctx: ReconcileContext,
+  previous: unknown,
+  next: readonly Condition[],
+): Promise<void> {
+  for (const event of transitionEvents(readConditions(previous), next)) await ctx.events.emit(event);
 }
 
 /** Computes and hands over the status, emits Events, and turns the result into an Outcome or an error. */
@@ -64,8 +73,10 @@ async function finish(
   ctx: ReconcileContext,
   g: Gathered,
   progressDeadlineSeconds: number,
+  written: readonly string[],
 ): Promise<Outcome> {
-  const previous = ctx.object['status'];
+  // The cache may not hold this key's last status write yet: compare with what was handed over then.
+  const previous = deps.baseline.previous(ctx.key, ctx.object);
   const computed = computeStatus({
     generation: generationOf(ctx),
     previous,
@@ -75,8 +86,10 @@ async function finish(
     reconcilingSinceMs: progressHint(deps, ctx),
   });
   rememberProgress(deps, ctx, computed);
-  ctx.status.set(assembleStatus(previous, computed, g.extras));
-  await emitTransitions(ctx, computed.conditions);
+  const status = assembleStatus(previous, computed, g.extras);
+  ctx.status.set(status);
+  deps.baseline.remember(ctx.key, ctx.object, status, written);
+  await emitTransitions(ctx, previous, computed.conditions);
   const { namespace = '', name } = ctx.object.metadata;
   const mode = g.extras.ledger?.mode;
   if (mode !== undefined)
@@ -97,7 +110,7 @@ const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** One reconcile pass of an AnyLogMaster (the handler registered with the framework). */
 export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileContext): Promise<Outcome> {
-  await writeInitialStatus(ctx);
+  const written = await writeInitialStatus(ctx);
   const validated = validateObject(ctx.object);
   if (!validated.ok) {
     return finish(
@@ -105,10 +118,11 @@ export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileCo
       ctx,
       { rolledOut: false, stalled: validated.stalled, extras: {} },
       DEFAULT_PROGRESS_DEADLINE_SECONDS,
+      written,
     );
   }
   const forceApply = isInFlight(generationOf(ctx), ctx.object['status'], false);
   const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply };
   const gathered = await runPipeline(env);
-  return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds);
+  return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds, written);
 }
