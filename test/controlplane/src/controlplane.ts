@@ -72,6 +72,49 @@ export async function stopRun(runDir: string, etcdDataDir?: string): Promise<voi
   rmSync(runDir, { recursive: true, force: true });
 }
 
+/** A bare API: etcd, kube-apiserver and an admin kubeconfig, no controller-manager, pod runner or PostgreSQL. */
+export interface BareApi {
+  readonly runDir: string;
+  readonly kubeconfig: string;
+  readonly server: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private etcd and kube-apiserver in a run directory of their own, for a test that must disturb
+ * the API server (stop it, restart it) without touching the suites that share the run's control plane.
+ */
+export async function startBareApi(): Promise<BareApi> {
+  const bins = binaries();
+  const runDir = newRunDir();
+  const etcdDataDir = newTmpfsDir('anylog-etcd-');
+  writeFileSync(join(runDir, 'etcd-data-dir'), `${etcdDataDir}\n`);
+  const pidDir = runLayout.pids(runDir);
+  const logDir = runLayout.logs(runDir);
+  mkdirSync(pidDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  try {
+    const etcd = await withPortRetry(() =>
+      startEtcd({ bin: bins.etcd, dataDir: etcdDataDir, pidDir, logDir }),
+    );
+    const pki = writePki(runLayout.pki(runDir), join(runDir, 'tokens.csv'));
+    const api = await withPortRetry(() =>
+      startApiserver({ bin: bins.apiserver, etcdUrl: etcd.url, pki, pidDir, logDir }),
+    );
+    const kubeconfig = runLayout.kubeconfig(runDir);
+    writeKubeconfig(kubeconfig, {
+      server: api.server,
+      caFile: api.caFile,
+      user: 'admin',
+      token: pki.adminToken,
+    });
+    return { runDir, kubeconfig, server: api.server, stop: () => stopRun(runDir, etcdDataDir) };
+  } catch (err) {
+    await stopRun(runDir, etcdDataDir);
+    throw err;
+  }
+}
+
 export async function startControlPlane(o: StartOptions = {}): Promise<ControlPlane> {
   const say = o.progress ?? ((m: string) => process.stderr.write(`controlplane: ${m}\n`));
   const bins = binaries();

@@ -1,38 +1,27 @@
-// Acceptance 7 of issue 4: a watch survives the API server being stopped and started. The test stops
-// this run's kube-apiserver (by its recorded PID), starts it again with the same command line on the
+// Acceptance 7 of issue 4: a watch survives the API server being stopped and started. The test starts a
+// private etcd + kube-apiserver of its own (so the suites sharing the run's control plane are never
+// disturbed), stops that apiserver by its recorded PID, starts it again with the same command line on the
 // same port, and checks that the reflector reconnects with backoff and sees a change made afterwards.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { createKubeClient } from '../../../../src/operator/framework/kube-client.js';
+import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { Reflector } from '../../../../src/operator/framework/reflector.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { startBareApi } from '../../../controlplane/src/controlplane.js';
 import { readPidFiles, spawnDetached, stopGroup } from '../../../controlplane/src/procs.js';
-import {
-  CONFIGMAPS,
-  FM,
-  NAMESPACES,
-  configMap,
-  newClient,
-  testNamespace,
-  waitFor,
-} from './fixtures/cluster.js';
+import { CONFIGMAPS, FM, NAMESPACES, configMap, testNamespace, waitFor } from './fixtures/cluster.js';
 
-const { kube, metrics } = newClient();
+const api = await startBareApi();
+t.teardown(() => api.stop());
+const metrics = new Metrics({ prefix: 'anylog', defaultMetrics: false });
+const kube = createKubeClient({ metrics, kubeconfigPath: api.kubeconfig });
 
-function runDir(): string {
-  const dir = process.env['ANYLOG_TEST_RUN_DIR'];
-  if (dir === undefined || dir === '') {
-    throw new Error(
-      'ANYLOG_TEST_RUN_DIR is not set: run this suite through test/controlplane/src/with-cluster.ts',
-    );
-  }
-  return dir;
-}
-
-/** Stops the apiserver and starts it again with the same binary and flags; resolves when it serves. */
+/** Stops the private apiserver and starts it again with the same binary and flags; resolves when it serves. */
 async function restartApiserver(downMs: number): Promise<void> {
-  const dir = runDir();
+  const dir = api.runDir;
   const pidDir = join(dir, 'pids');
   const record = readPidFiles(pidDir).find((r) => r.name === 'kube-apiserver');
   if (record === undefined) throw new Error(`no kube-apiserver PID file in ${pidDir}`);
