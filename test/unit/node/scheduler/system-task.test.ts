@@ -1,0 +1,88 @@
+// The assembled node's schedulers on a fake clock (anylog-node.md §10.1, §10.4, §11.2, §11.8): scheduler 0
+// runs from boot with task 1 `Metadata Ping` (1 minute, `set servers ping`), cannot be started again, and
+// the `get processes` Scheduler row lists the running scheduler ids. No servers, no real sleeping.
+import t, { type Test } from 'tap';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, STARTUP_DIR_KEYS } from '../../../../src/node/config.js';
+import { startNode } from '../../../../src/node/assemble.js';
+import type { CommandResult } from '../../../../src/node/ports/command.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
+
+async function bootOnFakeClock(t: Test): Promise<{
+  clock: FakeClock;
+  run: (text: string) => Promise<CommandResult>;
+}> {
+  const home = mkdtempSync(join(tmpdir(), 'al-sched-'));
+  const config = loadConfig(
+    { NODE_TYPE: 'master', NODE_NAME: 'sched-master', INTERNAL_IP: '127.0.0.1', ANYLOG_PATH: home },
+    { hostname: 'sched-host', cwd: home, interfaces: {} },
+  );
+  for (const key of STARTUP_DIR_KEYS) mkdirSync(config.dirs[key] ?? '', { recursive: true });
+  const clock = new FakeClock();
+  const running = await startNode({
+    config,
+    logger: silentLogger(),
+    version: '0.0.0-test',
+    io: {
+      argv: [],
+      env: {},
+      stdout: () => undefined,
+      stderr: () => undefined,
+      stdinIsTty: false,
+      cwd: home,
+      clock,
+    },
+  });
+  t.teardown(async () => {
+    await running.shutdown();
+    rmSync(home, { recursive: true, force: true });
+  });
+  const console = (): void => undefined;
+  return { clock, run: (text) => running.node.execute(text, { source: 'script', assigned: false, console }) };
+}
+
+function schedulerRow(processes: string): string {
+  return (processes.split('\r\n').find((l) => l.startsWith('    Scheduler ')) ?? '').replace(/ *\|$/, '');
+}
+
+t.test('scheduler 0 and its Metadata Ping task from boot', async (t) => {
+  const { clock, run } = await bootOnFakeClock(t);
+  const before = await run('get scheduler 0');
+  t.match(before.text, /^\r\nScheduler ID: {5}0\r\nScheduler Status: Running\r\nScheduled Tasks\r\n/);
+  t.match(
+    before.text,
+    /\r\n 1\|Paused\|Metadata Ping\| +0\|No runs +\|2026-11-26 12:00:00\.000000\|0:1:0 +\|set servers ping\|\r\n$/,
+  );
+  await clock.advance(10_000);
+  t.match(
+    (await run('get scheduler 0')).text,
+    /\r\n 1\|Active\|Metadata Ping\| +1\|Success +\|/,
+    'ran at 10 s',
+  );
+  await clock.advance(50_000);
+  t.match((await run('get scheduler 0')).text, /\| +1\|Success/, 'not again before a minute passed');
+  await clock.advance(10_000);
+  t.match((await run('get scheduler 0')).text, /\| +2\|Success/, 'again at 70 s');
+  const again = await run('run scheduler 0');
+  t.equal(again.code, 136, 'scheduler 0 always runs: 136');
+});
+
+t.test('get processes lists the running scheduler ids', async (t) => {
+  const { run } = await bootOnFakeClock(t);
+  const row = async (): Promise<string> => schedulerRow((await run('get processes')).text ?? '');
+  t.equal(await row(), '    Scheduler      |Running     |Schedulers IDs in use: [0 (system)]');
+  t.equal((await run('run scheduler')).code, 0);
+  t.equal(await row(), '    Scheduler      |Running     |Schedulers IDs in use: [0 (system)] [1 (user)]');
+  t.equal((await run('run scheduler 3')).code, 0);
+  t.equal(await row(), '    Scheduler      |Running     |Schedulers IDs in use: [0 (system)] [1 (user)] [3]');
+  t.equal((await run('schedule time = 10 seconds and scheduler = 5 task print x')).code, 0);
+  t.match(await row(), /\[3\]$/, 'a declared scheduler that does not run is not listed');
+  const all = (await run('get scheduler')).text ?? '';
+  const ids = [...all.matchAll(/Scheduler ID: +(\d+)\r\nScheduler Status: (\w+(?: \w+)?)/g)].map(
+    (m) => `${m[1] ?? ''} ${m[2] ?? ''}`,
+  );
+  t.same(ids, ['0 Running', '1 Running', '3 Running', '5 Not Running'], 'declared schedulers in id order');
+});
