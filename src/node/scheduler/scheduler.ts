@@ -101,11 +101,12 @@ export class Schedulers implements SchedulerControl {
     });
   }
 
-  /** Run every due task in order (§10.1). */
+  /** Run every due task in order (§10.1); a task removed while an earlier one runs is not started. */
   async runDue(slot: Slot): Promise<void> {
     for (const task of [...slot.tasks]) {
       const now = this.host().clock.now();
       const due =
+        slot.tasks.includes(task) &&
         task.mode !== 'Stopped' &&
         now >= task.startMs &&
         (task.lastStartMs === undefined || now >= task.lastStartMs + task.repeatSeconds * 1000);

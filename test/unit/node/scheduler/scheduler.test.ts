@@ -228,6 +228,22 @@ t.test('a task never overlaps itself; tasks run one after the other', async (t) 
   t.equal(sn.maxConcurrent.get('slow'), 1);
 });
 
+t.test('a task removed or stopped while an earlier task runs is not started in that wake-up', async (t) => {
+  const sn = createSchedulerNode();
+  await ok(t, sn, 'run scheduler 1');
+  await ok(t, sn, 'schedule time = 1 minute and name = slow task probe slow 20000');
+  await ok(t, sn, 'schedule time = 1 minute and name = removed task probe removed');
+  await ok(t, sn, 'schedule time = 1 minute and name = stopped task probe stopped');
+  await ok(t, sn, 'schedule time = 1 minute and name = last task probe last');
+  await sn.clock.advance(15 * SEC);
+  t.same(startsAt(sn), ['10:slow'], 'slow runs from 10 s to 30 s');
+  await ok(t, sn, 'task remove where scheduler = 1 and name = removed');
+  await ok(t, sn, 'task stop where scheduler = 1 and name = stopped');
+  await sn.clock.advance(20 * SEC);
+  t.same(startsAt(sn), ['10:slow', '30:last'], 'only the remaining active task follows');
+  await sn.schedulers.stopAll();
+});
+
 t.test('failing tasks are recorded and logged and never stop the scheduler', async (t) => {
   const sn = createSchedulerNode();
   await ok(t, sn, 'run scheduler 1');
