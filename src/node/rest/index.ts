@@ -1,12 +1,20 @@
-// The REST server control (anylog-node.md §4.2, §5): builds the app on start, listens on the internal
-// port (internal IP with `bind = true`, else every IPv4 interface), honours `threads` (+100 waiting)
-// and the peer-reply `timeout`. createRestServer(node, options?) uses `node` only at call time.
+// The REST server control (anylog-node.md §4.2, §5): listens on the internal port (internal IP with
+// `bind = true`, else every IPv4 interface) through the socket front (tcp/http-front.ts), which serves
+// bodiless GET/OPTIONS requests itself and hands every other connection to the fastify app (app.ts),
+// imported on first need so start-up and idle memory do not pay for it. Both share the rules
+// (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
 import { ConcurrencyLimiter } from '../tcp/limiter.js';
 import { ListenError } from '../tcp/errors.js';
-import { buildApp, MAX_WAITING } from './app.js';
+import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../tcp/http-front.js';
+import { Mutex } from './body-lock.js';
+import { createHandler, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
+import { answerBytes, parseHead } from './http-wire.js';
+import { clientIpOf } from './request-info.js';
+
+export const MAX_WAITING = 100;
 
 export interface RestServerOptions {
   /** 'on-request' (default): keep-alive only when the client asks with `Connection: keep-alive`. */
@@ -14,8 +22,35 @@ export interface RestServerOptions {
   readonly bodyLimit?: number;
 }
 
+function toFront(answer: RestAnswer): FrontAnswer {
+  return { bytes: answerBytes(answer), keepAlive: answer.keepAlive };
+}
+
+/** One request of the front: parse the head, run the shared rules, encode the answer. */
+export function frontStep(handler: Handler, buf: Buffer, start: number, remote: () => string): FrontStep {
+  const head = parseHead(buf, start);
+  if (head.kind !== 'request') return head;
+  let ip: string | undefined;
+  const answer = handler({
+    method: head.method,
+    url: head.url,
+    headers: head.headers,
+    body: undefined,
+    get clientIp(): string {
+      ip ??= clientIpOf(remote());
+      return ip;
+    },
+  });
+  return {
+    kind: 'served',
+    end: head.end,
+    answer: answer instanceof Promise ? answer.then(toFront) : toFront(answer),
+  };
+}
+
 class RestServer implements RestServerControl {
-  private app: FastifyInstance | undefined;
+  private front: HttpFront | undefined;
+  private app: Promise<FastifyInstance> | undefined;
   private current: RestServerInfo | undefined;
   private timeoutSeconds = 20;
 
@@ -32,38 +67,70 @@ class RestServer implements RestServerControl {
     this.timeoutSeconds = seconds;
   }
 
+  /** The fastify app for connections the front does not serve: answers always close the connection. */
+  private fallback(deps: HandlerDeps): () => Promise<Fallback> {
+    let entry: Promise<Fallback> | undefined;
+    return () => {
+      entry ??= (async () => {
+        const { buildApp } = await import('./app.js');
+        const app = buildApp({
+          ...deps,
+          keepAlive: 'never',
+          ...(this.options.bodyLimit === undefined ? {} : { bodyLimit: this.options.bodyLimit }),
+        });
+        this.app = Promise.resolve(app);
+        await app.ready();
+        return (socket, pending, ended) => {
+          app.server.emit('connection', socket);
+          if (pending.length > 0) socket.emit('data', pending);
+          if (ended) socket.emit('end');
+        };
+      })();
+      return entry;
+    };
+  }
+
   async start(address: RestServerInfo): Promise<void> {
     const host = address.bind ? address.internalIp : '0.0.0.0';
-    if (this.app !== undefined) throw new ListenError(host, address.internalPort, 'already running');
+    if (this.front !== undefined) throw new ListenError(host, address.internalPort, 'already running');
     this.timeoutSeconds = address.timeoutSeconds;
-    const app = buildApp({
+    const deps: HandlerDeps = {
       node: this.node,
       limiter: new ConcurrencyLimiter(address.threads, MAX_WAITING),
+      bodyLock: new Mutex(),
       timeoutSeconds: () => this.timeoutSeconds,
       keepAlive: this.options.keepAlive ?? 'on-request',
-      ...(this.options.bodyLimit === undefined ? {} : { bodyLimit: this.options.bodyLimit }),
+    };
+    const handler = createHandler(deps);
+    const front = new HttpFront({
+      step: (buf, start, remote) => frontStep(handler, buf, start, remote),
+      fallback: this.fallback(deps),
+      onError: (err) => {
+        this.node.logger.error({ err }, 'REST connection failed');
+      },
     });
     try {
-      await app.listen({ host, port: address.internalPort, backlog: 511 });
+      await front.listen(host, address.internalPort, 511);
     } catch (err) {
-      await app.close().catch(() => undefined);
+      await front.close().catch(() => undefined);
       const errno = (err as { code?: unknown }).code;
       throw new ListenError(host, address.internalPort, typeof errno === 'string' ? errno : String(err), err);
     }
-    this.app = app;
+    this.front = front;
     this.current = address;
   }
 
   async stop(): Promise<void> {
+    const front = this.front;
     const app = this.app;
+    this.front = undefined;
     this.app = undefined;
     this.current = undefined;
-    if (app !== undefined) await app.close();
+    if (front !== undefined) await front.close();
+    if (app !== undefined) await (await app).close();
   }
 }
 
 export function createRestServer(node: NodeServices, options: RestServerOptions = {}): RestServerControl {
   return new RestServer(node, options);
 }
-
-export { buildApp } from './app.js';

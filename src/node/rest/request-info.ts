@@ -1,9 +1,10 @@
 // What a REST request says (anylog-node.md §5.1–§5.3, §5.6): header values decoded (UTF-8, else
 // ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
 // product, and the HTTP client IP for error bodies.
-import type { FastifyRequest } from 'fastify';
-
 export type Headers = Record<string, string>;
+
+/** Request headers as node:http gives them: lower-case names, latin1 text values. */
+export type RawHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,20 +40,19 @@ export function urlParams(url: string): Headers {
 }
 
 /** Request headers lower-cased and decoded, with URL parameters acting as headers. */
-export function effectiveHeaders(req: FastifyRequest): { headers: Headers; commandFromHeader: boolean } {
+export function effectiveHeaders(raw: RawHeaders, url: string): Headers {
   const headers: Headers = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const name in raw) {
+    const value = raw[name];
     if (typeof value === 'string') headers[name] = decodeHeaderValue(value);
-    else if (Array.isArray(value) && value[0] !== undefined) headers[name] = decodeHeaderValue(value[0]);
+    else if (value !== undefined && value.length > 0) headers[name] = decodeHeaderValue(value[0] ?? '');
   }
-  const commandFromHeader = headers['command'] !== undefined && headers['command'] !== '';
-  if (req.url.includes('?')) {
-    const params = urlParams(req.url);
+  if (url.includes('?')) {
     const command = headers['command'];
-    Object.assign(headers, params);
-    if (commandFromHeader && command !== undefined) headers['command'] = command;
+    Object.assign(headers, urlParams(url));
+    if (command !== undefined && command !== '') headers['command'] = command;
   }
-  return { headers, commandFromHeader };
+  return headers;
 }
 
 /** The JSON-body form: an object with a `command` key; its keys act as headers. */
@@ -88,7 +88,8 @@ export function agentOf(headers: Headers): { product: string; value: string } {
   return { product: (slash < 0 ? value : value.slice(0, slash)).trim().toLowerCase(), value };
 }
 
-export function clientIp(req: FastifyRequest): string {
-  const ip = req.socket.remoteAddress ?? '';
+/** The client address for error bodies: an IPv4-mapped IPv6 prefix `::ffff:` removed (§5.8). */
+export function clientIpOf(address: string | undefined): string {
+  const ip = address ?? '';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }

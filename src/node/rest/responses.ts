@@ -1,15 +1,6 @@
-// REST answers (anylog-node.md §5.1, §5.7, §5.8, §5.10): the common headers, text results with
-// EdgeLake's content types, error bodies in json.dumps spacing with real HTTP statuses, health bodies.
-import type { FastifyReply } from 'fastify';
+// REST answer bodies (anylog-node.md §5.8, §5.10): error bodies in json.dumps spacing with real HTTP
+// statuses, health bodies. handling.ts builds whole answers from them (headers, content types).
 import { httpStatus, statusText, STATUS } from '../../contract/status-codes.js';
-
-export type ConnectionMode = 'close' | 'keep-alive';
-
-const CORS = {
-  'access-control-allow-origin': '*',
-  vary: 'Origin',
-  'access-control-expose-headers': '*',
-} as const;
 
 /** Python json.dumps of a string (ensure_ascii): JSON escapes plus \uXXXX for non-ASCII. */
 export function pyString(text: string): string {
@@ -42,57 +33,6 @@ export function errorBody(e: ErrorBody): string {
 export function statusFor(code: number, detail: string | undefined): number {
   if (code === STATUS.BLOCKCHAIN_FAILED) return /duplicate/i.test(detail ?? '') ? 409 : 500;
   return httpStatus(code);
-}
-
-/**
- * Write the response directly (fastify would rewrite EdgeLake's content types `text` / `text/json`):
- * status, the common headers of §5.1, Content-Type, Content-Length, body.
- */
-function writeRaw(
-  reply: FastifyReply,
-  status: number,
-  headers: Readonly<Record<string, string>>,
-  body: string,
-): FastifyReply {
-  const buf = Buffer.from(body, 'utf8');
-  reply.hijack();
-  reply.raw.writeHead(status, { ...headers, 'content-length': buf.length });
-  reply.raw.end(buf);
-  return reply;
-}
-
-function common(connection: ConnectionMode): Record<string, string> {
-  return { connection, ...CORS };
-}
-
-export function sendText(reply: FastifyReply, connection: ConnectionMode, text: string): FastifyReply {
-  const type = text.startsWith('{') || text.startsWith('[') ? 'text/json' : 'text';
-  return writeRaw(reply, 200, { ...common(connection), 'content-type': type }, text);
-}
-
-export function sendError(
-  reply: FastifyReply,
-  connection: ConnectionMode,
-  e: ErrorBody,
-  extra: Readonly<Record<string, string>> = {},
-): FastifyReply {
-  const headers = { ...common(connection), ...extra, 'content-type': 'application/json' };
-  return writeRaw(reply, statusFor(e.code, e.detail), headers, errorBody(e));
-}
-
-export function sendJson(reply: FastifyReply, connection: ConnectionMode, body: string): FastifyReply {
-  return writeRaw(reply, 200, { ...common(connection), 'content-type': 'application/json' }, body);
-}
-
-export function sendOptions(reply: FastifyReply, connection: ConnectionMode): FastifyReply {
-  reply.hijack();
-  reply.raw.writeHead(204, {
-    ...common(connection),
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': '*',
-  });
-  reply.raw.end();
-  return reply;
 }
 
 export function healthBody(path: string, nowMs: number): string {

@@ -1,0 +1,253 @@
+// The REST port's socket front (anylog-node.md §5.1): accepts connections itself and serves the common
+// requests (a `step` callback parses one request head and produces its answer bytes) in order, one at
+// a time per connection, keep-alive when the answer says so. A request the step calls `slow` hands the
+// whole connection, with the bytes read so far, to a full HTTP server (node:http + fastify, loaded on
+// first need). This saves node:http's per-connection cost on the AnyLog hot path (a new connection per
+// request) while every other request keeps node:http's exact behaviour.
+import { createServer, type Server, type Socket } from 'node:net';
+
+export interface FrontAnswer {
+  readonly bytes: Buffer;
+  readonly keepAlive: boolean;
+}
+
+export type FrontStep =
+  | { readonly kind: 'incomplete' }
+  | { readonly kind: 'slow' }
+  | { readonly kind: 'served'; readonly end: number; readonly answer: FrontAnswer | Promise<FrontAnswer> };
+
+/** Takes over a connection: `pending` holds every byte read and not yet answered. */
+export type Fallback = (socket: Socket, pending: Buffer, ended: boolean) => void;
+
+export interface HttpFrontOptions {
+  /** Parse the request starting at `start` and answer it; `remote` gives the client address (a syscall). */
+  readonly step: (buf: Buffer, start: number, remote: () => string) => FrontStep;
+  /** The full HTTP server's connection entry, loaded on first need. */
+  readonly fallback: () => Promise<Fallback>;
+  /** Called when a step or the fallback throws (the connection is destroyed). */
+  readonly onError: (err: unknown) => void;
+  /** Idle keep-alive timeout (node:http's default 5 s). */
+  readonly idleMs?: number;
+  /** How long a started request head may take to arrive (node:http's headersTimeout, 60 s). */
+  readonly headMs?: number;
+}
+
+const STOP_GRACE_MS = 5000;
+const SWEEP_MS = 1000;
+
+class Connection {
+  private pending: Buffer | undefined;
+  private busy = false;
+  private ended = false;
+  private done = false;
+  private handing = false;
+  private headSince = 0;
+  /** Last read or write (ms), for the idle sweep. */
+  lastActive = Date.now();
+  stopping = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly front: HttpFront,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onClose);
+  }
+
+  private readonly remote = (): string => this.socket.remoteAddress ?? '';
+
+  private readonly onClose = (): void => {
+    this.front.forget(this);
+  };
+
+  get idle(): boolean {
+    return !this.busy && !this.handing;
+  }
+
+  private readonly onSocketError = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.done) return;
+    this.lastActive = Date.now();
+    if (this.pending === undefined) {
+      this.pending = chunk;
+      this.headSince = Date.now();
+    } else {
+      this.pending = Buffer.concat([this.pending, chunk]);
+    }
+    if (!this.busy && !this.handing) this.pump();
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    if (!this.busy && !this.handing && !this.done) this.finishConnection();
+  };
+
+  /** The idle sweep: close a connection idle past the keep-alive timeout or slow to send its head. */
+  sweep(now: number): void {
+    if (this.busy || this.handing || this.done) return;
+    if (this.pending !== undefined) {
+      if (now - this.headSince >= this.front.headMs) this.socket.destroy();
+      return;
+    }
+    if (now - this.lastActive >= this.front.idleMs) this.socket.destroy();
+  }
+
+  private finishConnection(): void {
+    this.done = true;
+    this.pending = undefined;
+    this.socket.end();
+  }
+
+  /** Answer complete requests in order until the buffer is used up, a request is slow or one is pending. */
+  private pump(): void {
+    const buf = this.pending;
+    let offset = 0;
+    while (buf !== undefined && offset < buf.length) {
+      let step: FrontStep;
+      try {
+        step = this.front.options.step(buf, offset, this.remote);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      if (step.kind === 'incomplete') break;
+      if (step.kind === 'slow') {
+        this.handOff(buf.subarray(offset));
+        return;
+      }
+      offset = step.end;
+      this.pending = offset < buf.length ? buf.subarray(offset) : undefined;
+      this.headSince = Date.now();
+      const answer = step.answer;
+      if (answer instanceof Promise) {
+        this.busy = true;
+        answer.then(this.onAnswer, (err: unknown) => {
+          this.fail(err);
+        });
+        return;
+      }
+      if (!this.write(answer)) return;
+    }
+    if (this.ended) this.finishConnection();
+  }
+
+  private readonly onAnswer = (answer: FrontAnswer): void => {
+    this.busy = false;
+    if (this.write(answer)) this.pump();
+  };
+
+  /** Write one answer; false when the connection ends or waits for drain. */
+  private write(answer: FrontAnswer): boolean {
+    const socket = this.socket;
+    if (socket.destroyed) return false;
+    this.lastActive = Date.now();
+    if (!answer.keepAlive || this.stopping) {
+      this.done = true;
+      this.pending = undefined;
+      socket.end(answer.bytes);
+      return false;
+    }
+    if (socket.write(answer.bytes)) return true;
+    this.busy = true;
+    socket.once('drain', this.onDrain);
+    return false;
+  }
+
+  private readonly onDrain = (): void => {
+    this.busy = false;
+    this.pump();
+  };
+
+  private fail(err: unknown): void {
+    this.done = true;
+    this.front.options.onError(err);
+    this.socket.destroy();
+  }
+
+  private handOff(rest: Buffer): void {
+    this.handing = true;
+    this.pending = rest;
+    this.front.options.fallback().then(
+      (take) => {
+        const socket = this.socket;
+        socket.removeListener('data', this.onData);
+        socket.removeListener('end', this.onEnd);
+        socket.removeListener('error', this.onSocketError);
+        if (socket.destroyed) return;
+        take(socket, this.pending ?? Buffer.alloc(0), this.ended);
+        this.pending = undefined;
+      },
+      (err: unknown) => {
+        this.fail(err);
+      },
+    );
+  }
+}
+
+export class HttpFront {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private sweeper: NodeJS.Timeout | undefined;
+  readonly idleMs: number;
+  readonly headMs: number;
+
+  constructor(readonly options: HttpFrontOptions) {
+    this.idleMs = options.idleMs ?? 5000;
+    this.headMs = options.headMs ?? 60_000;
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      this.connections.add(new Connection(socket, this));
+    });
+  }
+
+  forget(conn: Connection): void {
+    this.connections.delete(conn);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const conn of this.connections) conn.sweep(now);
+  }
+
+  /** Listen; rejects with the listen error (EADDRINUSE, EADDRNOTAVAIL …). */
+  listen(host: string, port: number, backlog: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        reject(err);
+      };
+      this.server.once('error', onError);
+      this.server.listen({ host, port, backlog }, () => {
+        this.server.removeListener('error', onError);
+        this.sweeper = setInterval(() => {
+          this.sweep();
+        }, SWEEP_MS).unref();
+        resolve();
+      });
+    });
+  }
+
+  /** Stop accepting; idle connections close now, busy ones after their answer (at most 5 s). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const closed = new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
+    for (const conn of this.connections) {
+      conn.stopping = true;
+      if (conn.idle) conn.socket.destroy();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_GRACE_MS);
+    });
+    await Promise.race([closed, grace]);
+    clearTimeout(timer);
+    for (const conn of this.connections) conn.socket.destroy();
+  }
+}

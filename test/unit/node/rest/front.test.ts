@@ -1,0 +1,319 @@
+// The REST socket front (rest/index.ts + tcp/http-front.ts + rest/http-wire.ts): over a real socket,
+// every request shape answers exactly what the fastify app answers through inject (status, headers,
+// body) whether the front serves it or hands the connection over; keep-alive pipelining, heads split
+// across packets, client half-close, idle keep-alive timeout, stop while a command runs; parseHead.
+import t, { type Test } from 'tap';
+import { connect } from 'node:net';
+import { buildApp } from '../../../../src/node/rest/app.js';
+import { parseHead, MAX_HEAD_BYTES } from '../../../../src/node/rest/http-wire.js';
+import { HttpFront } from '../../../../src/node/tcp/http-front.js';
+import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { createFakeNode } from '../../../helpers/fake-node.js';
+import { freePort } from '../../../helpers/ports.js';
+
+const HOST = '127.0.0.1';
+
+interface Parsed {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Send raw bytes (optionally in pieces), read until the server closes or `timeoutMs`. */
+function exchange(
+  port: number,
+  pieces: readonly (string | Buffer)[],
+  opts: { timeoutMs?: number; gapMs?: number; halfClose?: boolean } = {},
+): Promise<{ raw: Buffer; closed: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const sock = connect({ host: HOST, port }, () => {
+      let i = 0;
+      const next = (): void => {
+        const piece = pieces[i++];
+        if (piece === undefined) {
+          if (opts.halfClose === true) sock.end();
+          return;
+        }
+        sock.write(piece);
+        if (opts.gapMs === undefined) next();
+        else setTimeout(next, opts.gapMs);
+      };
+      next();
+    });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve({ raw: Buffer.concat(chunks), closed: false });
+    }, opts.timeoutMs ?? 3000);
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve({ raw: Buffer.concat(chunks), closed: true });
+    });
+  });
+}
+
+/** Split a byte stream of HTTP/1.1 responses (Content-Length framed or bodiless 204/400). */
+function responses(raw: Buffer): Parsed[] {
+  const out: Parsed[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const end = raw.indexOf('\r\n\r\n', at, 'latin1');
+    if (end < 0) break;
+    const lines = raw.toString('latin1', at, end).split('\r\n');
+    const status = Number((lines[0] ?? '').split(' ')[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const c = line.indexOf(':');
+      headers[line.slice(0, c).toLowerCase()] = line.slice(c + 1).trim();
+    }
+    const len = Number(headers['content-length'] ?? '0');
+    out.push({ status, headers, body: raw.toString('utf8', end + 4, end + 4 + len) });
+    at = end + 4 + len;
+  }
+  return out;
+}
+
+function request(method: string, headers: Record<string, string>, url = '/'): string {
+  const lines = [`${method} ${url} HTTP/1.1`, `Host: ${HOST}`];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+async function server(t: Test) {
+  const fake = createFakeNode({ name: 'master-node' });
+  const port = await freePort();
+  await fake.node.rest.start({
+    internalIp: HOST,
+    externalIp: HOST,
+    internalPort: port,
+    externalPort: port,
+    bind: true,
+    threads: 4,
+    timeoutSeconds: 5,
+  });
+  t.teardown(() => fake.node.rest.stop());
+  const app = buildApp({ node: fake.node, limiter: new ConcurrencyLimiter(4, 100), timeoutSeconds: () => 5 });
+  t.teardown(() => app.close());
+  return { fake, port, app };
+}
+
+const AL = { 'User-Agent': 'AnyLog/1.23' };
+
+const CASES: readonly {
+  name: string;
+  method: 'GET' | 'OPTIONS' | 'POST' | 'PUT' | 'DELETE';
+  url?: string;
+  headers: Record<string, string>;
+  body?: string;
+}[] = [
+  { name: 'get status', method: 'GET', headers: { ...AL, command: 'get status' } },
+  { name: 'json content type', method: 'GET', headers: { ...AL, command: 'get processes' } },
+  { name: 'empty result', method: 'GET', headers: { ...AL, command: 'get nothing' } },
+  { name: 'unknown command', method: 'GET', headers: { ...AL, command: 'get bogus thing' } },
+  { name: 'wrong method', method: 'GET', headers: { ...AL, command: 'set node name x' } },
+  { name: 'curl without command', method: 'GET', headers: { 'User-Agent': 'curl/8.5.0' } },
+  { name: 'browser ping', method: 'GET', headers: { 'User-Agent': 'Mozilla/5.0', command: 'get status' } },
+  { name: 'AnyLog without command', method: 'GET', headers: AL },
+  {
+    name: 'AnyLog-Agent overrides',
+    method: 'GET',
+    headers: { 'AnyLog-Agent': 'AnyLog/1.0', command: 'get status' },
+  },
+  { name: 'URL form', method: 'GET', url: '/?User-Agent=AnyLog/1.23?command=get%20status', headers: {} },
+  { name: 'health', method: 'GET', url: '/api/status', headers: { 'User-Agent': 'kube-probe/1.31' } },
+  { name: 'mcp', method: 'GET', url: '/mcp/sse', headers: AL },
+  { name: 'options', method: 'OPTIONS', headers: {} },
+  { name: 'spaces around values', method: 'GET', headers: { ...AL, command: '  print   spaced  ' } },
+  { name: 'utf-8 header value', method: 'GET', headers: { ...AL, command: 'print caf\u00c3\u00a9' } },
+  { name: 'POST (handed over)', method: 'POST', headers: { ...AL, command: 'print !b' }, body: 'b = 7' },
+  { name: 'PUT (handed over)', method: 'PUT', headers: AL },
+  { name: 'DELETE (handed over)', method: 'DELETE', headers: AL },
+];
+
+t.test('front and fastify answer the same', async (t) => {
+  const { port, app } = await server(t);
+  for (const c of CASES) {
+    const body = c.body ?? '';
+    const headers = {
+      ...c.headers,
+      ...(c.body === undefined ? {} : { 'Content-Length': String(body.length) }),
+    };
+    const wire = `${request(c.method, headers, c.url)}${body}`;
+    const got = await exchange(port, [Buffer.from(wire, 'latin1')]);
+    const [real] = responses(got.raw);
+    const injected = await app.inject({
+      method: c.method,
+      url: c.url ?? '/',
+      headers: Object.fromEntries(
+        Object.entries({ ...headers, host: HOST }).map(([k, v]) => [
+          k,
+          Buffer.from(v, 'latin1').toString('latin1'),
+        ]),
+      ),
+      ...(c.body === undefined ? {} : { payload: body }),
+    });
+    if (real === undefined) {
+      t.fail(`${c.name}: no response`);
+      continue;
+    }
+    t.equal(real.status, injected.statusCode, `${c.name}: status`);
+    const want = injected.body;
+    t.equal(real.body, want, `${c.name}: body`);
+    for (const h of ['content-type', 'connection', 'allow', 'access-control-allow-origin', 'vary']) {
+      const w = injected.headers[h];
+      t.equal(real.headers[h], w === undefined ? undefined : String(w), `${c.name}: ${h}`);
+    }
+    t.ok(got.closed, `${c.name}: connection closed after a close answer`);
+    t.match(real.headers['date'] ?? '', /GMT$/, `${c.name}: Date`);
+  }
+});
+
+t.test('keep-alive: pipelined requests answer in order; close ends the connection', async (t) => {
+  const { port } = await server(t);
+  const ka = { ...AL, Connection: 'keep-alive' };
+  const wire =
+    request('GET', { ...ka, command: 'get slow 30' }) +
+    request('GET', { ...ka, command: 'print two' }) +
+    request('GET', { ...ka, command: 'get bogus' }) +
+    request('GET', { ...AL, command: 'print last' }) +
+    request('GET', { ...AL, command: 'print ignored' });
+  const got = await exchange(port, [wire]);
+  const rs = responses(got.raw);
+  t.same(
+    rs.map((r) => [r.status, r.body.slice(0, 9), r.headers['connection']]),
+    [
+      [200, 'slow done', 'keep-alive'],
+      [200, 'two', 'keep-alive'],
+      [400, '{"method"', 'keep-alive'],
+      [200, 'last', 'close'],
+    ],
+  );
+  t.ok(got.closed, 'closed after the close answer; later requests ignored');
+  const open = await exchange(port, [request('GET', { ...ka, command: 'print a' })], { timeoutMs: 400 });
+  t.equal(responses(open.raw)[0]?.body, 'a');
+  t.notOk(open.closed, 'a keep-alive connection stays open');
+});
+
+t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', async (t) => {
+  const { port } = await server(t);
+  const wire = request('GET', { ...AL, command: 'print split' });
+  const pieces = [wire.slice(0, 5), wire.slice(5, 30), wire.slice(30, wire.length - 1), wire.slice(-1)];
+  const split = await exchange(port, pieces, { gapMs: 20 });
+  t.equal(responses(split.raw)[0]?.body, 'split');
+  const half = await exchange(
+    port,
+    [request('GET', { ...AL, command: 'get slow 30', Connection: 'keep-alive' })],
+    {
+      halfClose: true,
+    },
+  );
+  t.equal(responses(half.raw)[0]?.body, 'slow done', 'answered after the client half-closed');
+  t.ok(half.closed);
+  const noHost = await exchange(port, [
+    'GET / HTTP/1.1\r\nUser-Agent: AnyLog/1.23\r\ncommand: get status\r\n\r\n',
+  ]);
+  t.equal(responses(noHost.raw)[0]?.status, 400, "node:http's answer to a missing Host");
+  const old = await exchange(port, [
+    'GET / HTTP/1.0\r\nUser-Agent: AnyLog/1.23\r\ncommand: print old\r\n\r\n',
+  ]);
+  t.equal(responses(old.raw)[0]?.body, 'old', 'HTTP/1.0 handed over and answered');
+  const partial = await exchange(port, ['GET / HTTP/1.1\r\nHost: x\r\n'], {
+    halfClose: true,
+    timeoutMs: 1000,
+  });
+  t.ok(partial.closed, 'a partial head then FIN closes without an answer');
+  t.equal(partial.raw.length, 0);
+});
+
+t.test('after a handed-over request the front still serves new connections', async (t) => {
+  const { port } = await server(t);
+  const posts = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      exchange(port, [request('POST', { ...AL, command: 'print !v', 'Content-Length': '5' }) + `v = ${i}`]),
+    ),
+  );
+  posts.forEach((p, i) => t.equal(responses(p.raw)[0]?.body, String(i), `post ${i}`));
+  const gets = await Promise.all(
+    Array.from({ length: 20 }, () => exchange(port, [request('GET', { ...AL, command: 'get status' })])),
+  );
+  t.ok(gets.every((g) => responses(g.raw)[0]?.body === 'master-node@127.0.0.1:0 running'));
+});
+
+t.test('idle keep-alive connections close; stop lets a running command answer', async (t) => {
+  const port = await freePort();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const answer = (keepAlive: boolean) => ({
+    bytes: Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
+    keepAlive,
+  });
+  const front = new HttpFront({
+    idleMs: 300,
+    step: (buf, start) => {
+      const head = parseHead(buf, start);
+      if (head.kind !== 'request') return head;
+      const slow = head.headers['command'] === 'slow';
+      return { kind: 'served', end: head.end, answer: slow ? gate.then(() => answer(true)) : answer(true) };
+    },
+    fallback: () => Promise.reject(new Error('no fallback')),
+    onError: () => undefined,
+  });
+  await front.listen(HOST, port, 16);
+  const started = Date.now();
+  const idle = await exchange(port, [request('GET', { command: 'fast' })], { timeoutMs: 4000 });
+  t.ok(idle.closed, 'closed by the idle sweep');
+  t.ok(Date.now() - started >= 250, 'not before the idle timeout');
+  t.equal(responses(idle.raw)[0]?.body, 'ok');
+  const busy = exchange(port, [request('GET', { command: 'slow' })], { timeoutMs: 4000 });
+  await new Promise((r) => setTimeout(r, 100));
+  const closing = front.close();
+  setTimeout(release, 100);
+  const got = await busy;
+  await closing;
+  t.equal(responses(got.raw)[0]?.body, 'ok', 'the running command answered');
+  t.ok(got.closed, 'then the connection closed although the answer said keep-alive');
+});
+
+t.test('parseHead', async (t) => {
+  const head = (s: string) => parseHead(Buffer.from(s, 'latin1'), 0);
+  t.equal(head('GET / HTTP/1.1\r\nHost: a\r\n').kind, 'incomplete');
+  const ok = head(
+    'GET /?x=1 HTTP/1.1\r\nHost: a\r\nCommand:\t get  status \t\r\ncontent-length: 0\r\n\r\nNEXT',
+  );
+  t.match(ok, {
+    kind: 'request',
+    method: 'GET',
+    url: '/?x=1',
+    headers: { host: 'a', command: 'get  status' },
+  });
+  t.equal(ok.kind === 'request' ? ok.end : -1, 75);
+  const slow = [
+    'POST / HTTP/1.1\r\nHost: a\r\n\r\n',
+    'HEAD / HTTP/1.1\r\nHost: a\r\n\r\n',
+    'GET / HTTP/1.0\r\nHost: a\r\n\r\n',
+    'GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n',
+    'GET / HTTP/1.1\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\ncontent-length: 3\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\ntransfer-encoding: chunked\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nexpect: 100-continue\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nupgrade: websocket\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nbad name: x\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nx: a\x01b\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nx: a\nb\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\nconstructor: x\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\r\n__proto__: x\r\n\r\n',
+    `GET / HTTP/1.1\r\nHost: a\r\nx: ${'y'.repeat(MAX_HEAD_BYTES)}\r\n\r\n`,
+    `GET / HTTP/1.1\r\nHost: a\r\nx: ${'y'.repeat(MAX_HEAD_BYTES)}`,
+  ];
+  for (const s of slow) t.equal(head(s).kind, 'slow', JSON.stringify(s.slice(0, 60)));
+  const second = Buffer.from(
+    'GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n',
+    'latin1',
+  );
+  const first = parseHead(second, 0);
+  t.equal(first.kind === 'request' ? parseHead(second, first.end).kind : 'none', 'request');
+});
