@@ -109,6 +109,23 @@ t.test('brace blocks span body lines: if / else if / else, nesting', async (t) =
   t.same([n.dict.get('one'), n.dict.get('two')], ['1', '2'], 'one-line state works inside blocks');
 });
 
+t.test('brace blocks leave the one-line if state alone; a CLI session is a stream too', async (t) => {
+  const n = createBodyNode();
+  const r = await n.post(
+    ['if 1 == 2 then a = 1', 'if 1 == 1 {', '  inside = yes', '}', 'else b = 2'].join('\n'),
+  );
+  t.equal(r.code, 0);
+  t.same([n.dict.get('inside'), n.dict.get('b')], ['yes', '2'], '`else` still sees the false one-line if');
+
+  const interpreter = new Interpreter([]);
+  const session = interpreter.newSession();
+  const ctx = { source: 'cli' as const, assigned: false, console: () => undefined };
+  const lines = ['if 1 == 2 {', 'x = wrong', '} else {', 'x = right', '}'];
+  for (const line of lines)
+    t.equal((await interpreter.execute(line, { ...ctx }, n.node, session)).code, 0, line);
+  t.equal(n.dict.get('x'), 'right', 'an explicit session carries blocks across contexts');
+});
+
 t.test('block structure errors fail the request before any line runs', async (t) => {
   const n = createBodyNode();
   const open = await n.post(['early = yes', 'if 1 == 1 {', 'inside = yes'].join('\n'), 'hdr = yes');
