@@ -3,7 +3,9 @@
 // connection per request and keep-alive, at 1/4/16 connections), REST `blockchain insert` and TCP
 // `blockchain push` rates, `blockchain get` latencies and RSS at 1,000/10,000/100,000 policies,
 // push-to-visible after a forced sync, and a second node pulling the whole ledger.
-// Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs.
+// Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs;
+// BENCH_SECTIONS (comma list of startup, getStatus, ledger, tcpPush, pull; default all) and BENCH_NO_BUILD=1
+// are for iterating on one part.
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +17,9 @@ import { runWrk } from '../lib/wrk.js';
 const MAX = Number(process.env['BENCH_MAX_POLICIES'] ?? 100_000);
 const SIZES = [1_000, 10_000, 100_000].filter((n) => n <= MAX);
 const WRK_SECONDS = Number(process.env['BENCH_WRK_SECONDS'] ?? 5);
+const SECTIONS = new Set(
+  (process.env['BENCH_SECTIONS'] ?? 'startup,getStatus,ledger,tcpPush,pull').split(',').map((s) => s.trim()),
+);
 
 function policyJson(i: number): string {
   return `{"bench": {"name": "p${i}", "company": "Bench Co", "seq": ${i}, "ip": "10.1.${(i >> 8) & 255}.${i & 255}", "port": 32148}}`;
@@ -196,12 +201,13 @@ async function secondNodePull(
 }
 
 async function main(): Promise<void> {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (process.env['BENCH_NO_BUILD'] !== '1')
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   const report: Record<string, unknown> = {
     machine: { cores: (await import('node:os')).cpus().length },
     node: process.version,
   };
-  report['startup'] = await measureStartup();
+  if (SECTIONS.has('startup')) report['startup'] = await measureStartup();
 
   const master = await startNode({
     ip: '127.0.0.42',
@@ -210,7 +216,7 @@ async function main(): Promise<void> {
     env: { IS_HIDDEN: 'false' },
   });
   try {
-    report['getStatus'] = restThroughput(master);
+    if (SECTIONS.has('getStatus')) report['getStatus'] = restThroughput(master);
     const sizes: Record<string, unknown>[] = [];
     let inserted = 0;
     const inserts: unknown[] = [];
@@ -233,8 +239,8 @@ async function main(): Promise<void> {
     }
     report['restInsert'] = inserts;
     report['ledgerSizes'] = sizes;
-    report['tcpPush'] = await tcpPushRate(master, Math.min(10_000, MAX), 16);
-    report['secondNodePull'] = await secondNodePull(master, inserted);
+    if (SECTIONS.has('tcpPush')) report['tcpPush'] = await tcpPushRate(master, Math.min(10_000, MAX), 16);
+    if (SECTIONS.has('pull')) report['secondNodePull'] = await secondNodePull(master, inserted);
   } finally {
     await master.stop();
   }

@@ -1,16 +1,18 @@
 // The local ledger file `blockchain.json` with its in-memory copy and indexes (anylog-node.md §8.5).
-// Appends write one line under the ledger-file lock and update the indexes and a running md5 (no rewrite,
-// no re-hash of the whole file); removals and installs rewrite through a temporary file + rename and
-// rebuild. The path comes from `node.dirs.blockchain_file` at call time (factory convention).
+// Appends write one line under the ledger-file lock (a synchronous write of the batch: no thread-pool
+// round trip) and update the indexes and a running md5 (no rewrite, no re-hash of the whole file).
+// Removals and full installs rewrite through a temporary file + rename; an incremental sync install
+// (rewriteTail) truncates the lines after a TailMark and appends, so its cost follows the change, not
+// the ledger. The path comes from `node.dirs.blockchain_file` at call time (factory convention).
 import { createHash, type Hash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
 import type { FilePolicy, LedgerFile } from '../ports/ledger.js';
 import { Mutex } from './mutex.js';
 import { PolicyIndex } from './policy-index.js';
-import { ledgerText, parseLedgerText, parsePolicyLine } from './policy-line.js';
+import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';
 
 export interface LedgerFileOptions {
@@ -23,6 +25,8 @@ interface LoadedState {
   hash: Hash | undefined;
   version: string | undefined;
   endsWithNewline: boolean;
+  /** File length in bytes. */
+  bytes: number;
 }
 
 interface PendingAppend {
@@ -31,8 +35,32 @@ interface PendingAppend {
   readonly reject: (err: unknown) => void;
 }
 
+/**
+ * A position in the file: its first `size` policies, `bytes` long, hashing to `hash`. Valid while the file
+ * is not rewritten (same generation); appends after it form the file's tail.
+ */
+export interface TailMark {
+  readonly generation: number;
+  readonly size: number;
+  readonly bytes: number;
+  readonly hash: Hash;
+}
+
+/** What a tail or whole-file rewrite writes: `head` lines then `extra` lines (the mark goes between). */
+export interface RewritePlan<R> {
+  /** Lines up to the new mark (for a sync install: the master's dump). */
+  readonly head: readonly FilePolicy[];
+  /** Lines after the new mark (for a sync install: the re-pushed local policies). */
+  readonly extra: readonly FilePolicy[];
+  readonly result: R;
+}
+
 function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'ENOENT';
+}
+
+function linesText(policies: readonly FilePolicy[]): string {
+  return ledgerText(policies);
 }
 
 export class LocalLedgerFile implements LedgerFile {
@@ -40,8 +68,10 @@ export class LocalLedgerFile implements LedgerFile {
   private readonly lock = new Mutex();
   private readonly pending: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
-  /** Append handle, kept open between appends; closed before any rewrite or reload. */
-  private handle: FileHandle | undefined;
+  /** Append descriptor, kept open between appends; closed before any rewrite or reload. */
+  private fd: number | undefined;
+  /** Bumped by every rewrite, install and reload (invalidates TailMarks). */
+  private generation = 0;
 
   constructor(
     private readonly node: NodeServices,
@@ -83,7 +113,7 @@ export class LocalLedgerFile implements LedgerFile {
     return this.loaded().index.candidates(type, key, value);
   }
 
-  /** Queue one line; concurrent appends are written together in one appendFile (group commit). */
+  /** Queue one line; concurrent appends are written together in one write (group commit). */
   append(dumpsLine: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line: dumpsLine, resolve, reject });
@@ -94,18 +124,27 @@ export class LocalLedgerFile implements LedgerFile {
   private scheduleFlush(): void {
     if (this.flushing !== undefined) return;
     this.flushing = this.lock
-      .run(() => this.flushPending())
+      .run(() => {
+        this.flushPending();
+        return Promise.resolve();
+      })
       .finally(() => {
         this.flushing = undefined;
         if (this.pending.length > 0) this.scheduleFlush();
       });
   }
 
-  private async flushPending(): Promise<void> {
+  private flushPending(): void {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        this.writeBatchToMemory(await this.appendBatch(batch.map((b) => b.line)));
+        const s = this.loaded();
+        const text = `${s.endsWithNewline ? '' : '\n'}${batch.map((b) => b.line).join('\n')}\n`;
+        this.writeAtEnd(text);
+        this.appendToMemory(
+          text,
+          batch.map((b) => b.line),
+        );
         for (const b of batch) b.resolve();
       } catch (err) {
         for (const b of batch) b.reject(err);
@@ -113,21 +152,21 @@ export class LocalLedgerFile implements LedgerFile {
     }
   }
 
-  private async appendBatch(lines: readonly string[]): Promise<{ text: string; lines: readonly string[] }> {
-    const s = this.loaded();
-    const text = `${s.endsWithNewline ? '' : '\n'}${lines.join('\n')}\n`;
-    this.handle ??= await open(this.path, 'a');
-    await this.handle.appendFile(text, 'utf8');
-    return { text, lines };
+  private writeAtEnd(text: string): void {
+    this.fd ??= openSync(this.path, 'a');
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
   }
 
-  private writeBatchToMemory(batch: { text: string; lines: readonly string[] }): void {
+  private appendToMemory(text: string, lines: readonly string[]): void {
     const s = this.loaded();
     s.hash ??= createHash('md5');
-    s.hash.update(batch.text, 'utf8');
+    s.hash.update(text, 'utf8');
     s.version = undefined;
     s.endsWithNewline = true;
-    for (const line of batch.lines) {
+    s.bytes += Buffer.byteLength(text, 'utf8');
+    for (const line of lines) {
       const policy = parsePolicyLine(line, s.index.size);
       if (policy === undefined)
         this.node.logger.warn('appended ledger line is not a policy; skipped in memory');
@@ -141,35 +180,140 @@ export class LocalLedgerFile implements LedgerFile {
       const before = this.loaded().index.all();
       const kept = before.filter((p) => !drop.has(p.id));
       const removed = before.length - kept.length;
-      if (removed > 0) await this.writeWhole(ledgerText(kept), false);
+      if (removed > 0) await this.writeWhole(kept, kept.length, false);
       return removed;
     });
   }
 
   async install(content: string): Promise<void> {
-    await this.lock.run(() => this.writeWhole(content, true));
-  }
-
-  async reload(): Promise<void> {
     await this.lock.run(async () => {
-      await this.closeHandle();
-      this.state = undefined;
-      this.loaded();
+      const parsed = parseLedgerText(content);
+      this.warnBadLines(parsed.badLines);
+      await this.writeWhole(parsed.policies, parsed.policies.length, true, content);
     });
   }
 
-  /** Replace the file by temporary + rename (keeping the previous one as blockchain.old when asked). */
-  private async closeHandle(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close();
+  /**
+   * Replace the whole file (§9.4 step 4) with a plan made from the current policies under the file lock,
+   * so appends cannot slip in between planning and writing. undefined from `plan` writes nothing.
+   * Returns the plan's result and a mark after its head lines.
+   */
+  async rewrite<R>(
+    plan: (current: readonly FilePolicy[]) => RewritePlan<R> | undefined,
+  ): Promise<{ result: R; mark: TailMark } | undefined> {
+    return this.lock.run(async () => {
+      const p = plan(this.loaded().index.all());
+      if (p === undefined) return undefined;
+      const mark = await this.writeWhole([...p.head, ...p.extra], p.head.length, true);
+      return { result: p.result, mark };
+    });
   }
 
-  private async writeWhole(content: string, keepOld: boolean): Promise<void> {
-    await this.closeHandle();
+  /** A mark at the current end of the file; undefined when the file does not end with a newline. */
+  mark(): TailMark | undefined {
+    const s = this.loaded();
+    if (!s.endsWithNewline) return undefined;
+    return {
+      generation: this.generation,
+      size: s.index.size,
+      bytes: s.bytes,
+      hash: (s.hash ?? createHash('md5')).copy(),
+    };
+  }
+
+  /**
+   * Incremental install: keep the file up to `mark`, replace what follows with the plan's lines (made under
+   * the file lock from the policies after the mark). undefined when the mark is stale (the file was
+   * rewritten since) or the plan declines; the caller then installs the whole ledger.
+   */
+  async rewriteTail<R>(
+    mark: TailMark,
+    plan: (tail: readonly FilePolicy[], inHead: (id: string) => boolean) => RewritePlan<R> | undefined,
+  ): Promise<{ result: R; mark: TailMark } | undefined> {
+    return this.lock.run(() => {
+      const s = this.loaded();
+      if (mark.generation !== this.generation || s.index.size < mark.size || s.bytes < mark.bytes)
+        return Promise.resolve(undefined);
+      const inHead = (id: string): boolean => {
+        const first = s.index.byId(id);
+        return first !== undefined && first.seq < mark.size;
+      };
+      const p = plan(s.index.all().slice(mark.size), inHead);
+      if (p === undefined) return Promise.resolve(undefined);
+      try {
+        return Promise.resolve({ result: p.result, mark: this.writeTail(s, mark, p) });
+      } catch (err) {
+        // The file and the in-memory copy may disagree now: read the file again on next use.
+        this.closeFd();
+        this.generation += 1;
+        this.state = undefined;
+        throw err;
+      }
+    });
+  }
+
+  private writeTail<R>(s: LoadedState, mark: TailMark, p: RewritePlan<R>): TailMark {
+    const headText = linesText(p.head);
+    const extraText = linesText(p.extra);
+    if (s.bytes > mark.bytes) {
+      this.fd ??= openSync(this.path, 'a');
+      ftruncateSync(this.fd, mark.bytes);
+    }
+    if (headText !== '' || extraText !== '') this.writeAtEnd(headText + extraText);
+    s.index.truncate(mark.size);
+    const hash = mark.hash.copy();
+    hash.update(headText, 'utf8');
+    for (const policy of p.head) s.index.add(renumber(policy, s.index.size));
+    const next: TailMark = {
+      generation: this.generation,
+      size: s.index.size,
+      bytes: mark.bytes + Buffer.byteLength(headText, 'utf8'),
+      hash: hash.copy(),
+    };
+    hash.update(extraText, 'utf8');
+    for (const policy of p.extra) s.index.add(renumber(policy, s.index.size));
+    s.hash = hash;
+    s.version = undefined;
+    s.bytes = next.bytes + Buffer.byteLength(extraText, 'utf8');
+    s.endsWithNewline = true;
+    return next;
+  }
+
+  async reload(): Promise<void> {
+    await this.lock.run(() => {
+      this.closeFd();
+      this.generation += 1;
+      this.state = undefined;
+      this.loaded();
+      return Promise.resolve();
+    });
+  }
+
+  private closeFd(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+  }
+
+  /**
+   * Replace the file by temporary + rename (keeping the previous one as blockchain.old when asked) with
+   * `policies` (or `content`, already parsed into them); the in-memory copy is built from the policies
+   * (no second parse). Returns a mark after the first `headCount` policies.
+   */
+  private async writeWhole(
+    policies: readonly FilePolicy[],
+    headCount: number,
+    keepOld: boolean,
+    content?: string,
+  ): Promise<TailMark> {
+    this.closeFd();
+    this.generation += 1;
+    this.state = undefined;
+    const headText = content ?? linesText(policies.slice(0, headCount));
+    const text = content ?? headText + linesText(policies.slice(headCount));
     const path = this.path;
     const tmp = `${path}.tmp`;
-    await writeFile(tmp, content, 'utf8');
+    await writeFile(tmp, text, 'utf8');
     if (keepOld) {
       const old = join(dirname(path), 'blockchain.old');
       await rm(old, { force: true });
@@ -178,7 +322,24 @@ export class LocalLedgerFile implements LedgerFile {
       });
     }
     await rename(tmp, path);
-    this.state = this.build(content);
+    const hash = createHash('md5').update(headText, 'utf8');
+    const headBytes = Buffer.byteLength(headText, 'utf8');
+    const mark: TailMark = {
+      generation: this.generation,
+      size: headCount,
+      bytes: headBytes,
+      hash: hash.copy(),
+    };
+    const rest = text.slice(headText.length);
+    hash.update(rest, 'utf8');
+    this.state = {
+      index: new PolicyIndex(policies.map((p, i) => renumber(p, i))),
+      hash,
+      version: undefined,
+      endsWithNewline: text === '' || text.endsWith('\n'),
+      bytes: headBytes + Buffer.byteLength(rest, 'utf8'),
+    };
+    return mark;
   }
 
   private loaded(): LoadedState {
@@ -192,30 +353,40 @@ export class LocalLedgerFile implements LedgerFile {
       content = readFileSync(this.path, 'utf8');
     } catch (err) {
       if (isMissing(err))
-        return { index: new PolicyIndex(), hash: undefined, version: '0', endsWithNewline: true };
+        return { index: new PolicyIndex(), hash: undefined, version: '0', endsWithNewline: true, bytes: 0 };
       throw new LedgerFileError(`cannot read ${this.path}`, err);
     }
     return this.build(content);
   }
 
-  private build(content: string): LoadedState {
-    const parsed = parseLedgerText(content);
-    if (parsed.badLines.length > 0) {
+  private warnBadLines(badLines: readonly number[]): void {
+    if (badLines.length > 0) {
       this.node.logger.warn(
-        { lines: parsed.badLines.slice(0, 20) },
+        { lines: badLines.slice(0, 20) },
         'ledger file lines that are not policies skipped',
       );
     }
+  }
+
+  private build(content: string): LoadedState {
+    const parsed = parseLedgerText(content);
+    this.warnBadLines(parsed.badLines);
     const hash = createHash('md5').update(content, 'utf8');
     return {
       index: new PolicyIndex(parsed.policies),
       hash,
       version: undefined,
       endsWithNewline: content === '' || content.endsWith('\n'),
+      bytes: Buffer.byteLength(content, 'utf8'),
     };
   }
 }
 
 export function createLedgerFile(node: NodeServices, options: LedgerFileOptions = {}): LedgerFile {
   return new LocalLedgerFile(node, options);
+}
+
+/** The file's incremental interface, when `file` is this module's implementation. */
+export function asLocalLedgerFile(file: LedgerFile): LocalLedgerFile | undefined {
+  return file instanceof LocalLedgerFile ? file : undefined;
 }

@@ -13,6 +13,16 @@ import {
 import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
 import type { Logger } from '../../shared/logger.js';
 import { LedgerError, type LedgerFailure } from './errors.js';
+import {
+  COUNT_SUM_ROWS_SQL,
+  DUMP_ROWS_SQL,
+  ROWS_AFTER_SQL,
+  isEarly,
+  tableRow,
+  type RowsAfter,
+  type TableRow,
+  type TableRows,
+} from './table-rows.js';
 
 export interface PgStoreOptions {
   readonly logicalName: string;
@@ -83,7 +93,7 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export class PgLedgerStore implements LedgerStore {
+export class PgLedgerStore implements LedgerStore, TableRows {
   readonly type = 'psql' as const;
   private constructor(
     private readonly pool: pg.Pool,
@@ -129,9 +139,14 @@ export class PgLedgerStore implements LedgerStore {
     return store;
   }
 
-  private async query(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
+  /** One statement; a `name` makes it a named prepared statement on each connection (parsed once). */
+  private async query(text: string, values: readonly unknown[], name?: string): Promise<pg.QueryResult> {
     try {
-      return await this.pool.query(text, values as unknown[]);
+      return await this.pool.query(
+        name === undefined
+          ? { text, values: values as unknown[] }
+          : { name, text, values: values as unknown[] },
+      );
     } catch (err) {
       throw this.wrap(err);
     }
@@ -166,15 +181,11 @@ export class PgLedgerStore implements LedgerStore {
 
   async insert(row: LedgerRow): Promise<InsertOutcome> {
     try {
-      await this.query(LEDGER_INSERT_SQL_PG, [
-        row.policyType,
-        row.policyId,
-        row.companyName,
-        row.date,
-        row.host,
-        row.status,
-        row.policy,
-      ]);
+      await this.query(
+        LEDGER_INSERT_SQL_PG,
+        [row.policyType, row.policyId, row.companyName, row.date, row.host, row.status, row.policy],
+        'anylog_ledger_insert',
+      );
       return 'inserted';
     } catch (err) {
       if (err instanceof LedgerError && err.failure === 'duplicate') return 'duplicate';
@@ -190,6 +201,25 @@ export class PgLedgerStore implements LedgerStore {
   async dump(): Promise<string[]> {
     const result = await this.query(LEDGER_DUMP_SQL, []);
     return result.rows.map((r: { policy: unknown }) => (typeof r.policy === 'string' ? r.policy : ''));
+  }
+
+  async dumpRows(): Promise<TableRow[]> {
+    const result = await this.query(DUMP_ROWS_SQL, []);
+    return result.rows.map((r: Record<string, unknown>) => tableRow(r));
+  }
+
+  /** Count first, then the new rows: a row added in between shows as a count mismatch (full dump). */
+  async rowsAfter(maxSeq: number, lastSeq: number): Promise<RowsAfter> {
+    const counted = await this.query(COUNT_SUM_ROWS_SQL, [], 'anylog_ledger_count');
+    const result = await this.query(ROWS_AFTER_SQL, [maxSeq, lastSeq], 'anylog_ledger_after');
+    const rows = result.rows as Record<string, unknown>[];
+    const totals = counted.rows[0] as Record<string, unknown> | undefined;
+    return {
+      count: Number(totals?.['n'] ?? 0),
+      seqSum: Number(totals?.['s'] ?? 0),
+      rows: rows.map(tableRow),
+      outOfOrder: rows.some(isEarly),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // In-memory indexes over the local ledger file (anylog-node.md §8.5): by id, by type, and lazily built
 // per-(type, attribute) value indexes, so `blockchain get <type> where name = X` and the duplicate-id check
-// stay O(1)/O(log n) as the ledger grows. Appends update every index; rewrites rebuild them.
+// stay O(1)/O(log n) as the ledger grows. Appends update every index; truncate() takes policies off the
+// end (an incremental sync replacing the file's tail); rewrites rebuild.
 import { getKey, type JsonValue } from '../../contract/ordered-json.js';
 import type { FilePolicy } from '../ports/ledger.js';
 
@@ -55,6 +56,22 @@ export class PolicyIndex {
     }
   }
 
+  /** Remove the policies from position `size` on (they are the last of every list they are in). */
+  truncate(size: number): void {
+    while (this.list.length > size) {
+      const policy = this.list.pop();
+      if (policy === undefined) return;
+      if (this.ids.get(policy.id) === policy) this.ids.delete(policy.id);
+      const ofType = this.types.get(policy.type);
+      if (ofType !== undefined && ofType[ofType.length - 1] === policy) ofType.pop();
+      if (ofType?.length === 0) this.types.delete(policy.type);
+      for (const [name, index] of this.attributes) {
+        if (name.startsWith(`${policy.type}\u0000`))
+          unindexPolicy(index, policy, name.slice(policy.type.length + 1));
+      }
+    }
+  }
+
   candidates(type: string, key: string, value: string): readonly FilePolicy[] {
     const name = `${type}\u0000${key}`;
     let index = this.attributes.get(name);
@@ -80,6 +97,16 @@ function indexPolicy(index: AttributeIndex, policy: FilePolicy, key: string): vo
   const bucket = index.values.get(k);
   if (bucket === undefined) index.values.set(k, [policy]);
   else bucket.push(policy);
+}
+
+function unindexPolicy(index: AttributeIndex, policy: FilePolicy, key: string): void {
+  const v: JsonValue | undefined = getKey(policy.inner, key);
+  if (v === undefined) return;
+  const plain = typeof v === 'string' && v !== '*';
+  const list = plain ? index.values.get(v.toLowerCase()) : index.other;
+  if (list === undefined || list[list.length - 1] !== policy) return;
+  list.pop();
+  if (plain && list.length === 0) index.values.delete(v.toLowerCase());
 }
 
 function mergeBySeq(a: readonly FilePolicy[], b: readonly FilePolicy[]): FilePolicy[] {

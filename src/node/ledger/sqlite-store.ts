@@ -1,6 +1,8 @@
 // SQLite LedgerStore on node:sqlite (anylog-node.md §8.1–8.4, §8.7): `<dbms_dir>/<name>.dbms` or in
 // memory, WAL journal, busy timeout 5 s, EdgeLake's SQLite DDL run one statement at a time, bound
-// parameters only. The only importer of node:sqlite (rule D5).
+// parameters only. The only importer of node:sqlite (rule D5). Inserts arriving in the same event-loop
+// turn are committed together in one transaction (group commit: one WAL write for the batch); each row
+// still gets its own outcome, and a batch that fails as a whole is retried row by row.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   LEDGER_DUMP_SQL,
@@ -10,6 +12,16 @@ import {
 } from '../../contract/ledger-ddl.js';
 import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
 import { LedgerError, type LedgerFailure } from './errors.js';
+import {
+  COUNT_ROWS_SQL,
+  DUMP_ROWS_SQL,
+  ROWS_AFTER_SQL,
+  isEarly,
+  tableRow,
+  type RowsAfter,
+  type TableRow,
+  type TableRows,
+} from './table-rows.js';
 
 export interface SqliteStoreOptions {
   readonly logicalName: string;
@@ -30,10 +42,18 @@ function classify(err: unknown): LedgerFailure {
   return 'sql';
 }
 
-export class SqliteLedgerStore implements LedgerStore {
+interface QueuedInsert {
+  readonly row: LedgerRow;
+  readonly resolve: (outcome: InsertOutcome) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export class SqliteLedgerStore implements LedgerStore, TableRows {
   readonly type = 'sqlite' as const;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private queue: QueuedInsert[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
     try {
@@ -98,23 +118,69 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
-  async insert(row: LedgerRow): Promise<InsertOutcome> {
+  insert(row: LedgerRow): Promise<InsertOutcome> {
+    return new Promise<InsertOutcome>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushInserts();
+        });
+      }
+    });
+  }
+
+  /** Run one INSERT: 'duplicate' for a unique violation, other errors thrown raw. */
+  private insertNow(row: LedgerRow): InsertOutcome {
     try {
-      await this.run(() =>
-        this.statement(LEDGER_INSERT_SQL_SQLITE).run(
-          row.policyType,
-          row.policyId,
-          row.companyName,
-          row.date,
-          row.host,
-          row.status,
-          row.policy,
-        ),
+      this.statement(LEDGER_INSERT_SQL_SQLITE).run(
+        row.policyType,
+        row.policyId,
+        row.companyName,
+        row.date,
+        row.host,
+        row.status,
+        row.policy,
       );
       return 'inserted';
     } catch (err) {
-      if (err instanceof LedgerError && err.failure === 'duplicate') return 'duplicate';
+      if (classify(err) === 'duplicate') return 'duplicate';
       throw err;
+    }
+  }
+
+  private inTransaction(): boolean {
+    return this.db.isOpen && this.db.isTransaction;
+  }
+
+  private flushInserts(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    if (batch.length > 1 && this.db.isOpen && !this.inTransaction()) {
+      try {
+        this.db.exec('BEGIN');
+        const outcomes = batch.map((q) => this.insertNow(q.row));
+        this.db.exec('COMMIT');
+        batch.forEach((q, i) => {
+          q.resolve(outcomes[i] ?? 'inserted');
+        });
+        return;
+      } catch {
+        try {
+          if (this.inTransaction()) this.db.exec('ROLLBACK');
+        } catch {
+          // the rows are retried one by one below
+        }
+      }
+    }
+    for (const q of batch) {
+      try {
+        q.resolve(this.insertNow(q.row));
+      } catch (err) {
+        q.reject(this.wrap(err));
+      }
     }
   }
 
@@ -133,7 +199,30 @@ export class SqliteLedgerStore implements LedgerStore {
     );
   }
 
+  dumpRows(): Promise<TableRow[]> {
+    return this.run(() =>
+      this.db
+        .prepare(DUMP_ROWS_SQL)
+        .all()
+        .map((r) => tableRow(r)),
+    );
+  }
+
+  rowsAfter(maxSeq: number, lastSeq: number): Promise<RowsAfter> {
+    return this.run(() => {
+      const counted = this.statement(COUNT_ROWS_SQL).get();
+      const rows = this.statement(ROWS_AFTER_SQL.replace(/\$(\d)/g, '?$1')).all(maxSeq, lastSeq);
+      return {
+        count: Number(counted?.['n'] ?? 0),
+        seqSum: undefined,
+        rows: rows.map((r) => tableRow(r)),
+        outOfOrder: rows.some((r) => isEarly(r)),
+      };
+    });
+  }
+
   close(): Promise<void> {
+    this.flushInserts();
     return this.run(() => {
       if (this.db.isOpen) this.db.close();
     });

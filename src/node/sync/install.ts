@@ -1,14 +1,17 @@
 // Node side of sync: installing a received ledger (anylog-node.md §9.4). Merge local-only policies
 // (re-pushed to the master), replace blockchain.json (old copy kept), optionally copy into the local
-// `ledger` table. Pure merge planning plus the effects, through the node's ports.
-import { getKey, isJsonObject, withKey, jsonObject, type JsonValue } from '../../contract/ordered-json.js';
+// `ledger` table. The merge is planned under the ledger-file lock, from policies parsed once. For a
+// self-sync whose table only grew (§9.5), installTail applies the same merge to the file's tail: the
+// new rows replace the lines appended since the last install, so the cost follows the change.
+import { isJsonObject, withKey, jsonObject, type JsonValue } from '../../contract/ordered-json.js';
 import { jsonDumps } from '../../contract/json-dumps.js';
 import { makePolicy } from '../../contract/policy-id.js';
 
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
-import { parseLedgerText } from '../ledger/policy-line.js';
+import { isLocalPolicy, parseLedgerText, parsePolicyLine } from '../ledger/policy-line.js';
+import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
 import { ledgerRow, pushPolicy } from '../ledger/push.js';
 
 export interface MergePlan {
@@ -22,26 +25,45 @@ export interface MergePlan {
   readonly policies: readonly FilePolicy[];
 }
 
-function asGlobal(policy: FilePolicy): JsonValue {
-  return makePolicy(policy.type, withKey(policy.inner, 'ledger', 'global'));
+interface ParsedPlan {
+  readonly kept: readonly FilePolicy[];
+  readonly pushes: readonly FilePolicy[];
+  readonly drops: readonly string[];
+}
+
+function asGlobal(policy: FilePolicy): string {
+  return jsonDumps(makePolicy(policy.type, withKey(policy.inner, 'ledger', 'global')));
+}
+
+function globalPolicy(policy: FilePolicy): FilePolicy | undefined {
+  return parsePolicyLine(asGlobal(policy), 0);
+}
+
+/** §9.4 steps 2–3 over parsed policies. */
+function planParsed(received: readonly FilePolicy[], current: readonly FilePolicy[]): ParsedPlan {
+  const receivedIds = new Set(received.map((p) => p.id));
+  const pushes: FilePolicy[] = [];
+  const drops: string[] = [];
+  for (const p of current) {
+    if (!isLocalPolicy(p)) continue;
+    if (p.type === 'deleted') drops.push(p.id);
+    else if (!receivedIds.has(p.id)) {
+      const g = globalPolicy(p);
+      if (g !== undefined) pushes.push(g);
+    }
+  }
+  const dropped = new Set(drops);
+  const kept = drops.length === 0 ? received : received.filter((p) => !dropped.has(p.id));
+  return { kept, pushes, drops };
 }
 
 /** §9.4 steps 1–3: undefined when the received text holds no valid policy. */
 export function planMerge(received: string, current: readonly FilePolicy[]): MergePlan | undefined {
   const parsed = parseLedgerText(received);
   if (parsed.policies.length === 0) return undefined;
-  const receivedIds = new Set(parsed.policies.map((p) => p.id));
-  const pushes: string[] = [];
-  const drops: string[] = [];
-  for (const p of current) {
-    if (getKey(p.inner, 'ledger') !== 'local') continue;
-    if (p.type === 'deleted') drops.push(p.id);
-    else if (!receivedIds.has(p.id)) pushes.push(jsonDumps(asGlobal(p)));
-  }
-  const dropped = new Set(drops);
-  const kept = parsed.policies.filter((p) => !dropped.has(p.id));
-  const content = [...kept.map((p) => p.line), ...pushes].map((l) => `${l}\n`).join('');
-  return { content, pushes, drops, policies: kept };
+  const plan = planParsed(parsed.policies, current);
+  const content = [...plan.kept, ...plan.pushes].map((p) => `${p.line}\n`).join('');
+  return { content, pushes: plan.pushes.map((p) => p.line), drops: plan.drops, policies: plan.kept };
 }
 
 export interface InstallOptions {
@@ -72,30 +94,103 @@ async function sendToMaster(
   }
 }
 
+/** Step 3's messages to the master: re-push local policies, drop deleted ones. */
+async function tellMaster(
+  node: NodeServices,
+  pushes: readonly FilePolicy[],
+  drops: readonly string[],
+  options: InstallOptions,
+): Promise<void> {
+  const host = node.identity.internalIp;
+  for (const p of pushes) {
+    await sendToMaster(node, options.connection, `blockchain push ignore ${p.line}`, () =>
+      pushPolicy(node, p.value, { host, ignoreDuplicate: true }),
+    );
+  }
+  for (const id of drops) {
+    await sendToMaster(node, options.connection, `blockchain drop policy where id = ${id}`, async () =>
+      node.dbms.get(LEDGER_LOGICAL_DBMS)?.deleteById(id),
+    );
+  }
+}
+
+export interface InstallOutcome {
+  readonly installed: boolean;
+  /** The file position after the received policies (undefined for a file without tail support). */
+  readonly mark?: TailMark;
+}
+
+/** Install received policies (§9.4 steps 2–5); not installed when there is none. */
+export async function installPolicies(
+  node: NodeServices,
+  received: readonly FilePolicy[],
+  options: InstallOptions,
+): Promise<InstallOutcome> {
+  if (received.length === 0) return { installed: false };
+  const file = asLocalLedgerFile(node.ledgerFile);
+  let plan: ParsedPlan;
+  let mark: TailMark | undefined;
+  if (file !== undefined) {
+    const done = await file.rewrite((current) => {
+      const p = planParsed(received, current);
+      return { head: p.kept, extra: p.pushes, result: p };
+    });
+    if (done === undefined) return { installed: false };
+    plan = done.result;
+    mark = done.mark;
+  } else {
+    plan = planParsed(received, node.ledgerFile.policies());
+    await node.ledgerFile.install([...plan.kept, ...plan.pushes].map((p) => `${p.line}\n`).join(''));
+  }
+  await tellMaster(node, plan.pushes, plan.drops, options);
+  // §9.4 step 5: every policy of the new file, the merged local ones included.
+  if (options.destDbms) await copyToTable(node, [...plan.kept, ...plan.pushes], hostOf(options.connection));
+  // After drops the file's head is not the received dump: no mark, the next self-sync dumps again.
+  return mark === undefined || plan.drops.length > 0 ? { installed: true } : { installed: true, mark };
+}
+
 /** Install ledger text (§9.4 steps 2–5). Returns false when it held no valid policy. */
 export async function installLedgerText(
   node: NodeServices,
   received: string,
   options: InstallOptions,
 ): Promise<boolean> {
-  const plan = planMerge(received, node.ledgerFile.policies());
-  if (plan === undefined) return false;
-  await node.ledgerFile.install(plan.content);
-  const host = node.identity.internalIp;
-  for (const line of plan.pushes) {
-    const parsed = parseLedgerText(line).policies[0];
-    if (parsed === undefined) continue;
-    await sendToMaster(node, options.connection, `blockchain push ignore ${line}`, () =>
-      pushPolicy(node, parsed.value, { host, ignoreDuplicate: true }),
-    );
-  }
-  for (const id of plan.drops) {
-    await sendToMaster(node, options.connection, `blockchain drop policy where id = ${id}`, async () =>
-      node.dbms.get(LEDGER_LOGICAL_DBMS)?.deleteById(id),
-    );
-  }
-  if (options.destDbms) await copyToTable(node, plan.policies, hostOf(options.connection));
-  return true;
+  const parsed = parseLedgerText(received);
+  if (parsed.badLines.length > 0)
+    node.logger.warn({ lines: parsed.badLines.slice(0, 20) }, 'received ledger lines that are not policies');
+  return (await installPolicies(node, parsed.policies, options)).installed;
+}
+
+/**
+ * The self-sync install of rows appended to the table (§9.5 with §9.4's merge): the file keeps its lines
+ * up to `mark` (the previous dump), the rest is replaced by `added` plus the local policies of that tail
+ * that neither the old dump nor `added` holds (made global and re-pushed). undefined when this cannot be
+ * done in place (stale mark, a local `deleted` policy): the caller installs the whole dump.
+ */
+export async function installTail(
+  node: NodeServices,
+  file: LocalLedgerFile,
+  mark: TailMark,
+  added: readonly FilePolicy[],
+  options: InstallOptions,
+): Promise<{ mark: TailMark; changed: boolean } | undefined> {
+  const done = await file.rewriteTail(mark, (tail, inHead) => {
+    const addedIds = new Set(added.map((p) => p.id));
+    const pushes: FilePolicy[] = [];
+    for (const p of tail) {
+      if (!isLocalPolicy(p)) continue;
+      if (p.type === 'deleted') return undefined;
+      if (addedIds.has(p.id) || inHead(p.id)) continue;
+      const g = globalPolicy(p);
+      if (g !== undefined) pushes.push(g);
+    }
+    return { head: added, extra: pushes, result: { pushes, changed: added.length > 0 || tail.length > 0 } };
+  });
+  if (done === undefined) return undefined;
+  await tellMaster(node, done.result.pushes, [], options);
+  if (options.destDbms)
+    await copyToTable(node, [...added, ...done.result.pushes], hostOf(options.connection));
+  return { mark: done.mark, changed: done.result.changed };
 }
 
 async function copyToTable(node: NodeServices, policies: readonly FilePolicy[], host: string): Promise<void> {

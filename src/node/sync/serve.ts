@@ -2,17 +2,23 @@
 // Dump the ledger table, compare md5 with the requester's version, send the dump as a GENERIC 2 file
 // transfer to `<dest>.master_id_<n>.<ext>`; a repeated md5 to the same requester within 5 s is delayed
 // by a timer (never by blocking a worker). Per-node state lives in a WeakMap keyed by NodeServices.
+// A requester that is current is answered from a TableCursor (count + rows after the last dump) without
+// dumping the table; the dump runs only when a copy must be sent or the table changed other than by appends.
 import { createHash } from 'node:crypto';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import { fail, ok, type CommandResult } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { LedgerError } from '../ledger/errors.js';
+import { tableRowsOf, type TableRow } from '../ledger/table-rows.js';
+import { checkTable, TableCursor } from './table-cursor.js';
 
 const REPEAT_WINDOW_MS = 5000;
 
 interface MasterState {
   copyId: number;
   readonly sent: Map<string, { md5: string; at: number }>;
+  /** The table as of the last dump or check, for the store it was read from. */
+  cursor: { readonly store: object; readonly cursor: TableCursor } | undefined;
 }
 
 const states = new WeakMap<NodeServices, MasterState>();
@@ -20,15 +26,26 @@ const states = new WeakMap<NodeServices, MasterState>();
 function stateOf(node: NodeServices): MasterState {
   let s = states.get(node);
   if (s === undefined) {
-    s = { copyId: 0, sent: new Map() };
+    s = { copyId: 0, sent: new Map(), cursor: undefined };
     states.set(node, s);
   }
   return s;
 }
 
 export type DumpResult =
-  | { readonly ok: true; readonly text: string; readonly md5: string }
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly md5: string;
+      /** The rows in dump order with their cursor, when the store reads sequence_ids. */
+      readonly rows?: readonly TableRow[];
+      readonly cursor?: TableCursor;
+    }
   | { readonly ok: false; readonly code: number; readonly detail: string };
+
+function dumpText(policies: readonly string[]): string {
+  return policies.length === 0 ? '' : `${policies.join('\n')}\n`;
+}
 
 /** The ledger dump of §8.4 (each policy followed by `\n`) and its md5. */
 export async function dumpLedger(node: NodeServices): Promise<DumpResult> {
@@ -37,14 +54,33 @@ export async function dumpLedger(node: NodeServices): Promise<DumpResult> {
     return { ok: false, code: 68, detail: `Database '${LEDGER_LOGICAL_DBMS}' not connected` };
   try {
     if (!(await store.tableExists())) return { ok: false, code: 68, detail: 'Table ledger not found' };
-    const rows = await store.dump();
-    if (rows.length === 0) return { ok: false, code: 59, detail: 'Empty ledger table' };
-    const text = rows.map((r) => `${r}\n`).join('');
+    const rowsStore = tableRowsOf(store);
+    if (rowsStore !== undefined) {
+      const rows = await rowsStore.dumpRows();
+      if (rows.length === 0) return { ok: false, code: 59, detail: 'Empty ledger table' };
+      const cursor = TableCursor.fromRows(rows);
+      stateOf(node).cursor = { store, cursor };
+      return { ok: true, text: dumpText(rows.map((r) => r.policy)), md5: cursor.md5, rows, cursor };
+    }
+    const policies = await store.dump();
+    if (policies.length === 0) return { ok: false, code: 59, detail: 'Empty ledger table' };
+    const text = dumpText(policies);
     return { ok: true, text, md5: createHash('md5').update(text, 'utf8').digest('hex') };
   } catch (err) {
     if (err instanceof LedgerError) return { ok: false, code: 68, detail: err.message };
     throw err;
   }
+}
+
+/** md5 of the current dump when the table only grew by appends since the last dump/check, else undefined. */
+async function currentMd5(node: NodeServices): Promise<string | undefined> {
+  const s = stateOf(node);
+  const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
+  if (store === undefined || s.cursor === undefined || s.cursor.store !== store) return undefined;
+  const check = await checkTable(store, s.cursor.cursor);
+  if (!check.appended) return undefined;
+  s.cursor = { store, cursor: check.cursor };
+  return check.cursor.md5;
 }
 
 /** `…/blockchain.new` → `…/blockchain.master_id_<n>.new`; without an extension `<file>.master_id_<n>`. */
@@ -106,6 +142,15 @@ async function transfer(
 export async function serveGetBlockchain(node: NodeServices, request: ServeRequest): Promise<CommandResult> {
   if (request.args.length < 3) return fail(64);
   const trace = request.args[2] === '2';
+  if ((await currentMd5(node)) === request.args[1]) {
+    if (trace)
+      await tracePrint(
+        node,
+        request.requester,
+        `Master Process: Hash value of ledger was not changed: '${request.args[1] ?? ''}'`,
+      );
+    return ok();
+  }
   const dump = await dumpLedger(node);
   if (!dump.ok) return fail(dump.code === 59 ? 59 : 68, dump.detail);
   if (dump.md5 === request.args[1]) {

@@ -2,14 +2,23 @@
 // (`event get_blockchain …`, no wait) or, when the connection is this node, dump the table in-process and
 // install it when its md5 differs from the file's. The first self-sync cycle completes before start()
 // returns. One install at a time (install lock); the timer comes from the injected Clock.
+// Self-sync is incremental: after a full dump the cycle keeps a TableCursor and a TailMark of the file;
+// while the table only grows in dump order, a cycle reads the new rows and rewrites the file's tail
+// (O(change)); anything else (deletes, out-of-order rows, a rewritten file) takes the full dump again.
 import { join } from 'node:path';
 import { rm, readFile } from 'node:fs/promises';
 import { statusText } from '../../contract/status-codes.js';
 import type { TimerHandle } from '../../shared/clock.js';
 import type { NodeServices, SyncSettings, SyncStatus, SynchronizerControl } from '../ports/runtime.js';
+import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
+import type { FilePolicy, LedgerStore } from '../ports/ledger.js';
 import { Mutex } from '../ledger/mutex.js';
+import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
+import { parsePolicyLine } from '../ledger/policy-line.js';
+import type { TableRow } from '../ledger/table-rows.js';
 import { dumpLedger } from './serve.js';
-import { installLedgerText } from './install.js';
+import { installLedgerText, installPolicies, installTail, type InstallOptions } from './install.js';
+import { checkTable, type TableCursor } from './table-cursor.js';
 
 export interface SynchronizerOptions {
   /** Console sink for sync failures (default: node.logger only). */
@@ -33,6 +42,8 @@ export class Synchronizer implements SynchronizerControl {
   private lastUpdateMs: number | undefined;
   private timer: TimerHandle | undefined;
   private current: Promise<void> | undefined;
+  /** Self-sync state: the table as last installed and where its dump ends in the file. */
+  private self: { store: LedgerStore; cursor: TableCursor; mark: TailMark } | undefined;
   readonly installLock = new Mutex();
 
   constructor(
@@ -55,6 +66,7 @@ export class Synchronizer implements SynchronizerControl {
 
   async start(settings: SyncSettings): Promise<void> {
     this.settings = settings;
+    this.self = undefined;
     this.running = true;
     this.detail = `Sync every ${settings.intervalSeconds} seconds with master using: ${settings.connection}`;
     if (this.node.peers.isOwnAddress(settings.connection)) await this.runOnce();
@@ -120,13 +132,67 @@ export class Synchronizer implements SynchronizerControl {
   }
 
   private async selfCycle(settings: SyncSettings): Promise<void> {
+    if (await this.selfIncremental(settings)) return;
     const dump = await dumpLedger(this.node);
+    this.self = undefined;
     if (!dump.ok) {
       if (dump.code === 59) return;
       throw Object.assign(new Error(dump.detail), { status: dump.code });
     }
-    if (dump.md5 === this.node.ledgerFile.metadataVersion()) return;
-    await this.install(dump.text, settings);
+    const file = asLocalLedgerFile(this.node.ledgerFile);
+    const store = this.node.dbms.get(LEDGER_LOGICAL_DBMS);
+    if (file === undefined || store === undefined || dump.cursor === undefined || dump.rows === undefined) {
+      if (dump.md5 !== this.node.ledgerFile.metadataVersion()) await this.install(dump.text, settings);
+      return;
+    }
+    await this.selfFull(settings, file, { store, cursor: dump.cursor, rows: dump.rows, md5: dump.md5 });
+  }
+
+  /** A full self-sync install from dumped rows; keeps the cursor and mark for the next cycles. */
+  private async selfFull(
+    settings: SyncSettings,
+    file: LocalLedgerFile,
+    dump: { store: LedgerStore; cursor: TableCursor; rows: readonly TableRow[]; md5: string },
+  ): Promise<void> {
+    const { store, cursor } = dump;
+    if (dump.md5 === file.metadataVersion()) {
+      const mark = file.mark();
+      if (mark !== undefined) this.self = { store, cursor, mark };
+      return;
+    }
+    const outcome = await this.installLock.tryRun(() =>
+      installPolicies(this.node, policiesOf(dump.rows), this.installOptions(settings)),
+    );
+    if (outcome?.installed !== true) return;
+    this.counted();
+    if (outcome.mark !== undefined) this.self = { store, cursor, mark: outcome.mark };
+  }
+
+  /** The O(change) cycle; false when a full dump is needed. */
+  private async selfIncremental(settings: SyncSettings): Promise<boolean> {
+    const self = this.self;
+    const file = asLocalLedgerFile(this.node.ledgerFile);
+    if (self === undefined || file === undefined) return false;
+    if (this.node.dbms.get(LEDGER_LOGICAL_DBMS) !== self.store) return false;
+    const check = await checkTable(self.store, self.cursor);
+    if (!check.appended) return false;
+    const added = policiesOf(check.rows);
+    const outcome = await this.installLock.tryRun(() =>
+      installTail(this.node, file, self.mark, added, this.installOptions(settings)),
+    );
+    if (outcome === undefined) return false;
+    this.self = { store: self.store, cursor: check.cursor, mark: outcome.mark };
+    if (outcome.changed) this.counted();
+    return true;
+  }
+
+  private installOptions(settings: SyncSettings): InstallOptions {
+    return { connection: settings.connection, destDbms: settings.dest.includes('dbms') };
+  }
+
+  private counted(): void {
+    this.loads += 1;
+    this.lastUpdateMs = this.node.clock.now();
   }
 
   /** Install received ledger text under the install lock; a second install meanwhile is discarded. */
@@ -138,10 +204,7 @@ export class Synchronizer implements SynchronizerControl {
         destDbms: settings.dest.includes('dbms'),
       }),
     );
-    if (installed === true) {
-      this.loads += 1;
-      this.lastUpdateMs = this.node.clock.now();
-    }
+    if (installed === true) this.counted();
     return installed === true;
   }
 
@@ -154,6 +217,15 @@ export class Synchronizer implements SynchronizerControl {
       await rm(filePath, { force: true });
     }
   }
+}
+
+function policiesOf(rows: readonly TableRow[]): FilePolicy[] {
+  const out: FilePolicy[] = [];
+  for (const r of rows) {
+    const p = parsePolicyLine(r.policy, out.length);
+    if (p !== undefined) out.push(p);
+  }
+  return out;
 }
 
 export function createSynchronizer(

@@ -1,11 +1,14 @@
 // The local ledger file: appends are one line (no rewrite), the md5 metadata version follows the bytes,
-// malformed lines are skipped, removals and installs rewrite, and lookups stay fast at 100,000 policies.
+// malformed lines are skipped, removals and installs rewrite, and lookups stay fast at 100,000 policies;
+// an incremental install replaces only the tail after a mark (same file, md5 and indexes kept right).
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLedgerFile } from '../../../../src/node/ledger/index.js';
+import { asLocalLedgerFile } from '../../../../src/node/ledger/ledger-file.js';
+import { parsePolicyLine } from '../../../../src/node/ledger/policy-line.js';
 import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
@@ -134,4 +137,92 @@ t.test('100,000 policies: indexed get finds policies and appends never rewrite t
   );
   t.ok(after.ok && after.text === 'new-150', 'index maintained on append');
   t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')));
+});
+
+t.test('rewriteTail keeps the head, replaces the tail, and keeps md5 and indexes right', async (t) => {
+  const { path, node } = setup(t);
+  const file = asLocalLedgerFile(createLedgerFile(node));
+  if (file === undefined) throw new Error('not the local ledger file');
+  for (let i = 0; i < 3; i++) await file.append(line('g', `h${i}`, `h${i}`));
+  const mark = file.mark();
+  if (mark === undefined) throw new Error('no mark');
+  const inode = statSync(path).ino;
+  await file.append(line('local', 'tail-a', 'ta'));
+  await file.append(line('local', 'tail-b', 'tb'));
+  t.ok(file.byType('local').length === 2 && file.candidates('local', 'name', 'tail-a').length === 1);
+  const added = ['n1', 'n2'].map((id, i) => parsePolicyLine(line('g', `new${i}`, id), 0));
+  const extra = [parsePolicyLine(line('g', 'pushed', 'tb'), 0)];
+  const done = await file.rewriteTail(mark, (tail, inHead) => {
+    t.same(
+      tail.map((p) => p.id),
+      ['ta', 'tb'],
+      'the plan sees the lines after the mark',
+    );
+    t.ok(inHead('h1') && !inHead('ta') && !inHead('zz'), 'inHead answers for the kept lines only');
+    return { head: added.flatMap((p) => p ?? []), extra: extra.flatMap((p) => p ?? []), result: 'r' };
+  });
+  t.equal(done?.result, 'r');
+  const text = readFileSync(path, 'utf8');
+  const expected = [0, 1, 2].map((i) => line('g', `h${i}`, `h${i}`));
+  expected.push(line('g', 'new0', 'n1'), line('g', 'new1', 'n2'), line('g', 'pushed', 'tb'));
+  t.equal(text, `${expected.join('\n')}\n`, 'file = head + new lines + extra');
+  t.equal(statSync(path).ino, inode, 'same file: no rewrite by rename');
+  t.equal(file.metadataVersion(), md5(text));
+  t.same(
+    file.policies().map((p) => [p.id, p.seq]),
+    [
+      ['h0', 0],
+      ['h1', 1],
+      ['h2', 2],
+      ['n1', 3],
+      ['n2', 4],
+      ['tb', 5],
+    ],
+  );
+  t.notOk(file.hasId('ta'), 'replaced tail lines leave the id index');
+  t.same(file.byType('local'), [], 'and the type index');
+  t.same(file.candidates('local', 'name', 'tail-a'), [], 'and the attribute index');
+  t.equal(file.candidates('g', 'name', 'NEW1')[0]?.id, 'n2');
+  const next = done?.mark;
+  t.same([next?.size, next?.bytes], [5, Buffer.byteLength(`${expected.slice(0, 5).join('\n')}\n`)]);
+  t.equal(
+    next?.hash.copy().digest('hex'),
+    md5(`${expected.slice(0, 5).join('\n')}\n`),
+    'mark hash = head md5',
+  );
+  await file.append(line('g', 'after', 'af'));
+  t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')), 'appends continue the running md5');
+  await file.reload();
+  t.equal(await file.rewriteTail(mark, () => ({ head: [], extra: [], result: 1 })), undefined, 'stale mark');
+  t.equal(file.policies().length, 7, 'a stale mark changes nothing');
+});
+
+t.test('rewrite plans from the current policies and returns a mark after the head', async (t) => {
+  const { path, node, dir } = setup(t);
+  const file = asLocalLedgerFile(createLedgerFile(node));
+  if (file === undefined) throw new Error('not the local ledger file');
+  await file.append(line('a', 'x', 'x1'));
+  const before = readFileSync(path, 'utf8');
+  const head = [parsePolicyLine(line('b', 'y', 'y1'), 9)].flatMap((p) => p ?? []);
+  const extra = [parsePolicyLine(line('a', 'x', 'x1'), 9)].flatMap((p) => p ?? []);
+  const done = await file.rewrite((current) => {
+    t.same(
+      current.map((p) => p.id),
+      ['x1'],
+    );
+    return { head, extra, result: current.length };
+  });
+  t.equal(done?.result, 1);
+  const text = readFileSync(path, 'utf8');
+  t.equal(text, `${line('b', 'y', 'y1')}\n${line('a', 'x', 'x1')}\n`);
+  t.equal(readFileSync(join(dir, 'blockchain.old'), 'utf8'), before, 'previous file kept');
+  t.equal(file.metadataVersion(), md5(text));
+  t.equal(done?.mark.hash.copy().digest('hex'), md5(`${line('b', 'y', 'y1')}\n`));
+  t.same(
+    file.policies().map((p) => p.seq),
+    [0, 1],
+    'renumbered',
+  );
+  t.equal(await file.rewrite(() => undefined), undefined, 'a declined plan writes nothing');
+  t.equal(readFileSync(path, 'utf8'), text);
 });

@@ -1,0 +1,108 @@
+// The table cursor of incremental sync (§8.4, §9.3, §9.5) on a real in-memory SQLite ledger: its md5 is the
+// md5 of the full dump; rows appended in dump order are read alone; a delete, a row dated before the last
+// one, or an empty table ask for a full dump; a current requester is answered from the cursor.
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { SqliteLedgerStore } from '../../../../src/node/ledger/sqlite-store.js';
+import { checkTable, TableCursor } from '../../../../src/node/sync/table-cursor.js';
+import { dumpLedger, serveGetBlockchain } from '../../../../src/node/sync/serve.js';
+import type { NodeServices } from '../../../../src/node/ports/runtime.js';
+import type { PeerTransport } from '../../../../src/node/ports/network.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+
+function row(id: string, second: number) {
+  return {
+    policyType: 'p',
+    policyId: id,
+    companyName: null,
+    date: `2026-01-01T00:00:${String(second).padStart(2, '0')}.000000Z`,
+    host: '127.0.0.1',
+    status: null,
+    policy: `{"p": {"id": "${id}"}}`,
+  };
+}
+
+async function fullDump(store: SqliteLedgerStore): Promise<string> {
+  return (await store.dump()).map((p) => `${p}\n`).join('');
+}
+
+t.test('cursor md5 follows the dump through appends; other changes ask for a full dump', async (t) => {
+  const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => store.close());
+  await store.createTable();
+  await Promise.all([row('a', 1), row('b', 2), row('c', 3)].map((r) => store.insert(r)));
+  let cursor = TableCursor.fromRows(await store.dumpRows());
+  t.equal(cursor.md5, md5(await fullDump(store)));
+  t.same([cursor.count, cursor.maxSeq, cursor.lastSeq], [3, 3, 3]);
+
+  const unchanged = await checkTable(store, cursor);
+  t.ok(unchanged.appended && unchanged.rows.length === 0, 'no change: no rows, same md5');
+  if (unchanged.appended) t.equal(unchanged.cursor.md5, cursor.md5);
+
+  await store.insert(row('d', 5));
+  await store.insert(row('e', 4));
+  const grown = await checkTable(store, cursor);
+  t.ok(grown.appended, 'appended rows dated after the last row');
+  if (!grown.appended) return;
+  t.same(
+    grown.rows.map((r) => r.policy),
+    ['{"p": {"id": "e"}}', '{"p": {"id": "d"}}'],
+    'the new rows in dump order',
+  );
+  t.equal(grown.cursor.md5, md5(await fullDump(store)), 'md5 of the whole dump without dumping');
+  cursor = grown.cursor;
+  t.equal(cursor.lastSeq, 4, 'last row in dump order (sequence 4, dated :05)');
+
+  await store.insert(row('early', 2));
+  t.notOk((await checkTable(store, cursor)).appended, 'a row dated before the last one → full dump');
+  cursor = TableCursor.fromRows(await store.dumpRows());
+  t.equal(cursor.md5, md5(await fullDump(store)));
+
+  t.equal(await store.deleteById('b'), 1);
+  t.notOk((await checkTable(store, cursor)).appended, 'a delete → full dump');
+  t.notOk((await checkTable(store, TableCursor.fromRows([]))).appended, 'no rows seen → full dump');
+});
+
+t.test('serving answers a current requester from the cursor', async (t) => {
+  const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => store.close());
+  await store.createTable();
+  await store.insert(row('a', 1));
+  const sent: string[] = [];
+  const peers: PeerTransport = {
+    sendCommand: async () => [],
+    sendFile: async (_dest, path) => {
+      sent.push(path);
+    },
+    isOwnAddress: () => false,
+    failedPeers: () => [],
+  };
+  let now = 1_000_000;
+  const node = {
+    dbms: { get: (name: string) => (name === 'blockchain' ? store : undefined) },
+    peers,
+    logger: silentLogger(),
+    clock: {
+      now: () => now,
+      monotonic: () => now,
+      sleep: async () => undefined,
+      setTimer: () => ({ cancel: () => undefined }),
+    },
+  } as unknown as NodeServices;
+  const req = (hash: string) => ({ args: ['/b/blockchain.new', hash, '0'], requester: '10.0.0.2:32148' });
+  const first = await dumpLedger(node);
+  t.ok(first.ok);
+  await store.insert(row('b', 2));
+  const expected = md5(await fullDump(store));
+  t.equal((await serveGetBlockchain(node, req(expected))).code, 0);
+  t.same(sent, [], 'appended since the last dump, requester current: nothing sent');
+  now += 10_000;
+  await serveGetBlockchain(node, req('0'));
+  t.equal(sent.length, 1, 'an outdated requester gets the copy');
+  await store.deleteById('a');
+  now += 10_000;
+  await serveGetBlockchain(node, req(expected));
+  t.equal(sent.length, 2, 'after a delete the full dump decides (md5 changed)');
+});
