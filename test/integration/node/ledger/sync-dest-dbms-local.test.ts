@@ -1,8 +1,6 @@
-// PENDING (not run: the name does not end in .test.ts). Enable by renaming to sync-dest-dbms-local.test.ts
-// once src/node/sync/install.ts copies the merged content: §9.4 step 5 inserts "every policy of the new
-// file" into the local `ledger` table with dest = dbms, and the new file includes the node's local policies
-// merged in step 3 (now "ledger": "global"). Today copyToTable() gets plan.policies, the received
-// policies only, so a local policy reaches the table only after a later install brings it back.
+// §9.4 step 5 with dest = dbms inserts "every policy of the new file" into the local `ledger` table, and the
+// new file includes the node's local policies merged in step 3 (now "ledger": "global"): a local policy
+// reaches the node's table with the install that merges it, not only after a later install brings it back.
 import t from 'tap';
 import { startRealNode, startServers } from '../../../helpers/real-node.js';
 import {
