@@ -5,7 +5,10 @@
 // status.observedGeneration catching up. The operator is the built `anylog-operator run` in its own
 // process (LEADER_ELECTION=false, so Lease renewals do not count as writes); counters come from its
 // /metrics. Run through with-cluster (the npm script does); BENCH_OBJECTS sets N (default 50).
+// The operator runs at LOG_LEVEL=debug so its kube client logs every write (verb, path): the idle
+// window reports which requests wrote, not only how many.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureCrd, sample } from '../../test/integration/operator/anylogmaster/harness.js';
@@ -13,6 +16,10 @@ import { clusterEnv, getJson, kubectlOk } from '../../test/helpers/cluster.js';
 import { nodeBin, repoRoot, rssMb } from '../lib/proc.js';
 
 const N = Number(process.env['BENCH_OBJECTS'] ?? 50);
+/** Extra Node options for the operator process (e.g. `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp`). */
+const OPERATOR_NODE_OPTIONS = process.env['BENCH_OPERATOR_NODE_OPTIONS'] ?? '';
+/** Send this signal to the operator after the idle window (a heap snapshot signal, say). */
+const SNAPSHOT_SIGNAL = process.env['BENCH_SNAPSHOT_SIGNAL'] ?? '';
 const NS = `bench-${Date.now().toString(36)}`;
 const METRICS = '127.0.0.1:18480';
 const HEALTH = '127.0.0.1:18481';
@@ -30,13 +37,28 @@ function isReady(cr: Cr): boolean {
   return ready?.status === 'True' && cr.status?.observedGeneration === cr.metadata.generation;
 }
 
+interface Scrape {
+  reconciles: number;
+  requests: number;
+  writes: number;
+  heapUsedMb: number;
+  externalMb: number;
+}
+
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
 /** Sums of the counters we need, read from the operator's Prometheus endpoint. */
-async function scrape(): Promise<{ reconciles: number; requests: number; writes: number }> {
+async function scrape(): Promise<Scrape> {
   const text = await (await fetch(`http://${METRICS}/metrics`)).text();
   let reconciles = 0;
   let requests = 0;
   let writes = 0;
+  let heapUsedMb = NaN;
+  let externalMb = NaN;
   for (const line of text.split('\n')) {
+    const plain = /^(\w+) ([0-9.e+]+)$/.exec(line);
+    if (plain?.[1] === 'nodejs_heap_size_used_bytes') heapUsedMb = mb(Number(plain[2]));
+    if (plain?.[1] === 'nodejs_external_memory_bytes') externalMb = mb(Number(plain[2]));
     const m = /^(\w+)\{([^}]*)\} ([0-9.e+]+)$/.exec(line);
     if (m === null) continue;
     const [, name, labels, value] = m;
@@ -47,7 +69,36 @@ async function scrape(): Promise<{ reconciles: number; requests: number; writes:
       if (WRITES.has(method)) writes += Number(value);
     }
   }
-  return { reconciles, requests, writes };
+  return { reconciles, requests, writes, heapUsedMb, externalMb };
+}
+
+/** Write requests the operator logged ('api write' lines), with the path's object names generalised. */
+class WriteLog {
+  readonly #entries: { at: number; request: string }[] = [];
+
+  add(line: string): void {
+    let entry: { msg?: unknown; method?: unknown; path?: unknown; code?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      return;
+    }
+    if (entry.msg !== 'api write' || typeof entry.path !== 'string') return;
+    const path = entry.path
+      .replace(/\/namespaces\/[^/]+/, '/namespaces/*')
+      .replace(/\/m\d+(?=\/|$)/, '/<cr>');
+    this.#entries.push({ at: Date.now(), request: `${String(entry.method)} ${path} ${String(entry.code)}` });
+  }
+
+  /** Counts per request kind between two wall-clock times. */
+  between(from: number, to: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.#entries) {
+      if (e.at < from || e.at > to) continue;
+      out[e.request] = (out[e.request] ?? 0) + 1;
+    }
+    return out;
+  }
 }
 
 async function main(): Promise<void> {
@@ -69,9 +120,14 @@ async function main(): Promise<void> {
       HEALTH_PROBE_BIND_ADDRESS: HEALTH,
       POD_NAME: 'bench-operator',
       POD_NAMESPACE: NS,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'debug',
+      ...(OPERATOR_NODE_OPTIONS === '' ? {} : { NODE_OPTIONS: OPERATOR_NODE_OPTIONS }),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const writeLog = new WriteLog();
+  createInterface({ input: op.stdout }).on('line', (line) => {
+    writeLog.add(line);
   });
   try {
     for (let i = 0; i < 100; i++) {
@@ -84,6 +140,8 @@ async function main(): Promise<void> {
     }
     await sleep(5000);
     report['operatorRssMbAt0'] = rssMb(op.pid);
+    const idle0 = await scrape();
+    report['operatorHeapAt0'] = { heapUsedMb: idle0.heapUsedMb, externalMb: idle0.externalMb };
 
     const docs = Array.from({ length: N }, (_, i) =>
       JSON.stringify(sample('anylogmaster-embedded.yaml', `m${i}`, NS)),
@@ -110,8 +168,10 @@ async function main(): Promise<void> {
     await sleep(10_000);
     const idleWindowS = 60;
     const a = await scrape();
+    const idleFrom = Date.now();
     await sleep(idleWindowS * 1000);
     const b = await scrape();
+    const idleTo = Date.now();
     const rec = b.reconciles - a.reconciles;
     report['idle'] = {
       windowSeconds: idleWindowS,
@@ -119,8 +179,14 @@ async function main(): Promise<void> {
       apiRequests: b.requests - a.requests,
       writeRequests: b.writes - a.writes,
       apiRequestsPerReconcile: rec === 0 ? null : Math.round(((b.requests - a.requests) / rec) * 100) / 100,
+      writesByRequest: writeLog.between(idleFrom, idleTo),
     };
     report['operatorRssMbAtN'] = rssMb(op.pid);
+    report['operatorHeapAtN'] = { heapUsedMb: b.heapUsedMb, externalMb: b.externalMb };
+    if (SNAPSHOT_SIGNAL !== '') {
+      op.kill(SNAPSHOT_SIGNAL as NodeJS.Signals);
+      await sleep(15_000);
+    }
 
     // A spec change that needs no pod roll: observedGeneration must follow quickly.
     const before = (await getJson(['-n', NS, 'anylogmaster', 'm0'])) as Cr;

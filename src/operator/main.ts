@@ -128,7 +128,7 @@ function buildManager(
   clock: Clock,
 ): { manager: Manager; deps: ControllerDeps } {
   const metrics = new Metrics({ prefix: 'anylog' });
-  const kube = createKubeClient({ metrics });
+  const kube = createKubeClient({ metrics, logger });
   const instance = config.podName === '' ? hostname() : config.podName;
   const events = new EventRecorder({
     kube,

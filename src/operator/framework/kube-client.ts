@@ -1,18 +1,13 @@
-// KubeApi adapter on @kubernetes/client-node 2.x: the ONLY runtime importer of the library (rule D3).
-// Requests go through the library's RequestContext/HTTP stack with explicit content types and field
-// managers (operator.md §11.5); watches use its low-level Watch. Every error becomes a KubeApiError
-// with the Status parsed, and every request is counted in rest_client_requests_total{code,method,host}.
-import {
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  KubeConfig,
-  PatchStrategy,
-  RequestContext,
-  Watch,
-} from '@kubernetes/client-node';
+// KubeApi adapter: the ONLY runtime importer of @kubernetes/client-node (rule D3), and it imports the
+// library lazily. Kubeconfigs the native transport understands (token, token file, client certificate,
+// in-cluster) go through http-transport.ts, which keeps the operator's RSS ~80 MB below the library's
+// import cost; exec plugins, auth providers and proxies load the library's RequestContext/HTTP stack and
+// low-level Watch on first use. Explicit content types and field managers (operator.md §11.5); every
+// error becomes a KubeApiError with the Status parsed; every request is counted in
+// rest_client_requests_total{code,method,host}.
+import type { KubeConfig, RequestContext } from '@kubernetes/client-node';
 import {
   KubeApiError,
-  apiPrefix,
   isAlreadyExists,
   refOf,
   type CreateResult,
@@ -28,8 +23,32 @@ import {
   type WatchOptions,
   type WriteOptions,
 } from './kube.js';
+import { readProcessEnv, type Env } from '../../shared/env.js';
+import type { Logger } from '../../shared/logger.js';
+import {
+  NativeTransport,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from './http-transport.js';
+import { resolveConnection } from './kubeconfig.js';
+import {
+  applyBody,
+  collectionPath,
+  objectPath,
+  omit,
+  optionalRetryAfter,
+  retryAfterMs,
+  statusBody,
+  toListPage,
+  transportError,
+  toTransportRequest,
+  HttpMethod,
+  type RequestSpec,
+  PatchStrategy,
+} from './kube-request.js';
 import { normalizeObject, parseStatusBody } from './normalize.js';
-import { runWatch } from './kube-watch.js';
+import { runWatch, type Watcher } from './kube-watch.js';
 import type { Metrics } from './metrics.js';
 
 export { KubeApiError, isConflict, isGone, isNotFound, isTooManyRequests } from './kube.js';
@@ -37,15 +56,6 @@ export { KubeApiError, isConflict, isGone, isNotFound, isTooManyRequests } from 
 const REQUEST_TIMEOUT_MS = 30_000;
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
-
-interface RequestSpec {
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly query?: Readonly<Record<string, string | undefined>>;
-  readonly body?: unknown;
-  readonly contentType?: string;
-  readonly signal?: AbortSignal | undefined;
-}
 
 interface PatchSpec {
   readonly type: ResourceType;
@@ -58,79 +68,156 @@ interface PatchSpec {
 
 export interface KubeClientOptions {
   readonly metrics: Metrics;
-  /** Path of a kubeconfig file; when absent KubeConfig.loadFromDefault() (KUBECONFIG, then in-cluster). */
+  /** Path of a kubeconfig file; when absent KUBECONFIG, ~/.kube/config, then in-cluster. */
   readonly kubeconfigPath?: string;
+  /** The environment snapshot (KUBECONFIG, HOME, KUBERNETES_SERVICE_*); default the process's. */
+  readonly env?: Env;
+  /** 'library' forces client-node's HTTP stack even when the native transport would do (tests). */
+  readonly transport?: 'auto' | 'library';
+  /** Every write request (verb, path, code) is logged here at debug level: what a steady state writes. */
+  readonly logger?: Logger;
 }
 
 /** Builds the adapter from the default kubeconfig (operator.md §11.13). */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
-  const kc = new KubeConfig();
-  if (options.kubeconfigPath === undefined) kc.loadFromDefault();
-  else kc.loadFromFile(options.kubeconfigPath);
-  return new KubeClient(kc, options.metrics);
+  const path = options.kubeconfigPath;
+  if (options.transport === 'library') {
+    return new KubeClient(new LibraryTransport(path), options.metrics, options.logger);
+  }
+  const source = resolveConnection({
+    env: options.env ?? readProcessEnv(),
+    ...(path === undefined ? {} : { path }),
+  });
+  if (source.kind === 'native') {
+    return new KubeClient(new NativeTransport(source.connection), options.metrics, options.logger);
+  }
+  options.logger?.info({ reason: source.reason }, 'kubeconfig needs @kubernetes/client-node; loading it');
+  return new KubeClient(new LibraryTransport(source.path ?? path), options.metrics, options.logger);
 }
 
-function collectionPath(type: ResourceType, namespace: string | undefined): string {
-  const ns = type.namespaced && namespace !== undefined && namespace !== '' ? `/namespaces/${namespace}` : '';
-  return `${apiPrefix(type)}${ns}/${type.plural}`;
+/** The server URL of the kubeconfig the library would load (read without the library). */
+function libraryServer(kc: KubeConfig): string {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) {
+    throw new KubeApiError({ status: 0, reason: 'NoCluster', message: 'kubeconfig has no current cluster' });
+  }
+  return cluster.server.replace(/\/+$/, '');
 }
 
-function objectPath(type: ResourceType, ref: ObjectRef, subresource?: string): string {
-  const base = `${collectionPath(type, ref.namespace)}/${encodeURIComponent(ref.name)}`;
-  return subresource === undefined ? base : `${base}/${subresource}`;
+interface Library {
+  readonly kc: KubeConfig;
+  readonly http: { send(ctx: RequestContext): { toPromise(): Promise<LibraryResponse> } };
+  readonly newContext: (url: string, method: HttpMethod) => RequestContext;
+  readonly watcher: Watcher;
 }
 
-function omit(record: object, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+interface LibraryResponse {
+  readonly httpStatusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: { text(): Promise<string> };
 }
 
-const SERVER_OWNED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields'];
-
-/** Apply bodies never carry server-owned metadata, nor status for children (operator.md §11.5). */
-function applyBody(object: KubeObject, keepStatus: boolean): Record<string, unknown> {
-  const body = omit(object, keepStatus ? [] : ['status']);
-  return { ...body, metadata: omit(object.metadata, SERVER_OWNED_METADATA) };
-}
-
-function statusBody(object: KubeObject): Record<string, unknown> {
-  const meta = object.metadata;
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    metadata:
-      meta.namespace === undefined ? { name: meta.name } : { name: meta.name, namespace: meta.namespace },
-    status: object['status'],
-  };
-}
-
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-/** The KubeApi implementation. One instance (one kubeconfig) per process. */
-export class KubeClient implements KubeApi {
-  readonly #kc: KubeConfig;
-  readonly #metrics: Metrics;
-  readonly #http = new IsomorphicFetchHttpLibrary();
-  readonly #server: string;
-  readonly #host: string;
+/** client-node's KubeConfig, HTTP library and Watch, imported on first use (auth the native transport
+ * does not cover: exec plugins, auth providers, proxies). */
+class LibraryTransport implements Transport {
+  readonly #path: string | undefined;
+  #lib: Promise<Library> | undefined;
+  #server: string | undefined;
   #dispatcher: Dispatcher | undefined;
+  readonly watcher: Watcher;
 
-  constructor(kc: KubeConfig, metrics: Metrics) {
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) {
-      throw new KubeApiError({
-        status: 0,
-        reason: 'NoCluster',
-        message: 'kubeconfig has no current cluster',
-      });
+  constructor(path: string | undefined) {
+    this.#path = path;
+    this.watcher = {
+      watch: async (p, query, onEvent, done) => (await this.#load()).watcher.watch(p, query, onEvent, done),
+    };
+  }
+
+  get server(): string {
+    if (this.#server === undefined) throw new TypeError('library transport not loaded yet');
+    return this.#server;
+  }
+
+  /** Loads the library and the kubeconfig; the server URL is known afterwards. */
+  async ready(): Promise<string> {
+    await this.#load();
+    return this.server;
+  }
+
+  #load(): Promise<Library> {
+    this.#lib ??= (async () => {
+      const lib = await import('@kubernetes/client-node');
+      const kc = new lib.KubeConfig();
+      if (this.#path === undefined) kc.loadFromDefault();
+      else kc.loadFromFile(this.#path);
+      this.#server = libraryServer(kc);
+      return {
+        kc,
+        http: new lib.IsomorphicFetchHttpLibrary(),
+        newContext: (url, method) => new lib.RequestContext(url, method),
+        watcher: new lib.Watch(kc),
+      };
+    })();
+    return this.#lib;
+  }
+
+  async send(r: TransportRequest): Promise<TransportResponse> {
+    const lib = await this.#load();
+    const ctx = lib.newContext(this.server + r.path, r.method as HttpMethod);
+    await lib.kc.applySecurityAuthentication(ctx);
+    const fresh = ctx.getDispatcher();
+    if (fresh !== undefined) {
+      // The library builds a new agent per request (kubernetes-client/javascript #2893): keep one.
+      if (this.#dispatcher === undefined) this.#dispatcher = fresh;
+      else {
+        await fresh.close();
+        ctx.setDispatcher(this.#dispatcher);
+      }
     }
-    this.#kc = kc;
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (r.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', r.contentType ?? 'application/json');
+      ctx.setBody(r.body);
+    }
+    if (r.signal !== undefined) ctx.setSignal(r.signal);
+    const response = await lib.http.send(ctx).toPromise();
+    const text = await response.body.text();
+    return { status: response.httpStatusCode, headers: response.headers, text };
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher?.close();
+  }
+}
+
+/** The KubeApi implementation. One instance (one kubeconfig, one connection pool) per process. */
+export class KubeClient implements KubeApi {
+  readonly #transport: Transport;
+  readonly #metrics: Metrics;
+  readonly #log: Logger | undefined;
+  #host: string | undefined;
+
+  constructor(transport: Transport, metrics: Metrics, logger?: Logger) {
+    this.#transport = transport;
     this.#metrics = metrics;
-    this.#server = cluster.server.replace(/\/+$/, '');
-    this.#host = new URL(this.#server).host;
+    this.#log = logger?.child({ component: 'kube-client' });
+  }
+
+  /** The API server's host:port, once known (the library transport learns it on first use). */
+  get #hostLabel(): string {
+    if (this.#host === undefined) {
+      try {
+        this.#host = new URL(this.#transport.server).host;
+      } catch {
+        return '';
+      }
+    }
+    return this.#host;
+  }
+
+  /** Closes idle keep-alive connections (tests; the process exit does it otherwise). */
+  async close(): Promise<void> {
+    await this.#transport.close();
   }
 
   async get(type: ResourceType, ref: ObjectRef, signal?: AbortSignal): Promise<KubeObject | undefined> {
@@ -164,7 +251,7 @@ export class KubeClient implements KubeApi {
     onEvent: (event: WatchEvent) => void,
   ): Promise<WatchEnd> {
     return runWatch({
-      watcher: new Watch(this.#kc),
+      watcher: this.#transport.watcher,
       path: collectionPath(type, options.namespace),
       type,
       options,
@@ -276,86 +363,38 @@ export class KubeClient implements KubeApi {
   }
 
   #count(code: string, method: string, seconds?: number): void {
-    this.#metrics.framework.restClientRequests.inc({ code, method, host: this.#host });
+    const host = this.#hostLabel;
+    this.#metrics.framework.restClientRequests.inc({ code, method, host });
     if (seconds !== undefined) {
-      this.#metrics.framework.restClientRequestDuration.observe({ verb: method, host: this.#host }, seconds);
+      this.#metrics.framework.restClientRequestDuration.observe({ verb: method, host }, seconds);
     }
-  }
-
-  async #context(spec: RequestSpec): Promise<RequestContext> {
-    const url = new URL(this.#server + spec.path);
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const ctx = new RequestContext(url.toString(), spec.method);
-    await this.#kc.applySecurityAuthentication(ctx);
-    const fresh = ctx.getDispatcher();
-    if (fresh !== undefined) {
-      // The library builds a new agent per request (kubernetes-client/javascript #2893): keep one.
-      if (this.#dispatcher === undefined) this.#dispatcher = fresh;
-      else {
-        await fresh.close();
-        ctx.setDispatcher(this.#dispatcher);
-      }
-    }
-    ctx.setHeaderParam('Accept', 'application/json');
-    if (spec.body !== undefined) {
-      ctx.setHeaderParam('Content-Type', spec.contentType ?? 'application/json');
-      ctx.setBody(JSON.stringify(spec.body));
-    }
-    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-    ctx.setSignal(spec.signal === undefined ? timeout : AbortSignal.any([spec.signal, timeout]));
-    return ctx;
   }
 
   async #request(spec: RequestSpec): Promise<unknown> {
-    const ctx = await this.#context(spec);
     const started = performance.now();
-    let response;
+    let response: TransportResponse;
     try {
-      response = await this.#http.send(ctx).toPromise();
+      response = await this.#transport.send(toTransportRequest(spec, REQUEST_TIMEOUT_MS));
     } catch (err) {
       this.#count('<error>', spec.method, (performance.now() - started) / 1000);
       throw transportError(err, spec);
     }
-    const text = await response.body.text();
-    this.#count(String(response.httpStatusCode), spec.method, (performance.now() - started) / 1000);
-    if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) {
+    const { status, text } = response;
+    this.#count(String(status), spec.method, (performance.now() - started) / 1000);
+    if (spec.method !== HttpMethod.GET && this.#log?.isLevelEnabled('debug') === true) {
+      this.#log.debug({ method: spec.method, path: spec.path, code: status }, 'api write');
+    }
+    if (status >= 200 && status < 300) {
       return text === '' ? {} : (JSON.parse(text) as unknown);
     }
-    const status = parseStatusBody(text);
+    const parsed = parseStatusBody(text);
     throw new KubeApiError({
-      status: response.httpStatusCode,
-      reason: status.reason ?? `HTTP${response.httpStatusCode}`,
-      message: status.message ?? `HTTP ${response.httpStatusCode}`,
+      status,
+      reason: parsed.reason ?? `HTTP${status}`,
+      message: parsed.message ?? `HTTP ${status}`,
       method: spec.method,
       path: spec.path,
       ...optionalRetryAfter(retryAfterMs(response.headers['retry-after'])),
     });
   }
-}
-
-function optionalRetryAfter(ms: number | undefined): { retryAfterMs?: number } {
-  return ms === undefined ? {} : { retryAfterMs: ms };
-}
-
-function transportError(err: unknown, spec: RequestSpec): KubeApiError {
-  const aborted = spec.signal?.aborted === true;
-  const name = err instanceof Error ? err.name : 'Error';
-  const reason = aborted ? 'Aborted' : name === 'TimeoutError' ? 'Timeout' : 'TransportError';
-  const message = err instanceof Error ? err.message : String(err);
-  return new KubeApiError({ status: 0, reason, message, method: spec.method, path: spec.path, cause: err });
-}
-
-function toListPage(raw: unknown, type: ResourceType): ListPage {
-  const body = (raw ?? {}) as {
-    items?: unknown;
-    metadata?: { resourceVersion?: unknown; continue?: unknown };
-  };
-  const items = Array.isArray(body.items)
-    ? body.items.map((item: unknown) => normalizeObject(item, type))
-    : [];
-  const rv = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : '';
-  const token = body.metadata?.continue;
-  return typeof token === 'string' && token !== ''
-    ? { items, resourceVersion: rv, continueToken: token }
-    : { items, resourceVersion: rv };
 }
