@@ -23,6 +23,16 @@ interface Started {
   readonly proc: ChildProcess;
   readonly home: string;
   readonly ms: number;
+  /** CPU time (user + system) the node used until REST answered. */
+  readonly cpuMs: number;
+}
+
+function cpuMs(pid: number | undefined): number {
+  const fields =
+    readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8')
+      .split(') ')[1]
+      ?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function start(): Promise<Started> {
@@ -58,7 +68,8 @@ async function start(): Promise<Started> {
     if (Date.now() > deadline) throw new Error('REST not ready after 30 s');
     await new Promise((r) => setTimeout(r, 2));
   }
-  return { proc, home, ms: Math.round((performance.now() - t0) * 10) / 10 };
+  const ms = Math.round((performance.now() - t0) * 10) / 10;
+  return { proc, home, ms, cpuMs: cpuMs(proc.pid) };
 }
 
 function stop(s: Started): Promise<void> {
@@ -106,10 +117,12 @@ function wrk(connections: number, keepAlive: boolean): Record<string, number | b
 }
 
 const times: number[] = [];
+const cpu: number[] = [];
 let last: Started | undefined;
 for (let i = 0; i < RUNS; i++) {
   const s = await start();
   times.push(s.ms);
+  cpu.push(s.cpuMs);
   if (i < RUNS - 1) await stop(s);
   else last = s;
 }
@@ -119,6 +132,7 @@ const report: Record<string, unknown> = {
   nodeArgs: NODE_ARGS,
   loadBefore: loadavg().map((l) => Math.round(l * 100) / 100),
   startupMs: times,
+  startupCpuMs: cpu,
   idleRssMb: rssMb(last?.proc.pid),
 };
 if (WRK_SECONDS > 0) {

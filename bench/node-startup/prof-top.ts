@@ -1,6 +1,8 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): the top functions by self time and by
 // package/file, to find what anylog-node spends its start-up or REST time on.
-// Usage: npx tsx bench/node-startup/prof-top.ts <file.cpuprofile> [topN]
+// Usage: npx tsx bench/node-startup/prof-top.ts <file.cpuprofile> [topN] [untilFunction]
+// With untilFunction, only samples before the first one running that function count (e.g. frontStep:
+// what ran before the first REST request was served).
 import { readFileSync } from 'node:fs';
 
 interface ProfNode {
@@ -21,10 +23,24 @@ if (file === undefined) throw new Error('usage: prof-top.ts <file.cpuprofile> [t
 const top = Number(process.argv[3] ?? '30');
 const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const until = process.argv[4];
+function runs(id: number, fn: string): boolean {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    if (byId.get(at)?.callFrame.functionName === fn) return true;
+  }
+  return false;
+}
 const self = new Map<number, number>();
-prof.samples.forEach((id, i) => {
+let elapsed = 0;
+for (let i = 0; i < prof.samples.length; i++) {
+  const id = prof.samples[i] ?? 0;
+  if (until !== undefined && runs(id, until)) break;
+  elapsed += prof.timeDeltas[i] ?? 0;
   self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
-});
+}
+if (until !== undefined) process.stdout.write(`until first ${until}: ${(elapsed / 1000).toFixed(1)} ms\n`);
 
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf('node_modules/');

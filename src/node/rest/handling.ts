@@ -30,7 +30,7 @@ export interface RestRequest {
   /** Lower-case names; values as node:http gives them (bytes as latin1 text). */
   readonly headers: RawHeaders;
   readonly body: Buffer | undefined;
-  /** The HTTP client's address, `::ffff:` already removed (may be a getter: read only when needed). */
+  /** The HTTP client's address, `::ffff:` already removed. */
   readonly clientIp: string;
 }
 
@@ -82,10 +82,22 @@ function headersOf(keepAlive: boolean): Record<string, string> {
   return { connection: keepAlive ? 'keep-alive' : 'close', ...CORS };
 }
 
+function textHeaders(keepAlive: boolean, type: string): Readonly<Record<string, string>> {
+  return Object.freeze({ ...headersOf(keepAlive), 'content-type': type });
+}
+
+/** The success answers' header sets, built once (the REST hot path allocates none). */
+const TEXT_HEADERS = {
+  close: { text: textHeaders(false, 'text'), json: textHeaders(false, 'text/json') },
+  keepAlive: { text: textHeaders(true, 'text'), json: textHeaders(true, 'text/json') },
+} as const;
+
 /** `200` with EdgeLake's content types: `text/json` when the text starts with `{` or `[`, else `text` (§5.7). */
 export function textAnswer(text: string, keepAlive: boolean): RestAnswer {
-  const type = text.startsWith('{') || text.startsWith('[') ? 'text/json' : 'text';
-  return { status: 200, headers: { ...headersOf(keepAlive), 'content-type': type }, body: text, keepAlive };
+  const set = keepAlive ? TEXT_HEADERS.keepAlive : TEXT_HEADERS.close;
+  const first = text.charCodeAt(0);
+  const headers = first === 0x7b || first === 0x5b ? set.json : set.text;
+  return { status: 200, headers, body: text, keepAlive };
 }
 
 export function errorAnswer(
@@ -146,14 +158,7 @@ async function execute(ctx: Ctx, req: RestRequest, p: Prepared): Promise<Command
   if (command === 'body') command = raw === undefined ? '' : bodyText(raw).trim();
   else if (req.method === 'POST' && !p.jsonForm && raw !== undefined && !isOctetStream(req))
     body = bodyText(raw);
-  const request = {
-    command,
-    headers: p.headers,
-    body,
-    get clientIp(): string {
-      return req.clientIp;
-    },
-  };
+  const request = { command, headers: p.headers, body, clientIp: req.clientIp };
   try {
     return await ctx.deps.limiter.run(() => runRestCommand(ctx.flow, request));
   } catch (err) {

@@ -2,8 +2,31 @@
 // heads the front serves itself (GET or OPTIONS, no body, origin-form target, unique well-formed
 // headers, Host present) and the answer writer. Anything else is `slow`: node:http and the fastify app
 // get the connection, so every odd or invalid request keeps node:http's exact behaviour.
-import { STATUS_CODES } from 'node:http';
 import type { RestAnswer } from './handling.js';
+
+/**
+ * Reason phrases of the statuses REST answers use (node:http's texts). Importing `node:http` from ESM
+ * would evaluate its lazy exports (http2, undici: ~80 ms of start-up), so the table is local.
+ */
+const REASONS: Readonly<Record<number, string>> = {
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** node:http's default maximum header size. */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -22,10 +45,13 @@ export type HeadResult = ParsedHead | { readonly kind: 'incomplete' } | { readon
 
 const INCOMPLETE = { kind: 'incomplete' } as const;
 const SLOW = { kind: 'slow' } as const;
-const REQUEST_LINE = /^(GET|OPTIONS) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Control characters other than TAB, and DEL, are invalid in field values (RFC 9110 §5.5).
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * The whole head in one pass: a GET or OPTIONS request line with an origin-form target and HTTP/1.1,
+ * then header lines `token ":" value` whose values hold no control character but TAB (RFC 9110 §5.5).
+ * No obs-fold, no bare CR or LF, no space before the colon: node:http gets those.
+ */
+const HEAD =
+  /^(GET|OPTIONS) (\/[\x21-\x7e]*) HTTP\/1\.1((?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)*)$/;
 /** Headers whose presence means a body, an upgrade or a protocol feature node:http must handle. */
 const SLOW_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings']);
 
@@ -37,18 +63,18 @@ function trimOws(value: string): string {
   return a === 0 && b === value.length ? value : value.slice(a, b);
 }
 
-/** Header lines → lower-case name → trimmed value; undefined when node:http should see them. */
-function parseHeaders(lines: readonly string[]): Record<string, string> | undefined {
+/** Validated header lines (`\r\n` before each) → lower-case name → trimmed value; undefined: slow. */
+function parseHeaders(block: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1);
-    if (!TOKEN.test(name) || BAD_VALUE.test(value) || name in headers || SLOW_HEADERS.has(name))
-      return undefined;
-    headers[name] = trimOws(value);
+  let at = 2;
+  while (at < block.length) {
+    let eol = block.indexOf('\r\n', at);
+    if (eol < 0) eol = block.length;
+    const colon = block.indexOf(':', at);
+    const name = block.slice(at, colon).toLowerCase();
+    if (name in headers || SLOW_HEADERS.has(name)) return undefined;
+    headers[name] = trimOws(block.slice(colon + 1, eol));
+    at = eol + 2;
   }
   return headers;
 }
@@ -58,14 +84,13 @@ export function parseHead(buf: Buffer, start: number): HeadResult {
   const blank = buf.indexOf('\r\n\r\n', start, 'latin1');
   if (blank < 0) return buf.length - start > MAX_HEAD_BYTES ? SLOW : INCOMPLETE;
   if (blank - start > MAX_HEAD_BYTES) return SLOW;
-  const lines = buf.toString('latin1', start, blank).split('\r\n');
-  const first = REQUEST_LINE.exec(lines[0] ?? '');
-  if (first === null) return SLOW;
-  const headers = parseHeaders(lines);
+  const head = HEAD.exec(buf.toString('latin1', start, blank));
+  if (head === null) return SLOW;
+  const headers = parseHeaders(head[3] ?? '');
   if (headers?.['host'] === undefined) return SLOW;
   const length = headers['content-length'];
   if (length !== undefined && length !== '0') return SLOW;
-  return { kind: 'request', method: first[1] ?? '', url: first[2] ?? '/', headers, end: blank + 4 };
+  return { kind: 'request', method: head[1] ?? '', url: head[2] ?? '/', headers, end: blank + 4 };
 }
 
 let dateSecond = -1;
@@ -82,15 +107,27 @@ function httpDate(): string {
   return dateText;
 }
 
+/** Status line and header lines of frozen (shared) header sets, built once each. */
+const HEADS = new WeakMap<object, string>();
+
+function headText(answer: RestAnswer): string {
+  const shared = Object.isFrozen(answer.headers);
+  const cached = shared ? HEADS.get(answer.headers) : undefined;
+  if (cached !== undefined && answer.status === 200) return cached;
+  let head = `HTTP/1.1 ${answer.status} ${REASONS[answer.status] ?? 'unknown'}\r\n`;
+  for (const name in answer.headers) head += `${name}: ${answer.headers[name] ?? ''}\r\n`;
+  if (shared && answer.status === 200) HEADS.set(answer.headers, head);
+  return head;
+}
+
 /** Status line, the answer's headers in order, Content-Length (unless no body), Date, blank line, body. */
 export function answerBytes(answer: RestAnswer): Buffer {
-  let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'unknown'}\r\n`;
-  for (const name in answer.headers) head += `${name}: ${answer.headers[name] ?? ''}\r\n`;
+  const head = headText(answer);
   if (answer.noBody === true) return Buffer.from(`${head}Date: ${httpDate()}\r\n\r\n`, 'latin1');
   const length = Buffer.byteLength(answer.body, 'utf8');
-  head += `content-length: ${length}\r\nDate: ${httpDate()}\r\n\r\n`;
-  const out = Buffer.allocUnsafe(head.length + length);
-  out.write(head, 0, 'latin1');
-  out.write(answer.body, head.length, 'utf8');
+  const top = `${head}content-length: ${length}\r\nDate: ${httpDate()}\r\n\r\n`;
+  const out = Buffer.allocUnsafe(top.length + length);
+  out.write(top, 0, 'latin1');
+  out.write(answer.body, top.length, 'utf8');
   return out;
 }

@@ -22,34 +22,32 @@ export interface RestServerOptions {
   readonly bodyLimit?: number;
 }
 
-function toFront(answer: RestAnswer): FrontAnswer {
+/** The answer's bytes for the socket front. */
+export function toFront(answer: RestAnswer): FrontAnswer {
   return { bytes: answerBytes(answer), keepAlive: answer.keepAlive };
 }
 
-/** One request of the front: parse the head, run the shared rules, encode the answer. */
-export function frontStep(handler: Handler, buf: Buffer, start: number, remote: () => string): FrontStep {
+/** One request of the front: parse the head, run the shared rules (answers are encoded by toFront). */
+export function frontStep(
+  handler: Handler,
+  buf: Buffer,
+  start: number,
+  remote: () => string,
+): FrontStep<RestAnswer> {
   const head = parseHead(buf, start);
   if (head.kind !== 'request') return head;
-  let ip: string | undefined;
   const answer = handler({
     method: head.method,
     url: head.url,
     headers: head.headers,
     body: undefined,
-    get clientIp(): string {
-      ip ??= clientIpOf(remote());
-      return ip;
-    },
+    clientIp: clientIpOf(remote()),
   });
-  return {
-    kind: 'served',
-    end: head.end,
-    answer: answer instanceof Promise ? answer.then(toFront) : toFront(answer),
-  };
+  return { kind: 'served', end: head.end, answer };
 }
 
 class RestServer implements RestServerControl {
-  private front: HttpFront | undefined;
+  private front: HttpFront<RestAnswer> | undefined;
   private app: Promise<FastifyInstance> | undefined;
   private current: RestServerInfo | undefined;
   private timeoutSeconds = 20;
@@ -102,8 +100,9 @@ class RestServer implements RestServerControl {
       keepAlive: this.options.keepAlive ?? 'on-request',
     };
     const handler = createHandler(deps);
-    const front = new HttpFront({
+    const front = new HttpFront<RestAnswer>({
       step: (buf, start, remote) => frontStep(handler, buf, start, remote),
+      encode: toFront,
       fallback: this.fallback(deps),
       onError: (err) => {
         this.node.logger.error({ err }, 'REST connection failed');

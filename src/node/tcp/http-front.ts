@@ -11,17 +11,20 @@ export interface FrontAnswer {
   readonly keepAlive: boolean;
 }
 
-export type FrontStep =
+/** One parsed request: `end` is the offset after it; `answer` is encoded by `encode` when ready. */
+export type FrontStep<A> =
   | { readonly kind: 'incomplete' }
   | { readonly kind: 'slow' }
-  | { readonly kind: 'served'; readonly end: number; readonly answer: FrontAnswer | Promise<FrontAnswer> };
+  | { readonly kind: 'served'; readonly end: number; readonly answer: A | Promise<A> };
 
 /** Takes over a connection: `pending` holds every byte read and not yet answered. */
 export type Fallback = (socket: Socket, pending: Buffer, ended: boolean) => void;
 
-export interface HttpFrontOptions {
-  /** Parse the request starting at `start` and answer it; `remote` gives the client address (a syscall). */
-  readonly step: (buf: Buffer, start: number, remote: () => string) => FrontStep;
+export interface HttpFrontOptions<A> {
+  /** Parse the request starting at `start` and answer it; `remote` gives the client address. */
+  readonly step: (buf: Buffer, start: number, remote: () => string) => FrontStep<A>;
+  /** An answer's bytes and whether the connection stays open. */
+  readonly encode: (answer: A) => FrontAnswer;
   /** The full HTTP server's connection entry, loaded on first need. */
   readonly fallback: () => Promise<Fallback>;
   /** Called when a step or the fallback throws (the connection is destroyed). */
@@ -35,7 +38,7 @@ export interface HttpFrontOptions {
 const STOP_GRACE_MS = 5000;
 const SWEEP_MS = 1000;
 
-class Connection {
+class Connection<A> {
   private pending: Buffer | undefined;
   private busy = false;
   private ended = false;
@@ -48,7 +51,7 @@ class Connection {
 
   constructor(
     readonly socket: Socket,
-    private readonly front: HttpFront,
+    private readonly front: HttpFront<A>,
   ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -56,7 +59,13 @@ class Connection {
     socket.on('close', this.onClose);
   }
 
-  private readonly remote = (): string => this.socket.remoteAddress ?? '';
+  private address: string | undefined;
+
+  /** The client address, read once per connection. */
+  private readonly remote = (): string => {
+    this.address ??= this.socket.remoteAddress ?? '';
+    return this.address;
+  };
 
   private readonly onClose = (): void => {
     this.front.forget(this);
@@ -108,7 +117,7 @@ class Connection {
     const buf = this.pending;
     let offset = 0;
     while (buf !== undefined && offset < buf.length) {
-      let step: FrontStep;
+      let step: FrontStep<A>;
       try {
         step = this.front.options.step(buf, offset, this.remote);
       } catch (err) {
@@ -131,14 +140,21 @@ class Connection {
         });
         return;
       }
-      if (!this.write(answer)) return;
+      if (!this.write(this.front.options.encode(answer))) return;
     }
     if (this.ended) this.finishConnection();
   }
 
-  private readonly onAnswer = (answer: FrontAnswer): void => {
+  private readonly onAnswer = (answer: A): void => {
     this.busy = false;
-    if (this.write(answer)) this.pump();
+    let bytes: FrontAnswer;
+    try {
+      bytes = this.front.options.encode(answer);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (this.write(bytes)) this.pump();
   };
 
   /** Write one answer; false when the connection ends or waits for drain. */
@@ -189,14 +205,14 @@ class Connection {
   }
 }
 
-export class HttpFront {
+export class HttpFront<A> {
   private readonly server: Server;
-  private readonly connections = new Set<Connection>();
+  private readonly connections = new Set<Connection<A>>();
   private sweeper: NodeJS.Timeout | undefined;
   readonly idleMs: number;
   readonly headMs: number;
 
-  constructor(readonly options: HttpFrontOptions) {
+  constructor(readonly options: HttpFrontOptions<A>) {
     this.idleMs = options.idleMs ?? 5000;
     this.headMs = options.headMs ?? 60_000;
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
@@ -204,7 +220,7 @@ export class HttpFront {
     });
   }
 
-  forget(conn: Connection): void {
+  forget(conn: Connection<A>): void {
     this.connections.delete(conn);
   }
 

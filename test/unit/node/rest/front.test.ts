@@ -5,8 +5,12 @@
 import t, { type Test } from 'tap';
 import { connect } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
-import { parseHead, MAX_HEAD_BYTES } from '../../../../src/node/rest/http-wire.js';
-import { HttpFront } from '../../../../src/node/tcp/http-front.js';
+import { STATUS_CODES } from 'node:http';
+import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/rest/http-wire.js';
+import { textAnswer } from '../../../../src/node/rest/handling.js';
+import { statusFor } from '../../../../src/node/rest/responses.js';
+import { knownStatusCodes } from '../../../../src/contract/status-codes.js';
+import { HttpFront, type FrontAnswer } from '../../../../src/node/tcp/http-front.js';
 import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
 import { createFakeNode } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
@@ -249,7 +253,8 @@ t.test('idle keep-alive connections close; stop lets a running command answer', 
     bytes: Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
     keepAlive,
   });
-  const front = new HttpFront({
+  const front = new HttpFront<FrontAnswer>({
+    encode: (a) => a,
     idleMs: 300,
     step: (buf, start) => {
       const head = parseHead(buf, start);
@@ -316,4 +321,15 @@ t.test('parseHead', async (t) => {
   );
   const first = parseHead(second, 0);
   t.equal(first.kind === 'request' ? parseHead(second, first.end).kind : 'none', 'request');
+});
+
+t.test('status lines use node:http reason phrases for every status a code maps to', async (t) => {
+  const statuses = new Set([200, 204, 409, ...knownStatusCodes().map((c) => statusFor(c, undefined))]);
+  for (const status of statuses) {
+    const bytes = answerBytes({ status, headers: {}, body: '', keepAlive: false });
+    t.equal(bytes.toString('latin1').split('\r\n')[0], `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`);
+  }
+  const wire = answerBytes(textAnswer('{"a": "é"}', true)).toString('utf8');
+  t.match(wire, /^HTTP\/1\.1 200 OK\r\nconnection: keep-alive\r\n/);
+  t.match(wire, /content-type: text\/json\r\ncontent-length: 11\r\nDate: .* GMT\r\n\r\n\{"a": "é"\}$/);
 });
