@@ -138,6 +138,24 @@ async function transfer(
   }
 }
 
+/**
+ * The delayed copy of §9.3 step 5 sends the ledger as it is when the delay ends (a dump taken at request
+ * time could arrive after a newer copy and roll the requester back), and nothing when the requester was
+ * sent that content after the delay was set or already has it.
+ */
+async function delayedTransfer(
+  node: NodeServices,
+  request: ServeRequest,
+  trace: boolean,
+  scheduledAt: number,
+): Promise<void> {
+  const dump = await dumpLedger(node);
+  if (!dump.ok || dump.md5 === request.args[1]) return;
+  const last = stateOf(node).sent.get(request.requester);
+  if (last !== undefined && last.md5 === dump.md5 && last.at > scheduledAt) return;
+  await transfer(node, request, dump, trace);
+}
+
 /** Serve one request (§9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
 export async function serveGetBlockchain(node: NodeServices, request: ServeRequest): Promise<CommandResult> {
   if (request.args.length < 3) return fail(64);
@@ -166,7 +184,7 @@ export async function serveGetBlockchain(node: NodeServices, request: ServeReque
   const now = node.clock.now();
   if (previous !== undefined && previous.md5 === dump.md5 && now - previous.at < REPEAT_WINDOW_MS) {
     node.clock.setTimer(REPEAT_WINDOW_MS - (now - previous.at), () => {
-      void transfer(node, request, dump, trace);
+      void delayedTransfer(node, request, trace, now);
     });
     return ok();
   }

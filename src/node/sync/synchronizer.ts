@@ -44,6 +44,8 @@ export class Synchronizer implements SynchronizerControl {
   private current: Promise<void> | undefined;
   /** Self-sync state: the table as last installed and where its dump ends in the file. */
   private self: { store: LedgerStore; cursor: TableCursor; mark: TailMark } | undefined;
+  /** A received copy was discarded while another install ran. */
+  private discarded = false;
   readonly installLock = new Mutex();
 
   constructor(
@@ -195,17 +197,26 @@ export class Synchronizer implements SynchronizerControl {
     this.lastUpdateMs = this.node.clock.now();
   }
 
-  /** Install received ledger text under the install lock; a second install meanwhile is discarded. */
+  /**
+   * Install received ledger text under the install lock; a second install meanwhile is discarded (§1.4).
+   * The discarded copy may be the newer one, so when the running install ends a new cycle asks the master
+   * again at once instead of waiting a whole sync period.
+   */
   async install(text: string, settings: SyncSettings | undefined = this.settings): Promise<boolean> {
     if (settings === undefined) return false;
     const installed = await this.installLock.tryRun(() =>
-      installLedgerText(this.node, text, {
-        connection: settings.connection,
-        destDbms: settings.dest.includes('dbms'),
-      }),
+      installLedgerText(this.node, text, this.installOptions(settings)),
     );
-    if (installed === true) this.counted();
-    return installed === true;
+    if (installed === undefined) {
+      this.discarded = true;
+      return false;
+    }
+    if (installed) this.counted();
+    if (this.discarded) {
+      this.discarded = false;
+      if (this.running) void this.runOnce();
+    }
+    return installed;
   }
 
   /** §6.8/§9.4 entry for a received file: install it, then delete it. */

@@ -111,18 +111,18 @@ async function deletePolicy(inv: Invocation, _ctx: ExecContext, node: NodeServic
 
 function waitCheck(node: NodeServices, inv: Invocation): (() => boolean) | CommandResult {
   const w = inv.words;
-  const key = w[4];
-  if (w[3] !== 'where' || w[5] !== '=') return fail(2);
-  if (key === 'id') return () => node.ledgerFile.hasId(w.slice(6).join(' '));
+  const key = w[3];
+  if (w[2] !== 'where' || w[4] !== '=') return fail(2);
+  if (key === 'id') return () => node.ledgerFile.hasId(w.slice(5).join(' '));
   if (key === 'policy') {
-    const value = parsePolicy(policyText(node, w[6] ?? '', inv.rawWords[6]).text);
+    const value = parsePolicy(policyText(node, w[5] ?? '', inv.rawWords[5]).text);
     const parts = value === undefined ? undefined : policyParts(value);
     const id = parts === undefined ? undefined : getKey(parts.inner, 'id');
     if (id === undefined) return fail(87);
     return () => node.ledgerFile.hasId(pythonStr(id));
   }
   if (key === 'command') {
-    const words = w.slice(6).join(' ').split(/\s+/);
+    const words = w.slice(5).join(' ').split(/\s+/);
     return () => {
       const outcome = queryLedger(node, words.slice(2));
       return outcome.ok && outcome.matched.length > 0;

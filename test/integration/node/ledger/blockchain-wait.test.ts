@@ -1,8 +1,3 @@
-// PENDING (not run: the name does not end in .test.ts). Enable by renaming to blockchain-wait.test.ts once
-// waitCheck() in src/node/commands/ledger/drop.ts reads the words of the two-word key `blockchain wait`
-// (`where` is word 2, the key word 3, `=` word 4, the value from word 5); today it reads them one word
-// later, so every documented form answers 2. With an extra word (`blockchain wait now where id = …`) this
-// whole file passes, which shows the rest of the command works.
 // `blockchain wait` (anylog-node.md §4.4) on real nodes over loopback with PostgreSQL: a node syncing from
 // a master waits for a policy pushed on the master, by id, by `!policy` and by a `blockchain get` command;
 // the assignment form stores true/false; 87 for a policy without id; 151 at the deadline (sync time + 15 s).
