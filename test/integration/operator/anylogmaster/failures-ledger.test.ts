@@ -17,6 +17,7 @@ import {
   waitReady,
 } from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
+import { recordTimeline } from './timeline.js';
 
 t.setTimeout(600_000);
 
@@ -56,6 +57,7 @@ t.test('PostgreSQL stopped: LedgerUnreachable, one Event, heals when it starts',
       },
     },
   });
+  recordTimeline(t, ns, NAME);
   const ready = await waitReady(ns, NAME, 180_000).catch(async (err: unknown) => {
     t.comment(await describe(ns, NAME));
     throw err;

@@ -18,6 +18,7 @@ import {
   waitReady,
 } from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
+import { recordTimeline } from './timeline.js';
 
 t.setTimeout(600_000);
 
@@ -41,6 +42,7 @@ t.test('a node that stops answering: NodeUnreachable, one Event, heals when it a
   await ensureCrd();
   const op = await startOperator(t, ns);
   await applyObject(sample('anylogmaster-embedded.yaml', NAME, ns));
+  recordTimeline(t, ns, NAME);
   const ready = await waitReady(ns, NAME).catch(async (err: unknown) => {
     t.comment(await describe(ns, NAME));
     throw err;

@@ -9,6 +9,7 @@ import { adminUrl } from '../../../helpers/pg.js';
 import { withClient } from '../../../helpers/private-pg.js';
 import { applyObject, condition, describe, ensureCrd, getCr, startOperator, waitReady } from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
+import { recordTimeline } from './timeline.js';
 
 t.setTimeout(600_000);
 
@@ -53,6 +54,7 @@ t.test('missing Secret: one Stalled Event over several passes, recovery reported
       },
     },
   });
+  recordTimeline(t, ns, NAME);
   const stalled: KubeObject = await waitUntil(
     'Stalled/SecretNotFound',
     async () => {
