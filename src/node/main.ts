@@ -87,7 +87,7 @@ export async function runNode(io: MainIo): Promise<number> {
     return 2;
   }
   for (const [name, value] of Object.entries(config.defaultedEnv)) writeProcessEnv(name, value);
-  for (const key of STARTUP_DIR_KEYS) await mkdir(config.dirs[key] ?? '', { recursive: true });
+  await Promise.all(STARTUP_DIR_KEYS.map((key) => mkdir(config.dirs[key] ?? '', { recursive: true })));
   const logger = createLogger({ level: config.logLevel, name: 'anylog-node', fd: 2 });
   for (const warning of config.warnings) logger.warn(warning);
   const { startNode } = await import('./assemble.js');
