@@ -8,7 +8,7 @@ import { condition, type ConditionOutcome, type StalledOutcome, type WaitingOutc
 import { ResourceConflictError } from './steps/apply.js';
 import { applyNodeChildren, imagesOf } from './steps/children.js';
 import { reconcileLedger, type LedgerStatus } from './steps/ledger.js';
-import { reachNode } from './steps/node.js';
+import { reachNode, unreachableOutcome } from './steps/node.js';
 import { reconcilePolicy } from './steps/policy.js';
 import { reconcileProcesses } from './steps/processes.js';
 import { checkWorkload } from './steps/workload.js';
@@ -51,14 +51,16 @@ async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: stri
   g.extras.policyId = policy.policyId ?? null;
   if (policy.stalled !== undefined) g.stalled = policy.stalled;
   if (policy.waiting !== undefined) g.waiting = policy.waiting;
+  // A later request of the pass can time out too (the node froze after answering `get status`).
   if (policy.unreachable !== undefined) {
-    g.node = policy.unreachable;
+    g.node = unreachableOutcome(reach.client.url, policy.unreachable.message);
     return;
   }
   const processes = await reconcileProcesses(env, reach.client);
   g.processes = processes.outcome;
   if (processes.processes !== undefined) g.extras.processes = processes.processes;
-  if (processes.unreachable !== undefined) g.node = processes.unreachable;
+  if (processes.unreachable !== undefined)
+    g.node = unreachableOutcome(reach.client.url, processes.unreachable.message);
 }
 
 async function steps(env: PassEnv, g: Gathered): Promise<void> {

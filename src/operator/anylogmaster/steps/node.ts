@@ -12,6 +12,11 @@ export function unreachableHint(url: string): string {
   return `cannot reach the node REST API at ${url}; check NetworkPolicies and that the REST port is open`;
 }
 
+/** NodeReachable=False/NodeUnreachable with the hint, whichever request of the pass failed. */
+export function unreachableOutcome(url: string, detail: string): ConditionOutcome {
+  return condition('False', 'NodeUnreachable', `${unreachableHint(url)}: ${detail}`);
+}
+
 export async function reachNode(env: PassEnv, podIP: string): Promise<ReachResult> {
   const client = env.deps.nodeClient(podIP, env.spec.network.restPort, env.ctx.logger);
   try {
@@ -26,9 +31,6 @@ export async function reachNode(env: PassEnv, podIP: string): Promise<ReachResul
     if (env.ctx.signal.aborted) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     env.ctx.logger.info({ url: client.url, detail }, 'node not reachable');
-    return {
-      kind: 'unreachable',
-      outcome: condition('False', 'NodeUnreachable', `${unreachableHint(client.url)}: ${detail}`),
-    };
+    return { kind: 'unreachable', outcome: unreachableOutcome(client.url, detail) };
   }
 }
