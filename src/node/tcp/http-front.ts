@@ -45,6 +45,7 @@ class Connection<A> {
   private done = false;
   private handing = false;
   private headSince = 0;
+  private noDelay = false;
   /** Last read or write (ms), for the idle sweep. */
   lastActive = Date.now();
   stopping = false;
@@ -106,10 +107,15 @@ class Connection<A> {
     if (now - this.lastActive >= this.front.idleMs) this.socket.destroy();
   }
 
+  /** After the last answer: FIN, then close once written, without waiting for the client's FIN (as node:http). */
+  private readonly closeWritten = (): void => {
+    this.socket.destroy();
+  };
+
   private finishConnection(): void {
     this.done = true;
     this.pending = undefined;
-    this.socket.end();
+    this.socket.end(this.closeWritten);
   }
 
   /** Answer complete requests in order until the buffer is used up, a request is slow or one is pending. */
@@ -165,8 +171,13 @@ class Connection<A> {
     if (!answer.keepAlive || this.stopping) {
       this.done = true;
       this.pending = undefined;
-      socket.end(answer.bytes);
+      socket.end(answer.bytes, this.closeWritten);
       return false;
+    }
+    if (!this.noDelay) {
+      // keep-alive answers go out at once (a close answer is one write then FIN: nothing to delay)
+      socket.setNoDelay(true);
+      this.noDelay = true;
     }
     if (socket.write(answer.bytes)) return true;
     this.busy = true;
@@ -215,7 +226,7 @@ export class HttpFront<A> {
   constructor(readonly options: HttpFrontOptions<A>) {
     this.idleMs = options.idleMs ?? 5000;
     this.headMs = options.headMs ?? 60_000;
-    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    this.server = createServer({ allowHalfOpen: true }, (socket) => {
       this.connections.add(new Connection(socket, this));
     });
   }
