@@ -1,21 +1,24 @@
 // The status a pass compares against (operator.md §3.3 rule 4, §11.9 Events on transitions only). The
 // informer cache learns of a pass's own status write only when the watch delivers it, so a pass that
-// follows at once (a pod or StatefulSet event queued meanwhile) would read the status from before the
-// write and report the same transition again. Each key's last handed-over status is remembered with
-// the resourceVersion of the object that pass read (and of the pass's own earlier writes); while the
-// cache still holds one of those, the remembered status is the baseline, otherwise the cache is (after
-// a restart, or once anything newer arrived, the cache wins).
+// follows at once (an event queued meanwhile, even a metadata change of the CR itself) would read the
+// status from before the write and report the same transition again. Each key's last handed-over
+// status is remembered with the statuses known to be older: the one that pass read and the initial
+// status it wrote. While the cached status is one of those, the remembered status is the baseline;
+// once the cache holds anything else (the write arrived, or another writer), the cache is.
+import { canonicalJson } from '../../shared/hash.js';
 import type { KubeObject } from '../framework/kube.js';
 
 interface Remembered {
   readonly uid: string | undefined;
-  /** Versions older than `status`: the object the pass read and what the pass itself wrote before. */
-  readonly versions: ReadonlySet<string>;
+  /** Canonical JSON of statuses older than `status`. */
+  readonly older: ReadonlySet<string>;
   readonly status: Readonly<Record<string, unknown>>;
 }
 
 /** Bound on remembered keys; the least recently written are forgotten first. */
 export const MAX_REMEMBERED = 10_000;
+
+const key = (status: unknown): string => canonicalJson(status ?? null);
 
 export class StatusBaseline {
   readonly #byKey = new Map<string, Remembered>();
@@ -25,29 +28,27 @@ export class StatusBaseline {
     this.#max = max;
   }
 
-  /** The previous status for this pass: the remembered one while the cache has not moved, else the cached. */
-  previous(key: string, object: KubeObject): unknown {
-    const r = this.#byKey.get(key);
-    const meta = object.metadata;
-    const rv = meta.resourceVersion;
-    if (r !== undefined && rv !== undefined && r.uid === meta.uid && r.versions.has(rv)) return r.status;
-    return object['status'];
+  /** The previous status for this pass: the remembered one while the cache is older, else the cached. */
+  previous(objectKey: string, object: KubeObject): unknown {
+    const r = this.#byKey.get(objectKey);
+    const cached = object['status'];
+    if (r !== undefined && r.uid === object.metadata.uid && r.older.has(key(cached))) return r.status;
+    return cached;
   }
 
   /**
    * Records the status a pass over `object` (as read from the cache) handed to the writer;
-   * `written` are the resourceVersions of writes the pass made before (an initial status).
+   * `written` are statuses the pass wrote before (the initial status), older than `status` too.
    */
   remember(
-    key: string,
+    objectKey: string,
     object: KubeObject,
     status: Readonly<Record<string, unknown>>,
-    written: readonly string[] = [],
+    written: readonly unknown[] = [],
   ): void {
-    const versions = new Set(written);
-    if (object.metadata.resourceVersion !== undefined) versions.add(object.metadata.resourceVersion);
-    this.#byKey.delete(key);
-    this.#byKey.set(key, { uid: object.metadata.uid, versions, status });
+    const older = new Set([key(object['status']), ...written.map(key)]);
+    this.#byKey.delete(objectKey);
+    this.#byKey.set(objectKey, { uid: object.metadata.uid, older, status });
     while (this.#byKey.size > this.#max) {
       const oldest = this.#byKey.keys().next();
       if (oldest.done === true) break;

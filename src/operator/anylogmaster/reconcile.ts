@@ -24,9 +24,9 @@ function generationOf(ctx: ReconcileContext): number {
 
 /**
  * Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. Returns the
- * resourceVersion it wrote (older than the status the pass ends with), if it wrote.
+ * status the server stored (older than the one the pass ends with), if it wrote.
  */
-async function writeInitialStatus(ctx: ReconcileContext): Promise<string[]> {
+async function writeInitialStatus(ctx: ReconcileContext): Promise<unknown[]> {
   if (readConditions(ctx.object['status']).length > 0) return [];
   const ref = refOf(ctx.object);
   const written = await ctx.kube.applyStatus(
@@ -39,8 +39,7 @@ async function writeInitialStatus(ctx: ReconcileContext): Promise<string[]> {
     },
     { fieldManager: FIELD_MANAGER_STATUS, signal: ctx.signal },
   );
-  const rv = written.metadata.resourceVersion;
-  return rv === undefined ? [] : [rv];
+  return [written['status']];
 }
 
 function progressHint(deps: ResolvedDeps, ctx: ReconcileContext): number | undefined {
@@ -73,7 +72,7 @@ async function finish(
   ctx: ReconcileContext,
   g: Gathered,
   progressDeadlineSeconds: number,
-  written: readonly string[],
+  written: readonly unknown[],
 ): Promise<Outcome> {
   // The cache may not hold this key's last status write yet: compare with what was handed over then.
   const previous = deps.baseline.previous(ctx.key, ctx.object);
