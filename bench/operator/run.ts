@@ -13,11 +13,18 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureCrd, sample } from '../../test/integration/operator/anylogmaster/harness.js';
 import { clusterEnv, getJson, kubectlOk } from '../../test/helpers/cluster.js';
-import { nodeBin, repoRoot, rssMb } from '../lib/proc.js';
+import { repoRoot, rssMb } from '../lib/proc.js';
 
 const N = Number(process.env['BENCH_OBJECTS'] ?? 50);
 /** Extra Node options for the operator process (e.g. `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp`). */
 const OPERATOR_NODE_OPTIONS = process.env['BENCH_OPERATOR_NODE_OPTIONS'] ?? '';
+/** Extra environment of the operator process, `NAME=value` pairs separated by spaces. */
+const OPERATOR_ENV = Object.fromEntries(
+  (process.env['BENCH_OPERATOR_ENV'] ?? '')
+    .split(' ')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 /** Send this signal to the operator after the idle window (a heap snapshot signal, say). */
 const SNAPSHOT_SIGNAL = process.env['BENCH_SNAPSHOT_SIGNAL'] ?? '';
 const NS = `bench-${Date.now().toString(36)}`;
@@ -42,7 +49,10 @@ interface Scrape {
   requests: number;
   writes: number;
   heapUsedMb: number;
+  heapTotalMb: number;
   externalMb: number;
+  /** Committed size of each V8 heap space (new, old, code, large object...). */
+  spacesMb: Record<string, number>;
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -54,11 +64,16 @@ async function scrape(): Promise<Scrape> {
   let requests = 0;
   let writes = 0;
   let heapUsedMb = NaN;
+  let heapTotalMb = NaN;
   let externalMb = NaN;
+  const spacesMb: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const plain = /^(\w+) ([0-9.e+]+)$/.exec(line);
     if (plain?.[1] === 'nodejs_heap_size_used_bytes') heapUsedMb = mb(Number(plain[2]));
+    if (plain?.[1] === 'nodejs_heap_size_total_bytes') heapTotalMb = mb(Number(plain[2]));
     if (plain?.[1] === 'nodejs_external_memory_bytes') externalMb = mb(Number(plain[2]));
+    const space = /^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} ([0-9.e+]+)$/.exec(line);
+    if (space?.[1] !== undefined) spacesMb[space[1]] = mb(Number(space[2]));
     const m = /^(\w+)\{([^}]*)\} ([0-9.e+]+)$/.exec(line);
     if (m === null) continue;
     const [, name, labels, value] = m;
@@ -69,7 +84,12 @@ async function scrape(): Promise<Scrape> {
       if (WRITES.has(method)) writes += Number(value);
     }
   }
-  return { reconciles, requests, writes, heapUsedMb, externalMb };
+  return { reconciles, requests, writes, heapUsedMb, heapTotalMb, externalMb, spacesMb };
+}
+
+function heapReport(s: Scrape): Record<string, unknown> {
+  const { heapUsedMb, heapTotalMb, externalMb, spacesMb } = s;
+  return { heapUsedMb, heapTotalMb, externalMb, spacesMb };
 }
 
 /** Write requests the operator logged ('api write' lines), with the path's object names generalised. */
@@ -107,7 +127,9 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = { objects: N };
   await ensureCrd();
   await kubectlOk(['create', 'namespace', NS]);
-  const op = spawn(nodeBin, [join(repoRoot, 'bin', 'anylog-operator.js'), 'run'], {
+  // Executed like the image's CMD does (the launcher's shebang picks node and its V8 flags); npm run
+  // puts node_modules/.bin (Node 24) first in PATH.
+  const op = spawn(join(repoRoot, 'bin', 'anylog-operator.js'), ['run'], {
     env: {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
       KUBECONFIG: env.kubeconfig,
@@ -122,6 +144,7 @@ async function main(): Promise<void> {
       POD_NAMESPACE: NS,
       LOG_LEVEL: 'debug',
       ...(OPERATOR_NODE_OPTIONS === '' ? {} : { NODE_OPTIONS: OPERATOR_NODE_OPTIONS }),
+      ...OPERATOR_ENV,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -141,7 +164,7 @@ async function main(): Promise<void> {
     await sleep(5000);
     report['operatorRssMbAt0'] = rssMb(op.pid);
     const idle0 = await scrape();
-    report['operatorHeapAt0'] = { heapUsedMb: idle0.heapUsedMb, externalMb: idle0.externalMb };
+    report['operatorHeapAt0'] = heapReport(idle0);
 
     const docs = Array.from({ length: N }, (_, i) =>
       JSON.stringify(sample('anylogmaster-embedded.yaml', `m${i}`, NS)),
@@ -182,7 +205,7 @@ async function main(): Promise<void> {
       writesByRequest: writeLog.between(idleFrom, idleTo),
     };
     report['operatorRssMbAtN'] = rssMb(op.pid);
-    report['operatorHeapAtN'] = { heapUsedMb: b.heapUsedMb, externalMb: b.externalMb };
+    report['operatorHeapAtN'] = heapReport(b);
     if (SNAPSHOT_SIGNAL !== '') {
       op.kill(SNAPSHOT_SIGNAL as NodeJS.Signals);
       await sleep(15_000);

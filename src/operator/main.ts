@@ -64,8 +64,9 @@ export async function runOperator(argv: readonly string[], options: RunOptions =
     return 2;
   }
   let config: OperatorConfig;
+  const env = options.env ?? readProcessEnv();
   try {
-    config = loadOperatorConfig(options.env ?? readProcessEnv());
+    config = loadOperatorConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -73,7 +74,7 @@ export async function runOperator(argv: readonly string[], options: RunOptions =
   }
   const logger = createLogger({ level: config.logLevel, name: 'anylog-operator' });
   try {
-    return await runWithConfig(config, logger, options);
+    return await runWithConfig(config, logger, { ...options, env });
   } catch (err) {
     logger.fatal({ err: toError(err) }, 'operator failed');
     return 1;
@@ -126,9 +127,10 @@ function buildManager(
   config: OperatorConfig,
   logger: Logger,
   clock: Clock,
+  env: Env | undefined,
 ): { manager: Manager; deps: ControllerDeps } {
   const metrics = new Metrics({ prefix: 'anylog' });
-  const kube = createKubeClient({ metrics, logger });
+  const kube = createKubeClient({ metrics, logger, ...(env === undefined ? {} : { env }) });
   const instance = config.podName === '' ? hostname() : config.podName;
   const events = new EventRecorder({
     kube,
@@ -208,7 +210,7 @@ async function startEndpoints(
 
 async function runWithConfig(config: OperatorConfig, logger: Logger, options: RunOptions): Promise<number> {
   const clock = options.clock ?? realClock;
-  const { manager, deps } = buildManager(config, logger, clock);
+  const { manager, deps } = buildManager(config, logger, clock, options.env);
   registerControllers(manager, deps);
   const signals = installSignals(logger, options.signal);
   const endpoints = await startEndpoints(config, manager, deps.metrics);

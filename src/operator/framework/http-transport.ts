@@ -206,7 +206,12 @@ export class NativeTransport implements Transport {
             } catch {
               return;
             }
-            if (typeof parsed.type === 'string') onEvent(parsed.type, parsed.object);
+            if (typeof parsed.type !== 'string') return;
+            try {
+              onEvent(parsed.type, parsed.object);
+            } catch (err) {
+              finish(err);
+            }
           });
           resolve(controller);
         });

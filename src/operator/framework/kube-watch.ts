@@ -1,9 +1,12 @@
 // Turns client-node's callback-style Watch into one promise per stream for kube-client.ts: events are
-// normalised, an in-stream ERROR becomes a KubeApiError (410 → relist), the client's inactivity
-// TimeoutError is a normal end, completion is idempotent (client-node #2387) and aborts are prompt.
-// Takes the Watch instance structurally, so it does not import the library itself (rule D3).
+// normalised (a BOOKMARK keeps only its resourceVersion), an in-stream ERROR or a malformed object
+// becomes a KubeApiError (410 → relist), the client's inactivity TimeoutError is a normal end,
+// completion is idempotent (client-node #2387) and aborts are prompt. Takes the Watch (client-node's or
+// the native one of http-transport.ts) structurally, so it does not import the library (rule D3).
 import {
   KubeApiError,
+  apiVersionOf,
+  type KubeObject,
   type ResourceType,
   type WatchEnd,
   type WatchEvent,
@@ -58,8 +61,20 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
         finish(watchEventError(apiObj, run.path));
         return;
       }
-      if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED' && phase !== 'BOOKMARK') return;
-      run.onEvent({ type: phase, object: normalizeObject(apiObj, run.type) });
+      if (phase === 'BOOKMARK') {
+        run.onEvent({ type: phase, object: bookmarkObject(apiObj, run.type) });
+        return;
+      }
+      if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED') return;
+      let object;
+      try {
+        object = normalizeObject(apiObj, run.type);
+      } catch (err) {
+        // A malformed object ends this stream; the reflector resumes from the last resourceVersion.
+        finish(err instanceof KubeApiError ? err : watchEventError(apiObj, run.path));
+        return;
+      }
+      run.onEvent({ type: phase, object });
     };
     // The code the request is counted with when the watch fails before it is established.
     let connectFailure: string | undefined;
@@ -96,6 +111,18 @@ export function runWatch(run: WatchRun): Promise<WatchEnd> {
       },
     );
   });
+}
+
+/** A BOOKMARK carries only metadata.resourceVersion (no name): it becomes a nameless object of the type
+ * so the reflector can take its resourceVersion and count it as a sign of life. */
+export function bookmarkObject(apiObj: unknown, type: ResourceType): KubeObject {
+  const meta = (apiObj as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
+  const rv = typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+  return {
+    apiVersion: apiVersionOf(type),
+    kind: type.kind,
+    metadata: { name: '', ...(rv === undefined ? {} : { resourceVersion: rv }) },
+  };
 }
 
 /** The KubeApiError for an in-stream ERROR event (its object is a metav1.Status; 410 → relist). */

@@ -1,6 +1,16 @@
 import t from 'tap';
-import { isGone } from '../../../../src/operator/framework/kube.js';
-import { watchError, watchEventError } from '../../../../src/operator/framework/kube-watch.js';
+import {
+  KubeApiError,
+  isGone,
+  type ResourceType,
+  type WatchEvent,
+} from '../../../../src/operator/framework/kube.js';
+import {
+  runWatch,
+  watchError,
+  watchEventError,
+  type Watcher,
+} from '../../../../src/operator/framework/kube-watch.js';
 
 t.test('an in-stream ERROR event with a 410 Status means relist', async (t) => {
   const err = watchEventError(
@@ -39,4 +49,67 @@ t.test('connect failures keep the HTTP status (410 → Expired) or become transp
   t.equal(refused.reason, 'TransportError');
   t.ok(refused.retryable);
   t.type(refused.cause, TypeError);
+});
+
+/** A Watcher that replays `lines` of (phase, object), then ends the stream normally. */
+function replay(lines: [string, unknown][]): Watcher {
+  return {
+    watch: (_path, _query, onEvent, done) => {
+      const ctl = new AbortController();
+      setImmediate(() => {
+        for (const [phase, object] of lines) onEvent(phase, object);
+        done(null);
+      });
+      return Promise.resolve(ctl);
+    },
+  };
+}
+
+const CM: ResourceType = {
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+};
+
+t.test(
+  'a BOOKMARK (metadata has only resourceVersion) reaches the reflector with its resourceVersion',
+  async (t) => {
+    const events: WatchEvent[] = [];
+    const end = await runWatch({
+      watcher: replay([
+        ['BOOKMARK', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: '42' } }],
+        ['ADDED', { metadata: { name: 'a', namespace: 'n', resourceVersion: '43' } }],
+      ]),
+      path: '/api/v1/configmaps',
+      type: CM,
+      options: { signal: new AbortController().signal, resourceVersion: '1', timeoutSeconds: 60 },
+      onEvent: (e) => events.push(e),
+      count: () => undefined,
+    });
+    t.equal(end, 'closed');
+    t.same(
+      events.map((e) => [e.type, e.object.metadata.resourceVersion, e.object.kind]),
+      [
+        ['BOOKMARK', '42', 'ConfigMap'],
+        ['ADDED', '43', 'ConfigMap'],
+      ],
+    );
+  },
+);
+
+t.test('a malformed object ends the stream with a KubeApiError instead of throwing', async (t) => {
+  const events: WatchEvent[] = [];
+  const err = await runWatch({
+    watcher: replay([['MODIFIED', { metadata: {} }]]),
+    path: '/api/v1/configmaps',
+    type: CM,
+    options: { signal: new AbortController().signal, resourceVersion: '1', timeoutSeconds: 60 },
+    onEvent: (e) => events.push(e),
+    count: () => undefined,
+  }).catch((e: unknown) => e);
+  t.type(err, KubeApiError);
+  t.equal((err as KubeApiError).reason, 'InvalidObject');
+  t.same(events, []);
 });
