@@ -92,6 +92,14 @@ export function rssMb(pid: number | undefined): number {
   return m === null ? NaN : Math.round((Number(m[1]) / 1024) * 10) / 10;
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export interface RestAnswer {
   readonly status: number;
   readonly body: string;

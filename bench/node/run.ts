@@ -11,7 +11,16 @@ import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMessage } from '../../src/node/tcp/codec.js';
-import { percentile, repoRoot, rest, round, rssMb, startNode, type NodeProc } from '../lib/proc.js';
+import {
+  cpuSeconds,
+  percentile,
+  repoRoot,
+  rest,
+  round,
+  rssMb,
+  startNode,
+  type NodeProc,
+} from '../lib/proc.js';
 import { runWrk } from '../lib/wrk.js';
 
 const MAX = Number(process.env['BENCH_MAX_POLICIES'] ?? 100_000);
@@ -62,11 +71,19 @@ async function insertRange(
   from: number,
   to: number,
   clients: number,
-): Promise<{ policies: number; seconds: number; perSec: number; errors: number }> {
+): Promise<{
+  policies: number;
+  seconds: number;
+  perSec: number;
+  nodeCpuSeconds: number;
+  perNodeCpuSec: number;
+  errors: number;
+}> {
   let next = from;
   let errors = 0;
   const master = `${node.ip}:${node.tcpPort}`;
   const started = performance.now();
+  const cpu0 = cpuSeconds(node.proc.pid);
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
@@ -78,7 +95,16 @@ async function insertRange(
   };
   await Promise.all(Array.from({ length: clients }, worker));
   const seconds = (performance.now() - started) / 1000;
-  return { policies: to - from, seconds: round(seconds), perSec: Math.round((to - from) / seconds), errors };
+  const cpu = cpuSeconds(node.proc.pid) - cpu0;
+  return {
+    policies: to - from,
+    seconds: round(seconds),
+    perSec: Math.round((to - from) / seconds),
+    // Node CPU per policy is what a loaded machine does not distort: policies per node CPU-second.
+    nodeCpuSeconds: round(cpu),
+    perNodeCpuSec: Math.round((to - from) / cpu),
+    errors,
+  };
 }
 
 async function timeCommand(
@@ -165,6 +191,27 @@ async function pushToVisible(node: NodeProc, tag: number): Promise<number> {
   }
 }
 
+/**
+ * The first forced sync after an insert range installs that whole range (its own figure); then single
+ * pushes are timed from push to visible, 5 times (median and worst).
+ */
+async function pushToVisibleSeries(
+  node: NodeProc,
+  size: number,
+): Promise<{ catchUpSyncMs: number; pushToVisibleMs: number; pushToVisibleMaxMs: number }> {
+  const t0 = performance.now();
+  await rest(node, 'run blockchain sync', { method: 'POST' });
+  const catchUpSyncMs = round(performance.now() - t0, 1);
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) samples.push(await pushToVisible(node, size * 10 + i));
+  samples.sort((a, b) => a - b);
+  return {
+    catchUpSyncMs,
+    pushToVisibleMs: percentile(samples, 50),
+    pushToVisibleMaxMs: samples[samples.length - 1] ?? NaN,
+  };
+}
+
 async function secondNodePull(
   master: NodeProc,
   expected: number,
@@ -203,8 +250,9 @@ async function secondNodePull(
 async function main(): Promise<void> {
   if (process.env['BENCH_NO_BUILD'] !== '1')
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const os = await import('node:os');
   const report: Record<string, unknown> = {
-    machine: { cores: (await import('node:os')).cpus().length },
+    machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },
     node: process.version,
   };
   if (SECTIONS.has('startup')) report['startup'] = await measureStartup();
@@ -234,7 +282,7 @@ async function main(): Promise<void> {
         ),
         getCount: await timeCommand(master, 'blockchain get bench bring.count', 200),
         getAll: await timeCommand(master, 'blockchain get bench', size >= 100_000 ? 10 : 30),
-        pushToVisibleMs: await pushToVisible(master, size),
+        ...(await pushToVisibleSeries(master, size)),
       });
     }
     report['restInsert'] = inserts;
@@ -244,6 +292,7 @@ async function main(): Promise<void> {
   } finally {
     await master.stop();
   }
+  report['loadAverageAtEnd'] = os.loadavg().map((l) => round(l, 2));
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 

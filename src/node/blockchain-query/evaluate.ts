@@ -17,6 +17,11 @@ export interface PolicySource {
   policies(): readonly FilePolicy[];
   byType(type: string): readonly FilePolicy[];
   candidates(type: string, key: string, value: string): readonly FilePolicy[];
+  /**
+   * Optional memo for texts derived from the whole content (e.g. the `blockchain get <type>` list): the
+   * value of `compute`, kept under `key` until the content changes.
+   */
+  memo?(key: string, compute: () => string): string;
 }
 
 /** The value at `path` inside a policy (path relative to the inner object; a leading type or `*` is skipped). */
@@ -108,10 +113,11 @@ function findOne(pool: readonly FilePolicy[], conditions: readonly Condition[], 
 }
 
 /** Matching policies in file order; with first/last only that one is searched for. */
-export function selectPolicies(source: PolicySource, query: GetQuery): FilePolicy[] {
+export function selectPolicies(source: PolicySource, query: GetQuery): readonly FilePolicy[] {
   const pool = candidates(source, query);
   const flags = query.bring?.flags ?? new Set();
   if (flags.has('last') || flags.has('recent')) return findOne(pool, query.conditions, true);
   if (flags.has('first')) return findOne(pool, query.conditions, false);
+  if (query.conditions.length === 0) return pool;
   return pool.filter((p) => matchesAll(p, query.conditions));
 }

@@ -24,7 +24,12 @@ export function runBlockchainGet(
 export function executeQuery(query: GetQuery, source: PolicySource, ctx: RenderContext): GetOutcome {
   const matched = selectPolicies(source, query);
   if (matched.length === 0) return { ok: true, matched, text: '[]' };
-  return { ok: true, matched, text: renderGet(matched, query.bring, ctx) };
+  const render = (): string => renderGet(matched, query.bring, ctx);
+  // The whole list of some types (the largest output) is kept until the ledger changes.
+  const whole = query.bring === undefined && query.conditions.length === 0;
+  const key = `list\u0000${(query.types ?? ['*']).join('\u0000')}`;
+  const text = whole && source.memo !== undefined ? source.memo(key, render) : render();
+  return { ok: true, matched, text };
 }
 
 export { parseBlockchainGet, type GetQuery, type Condition, type Bring, type Instruction } from './parse.js';

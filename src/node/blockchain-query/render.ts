@@ -132,12 +132,19 @@ function renderFlagsOnly(policies: readonly FilePolicy[], bring: Bring, ctx: Ren
     const kept = uniqueFilter(list, flags.has('unique'));
     return flags.has('count') ? String(kept.length) : kept.join(',');
   }
-  const lines = uniqueFilter(
-    policies.map((p) => p.line),
-    flags.has('unique'),
-  );
-  if (flags.has('count')) return flags.has('json') ? `[{"count" : ${lines.length} }]` : String(lines.length);
-  return flags.has('json') ? `[${lines.join(',')}]` : `[${lines.join(', ')}]`;
+  const unique = flags.has('unique');
+  if (flags.has('count')) {
+    const n = unique ? new Set(policies.map((p) => p.line)).size : policies.length;
+    return flags.has('json') ? `[{"count" : ${n} }]` : String(n);
+  }
+  return flags.has('json')
+    ? `[${joinLines(policies, ',', unique)}]`
+    : `[${joinLines(policies, ', ', unique)}]`;
+}
+
+function joinLines(policies: readonly FilePolicy[], separator: string, unique: boolean): string {
+  const lines = policies.map((p) => p.line);
+  return (unique ? [...new Set(lines)] : lines).join(separator);
 }
 
 /** The output text for matching policies (at least one). */
@@ -146,7 +153,7 @@ export function renderGet(
   bring: Bring | undefined,
   ctx: RenderContext,
 ): string {
-  if (bring === undefined) return `[${policies.map((p) => p.line).join(', ')}]`;
+  if (bring === undefined) return `[${joinLines(policies, ', ', false)}]`;
   if (bring.instructions.length === 0) return renderFlagsOnly(policies, bring, ctx);
   return renderInstructions(policies, bring);
 }

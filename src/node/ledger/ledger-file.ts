@@ -14,6 +14,9 @@ import { Mutex } from './mutex.js';
 import { PolicyIndex } from './policy-index.js';
 import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';
+import type { RewritePlan, TailMark } from './tail-mark.js';
+
+export type { RewritePlan, TailMark } from './tail-mark.js';
 
 export interface LedgerFileOptions {
   /** Overrides `node.dirs.blockchain_file`. */
@@ -27,7 +30,11 @@ interface LoadedState {
   endsWithNewline: boolean;
   /** File length in bytes. */
   bytes: number;
+  /** Texts derived from the content (query outputs), dropped on every change. */
+  readonly memo: Map<string, string>;
 }
+
+const MEMO_ENTRIES = 4;
 
 interface PendingAppend {
   readonly line: string;
@@ -35,32 +42,8 @@ interface PendingAppend {
   readonly reject: (err: unknown) => void;
 }
 
-/**
- * A position in the file: its first `size` policies, `bytes` long, hashing to `hash`. Valid while the file
- * is not rewritten (same generation); appends after it form the file's tail.
- */
-export interface TailMark {
-  readonly generation: number;
-  readonly size: number;
-  readonly bytes: number;
-  readonly hash: Hash;
-}
-
-/** What a tail or whole-file rewrite writes: `head` lines then `extra` lines (the mark goes between). */
-export interface RewritePlan<R> {
-  /** Lines up to the new mark (for a sync install: the master's dump). */
-  readonly head: readonly FilePolicy[];
-  /** Lines after the new mark (for a sync install: the re-pushed local policies). */
-  readonly extra: readonly FilePolicy[];
-  readonly result: R;
-}
-
 function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'ENOENT';
-}
-
-function linesText(policies: readonly FilePolicy[]): string {
-  return ledgerText(policies);
 }
 
 export class LocalLedgerFile implements LedgerFile {
@@ -111,6 +94,17 @@ export class LocalLedgerFile implements LedgerFile {
 
   candidates(type: string, key: string, value: string): readonly FilePolicy[] {
     return this.loaded().index.candidates(type, key, value);
+  }
+
+  memo(key: string, compute: () => string): string {
+    const memo = this.loaded().memo;
+    let text = memo.get(key);
+    if (text === undefined) {
+      text = compute();
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(key, text);
+    }
+    return text;
   }
 
   /** Queue one line; concurrent appends are written together in one write (group commit). */
@@ -164,6 +158,7 @@ export class LocalLedgerFile implements LedgerFile {
     s.hash ??= createHash('md5');
     s.hash.update(text, 'utf8');
     s.version = undefined;
+    s.memo.clear();
     s.endsWithNewline = true;
     s.bytes += Buffer.byteLength(text, 'utf8');
     for (const line of lines) {
@@ -253,13 +248,14 @@ export class LocalLedgerFile implements LedgerFile {
   }
 
   private writeTail<R>(s: LoadedState, mark: TailMark, p: RewritePlan<R>): TailMark {
-    const headText = linesText(p.head);
-    const extraText = linesText(p.extra);
+    const headText = ledgerText(p.head);
+    const extraText = ledgerText(p.extra);
     if (s.bytes > mark.bytes) {
       this.fd ??= openSync(this.path, 'a');
       ftruncateSync(this.fd, mark.bytes);
     }
     if (headText !== '' || extraText !== '') this.writeAtEnd(headText + extraText);
+    s.memo.clear();
     s.index.truncate(mark.size);
     const hash = mark.hash.copy();
     hash.update(headText, 'utf8');
@@ -309,8 +305,8 @@ export class LocalLedgerFile implements LedgerFile {
     this.closeFd();
     this.generation += 1;
     this.state = undefined;
-    const headText = content ?? linesText(policies.slice(0, headCount));
-    const text = content ?? headText + linesText(policies.slice(headCount));
+    const headText = content ?? ledgerText(policies.slice(0, headCount));
+    const text = content ?? headText + ledgerText(policies.slice(headCount));
     const path = this.path;
     const tmp = `${path}.tmp`;
     await writeFile(tmp, text, 'utf8');
@@ -338,6 +334,7 @@ export class LocalLedgerFile implements LedgerFile {
       version: undefined,
       endsWithNewline: text === '' || text.endsWith('\n'),
       bytes: headBytes + Buffer.byteLength(rest, 'utf8'),
+      memo: new Map(),
     };
     return mark;
   }
@@ -353,7 +350,14 @@ export class LocalLedgerFile implements LedgerFile {
       content = readFileSync(this.path, 'utf8');
     } catch (err) {
       if (isMissing(err))
-        return { index: new PolicyIndex(), hash: undefined, version: '0', endsWithNewline: true, bytes: 0 };
+        return {
+          index: new PolicyIndex(),
+          hash: undefined,
+          version: '0',
+          endsWithNewline: true,
+          bytes: 0,
+          memo: new Map(),
+        };
       throw new LedgerFileError(`cannot read ${this.path}`, err);
     }
     return this.build(content);
@@ -378,6 +382,7 @@ export class LocalLedgerFile implements LedgerFile {
       version: undefined,
       endsWithNewline: content === '' || content.endsWith('\n'),
       bytes: Buffer.byteLength(content, 'utf8'),
+      memo: new Map(),
     };
   }
 }

@@ -2,8 +2,8 @@
 // per-(type, attribute) value indexes, so `blockchain get <type> where name = X` and the duplicate-id check
 // stay O(1)/O(log n) as the ledger grows. Appends update every index; truncate() takes policies off the
 // end (an incremental sync replacing the file's tail); rewrites rebuild.
-import { getKey, type JsonValue } from '../../contract/ordered-json.js';
 import type { FilePolicy } from '../ports/ledger.js';
+import { policyAttribute } from './policy-line.js';
 
 interface AttributeIndex {
   /** Lower-cased string values → policies (file order). */
@@ -87,9 +87,9 @@ export class PolicyIndex {
 }
 
 function indexPolicy(index: AttributeIndex, policy: FilePolicy, key: string): void {
-  const v: JsonValue | undefined = getKey(policy.inner, key);
+  const v = policyAttribute(policy, key);
   if (v === undefined) return;
-  if (typeof v !== 'string' || v === '*') {
+  if (v === null || v === '*') {
     index.other.push(policy);
     return;
   }
@@ -100,9 +100,9 @@ function indexPolicy(index: AttributeIndex, policy: FilePolicy, key: string): vo
 }
 
 function unindexPolicy(index: AttributeIndex, policy: FilePolicy, key: string): void {
-  const v: JsonValue | undefined = getKey(policy.inner, key);
+  const v = policyAttribute(policy, key);
   if (v === undefined) return;
-  const plain = typeof v === 'string' && v !== '*';
+  const plain = v !== null && v !== '*';
   const list = plain ? index.values.get(v.toLowerCase()) : index.other;
   if (list === undefined || list[list.length - 1] !== policy) return;
   list.pop();

@@ -35,6 +35,20 @@ class LinePolicy implements FilePolicy {
     this.parsed = parsed;
   }
 
+  /**
+   * A top-level attribute of the inner object for indexing: its text when it is a string, `null` when it is
+   * present with another type, undefined when absent. Read with JSON.parse without building (or keeping)
+   * the ordered model, which gives the same strings and the same last-value-wins for duplicate keys.
+   */
+  attribute(key: string): string | null | undefined {
+    if (this.parsed !== undefined) return attributeOf(getKey(this.parsed.inner, key));
+    const raw: unknown = JSON.parse(this.line);
+    const inner = isPlainObject(raw) ? raw[this.type] : undefined;
+    if (!isPlainObject(inner) || !Object.hasOwn(inner, key)) return undefined;
+    const v = inner[key];
+    return typeof v === 'string' ? v : null;
+  }
+
   get value(): JsonValue {
     return this.model().value;
   }
@@ -55,6 +69,16 @@ class LinePolicy implements FilePolicy {
     }
     return this.parsed;
   }
+}
+
+function attributeOf(v: JsonValue | undefined): string | null | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'string' ? v : null;
+}
+
+/** See LinePolicy.attribute; for any FilePolicy. */
+export function policyAttribute(policy: FilePolicy, key: string): string | null | undefined {
+  return policy instanceof LinePolicy ? policy.attribute(key) : attributeOf(getKey(policy.inner, key));
 }
 
 function orderedLine(line: string, seq: number): FilePolicy | undefined {

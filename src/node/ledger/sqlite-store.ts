@@ -62,6 +62,9 @@ export class SqliteLedgerStore implements LedgerStore, TableRows {
       if (options.location !== ':memory:') {
         this.db.exec('PRAGMA journal_mode = WAL');
         this.db.exec('PRAGMA synchronous = NORMAL');
+        // Fewer, larger checkpoints and a page cache that holds the indexes of a large ledger.
+        this.db.exec('PRAGMA wal_autocheckpoint = 8000');
+        this.db.exec('PRAGMA cache_size = -16000');
       }
     } catch (err) {
       throw this.wrap(err);

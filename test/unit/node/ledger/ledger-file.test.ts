@@ -226,3 +226,20 @@ t.test('rewrite plans from the current policies and returns a mark after the hea
   t.equal(await file.rewrite(() => undefined), undefined, 'a declined plan writes nothing');
   t.equal(readFileSync(path, 'utf8'), text);
 });
+
+t.test('query memo: the whole list is reused until the content changes', async (t) => {
+  const { node } = setup(t);
+  const file = createLedgerFile(node);
+  const ctx = { externalIp: '1.2.3.4', internalIp: '1.2.3.4' };
+  await file.append(line('m', 'a', 'm1'));
+  const first = runBlockchainGet(['m'], file, ctx);
+  t.equal(first.ok && first.text, `[${line('m', 'a', 'm1')}]`);
+  await file.append(line('m', 'b', 'm2'));
+  const second = runBlockchainGet(['m'], file, ctx);
+  t.equal(second.ok && second.text, `[${line('m', 'a', 'm1')}, ${line('m', 'b', 'm2')}]`, 'append drops it');
+  await file.removeIds(['m1']);
+  const third = runBlockchainGet(['m'], file, ctx);
+  t.equal(third.ok && third.text, `[${line('m', 'b', 'm2')}]`, 'rewrite drops it');
+  const where = runBlockchainGet(['m', 'where', 'name', '=', 'B'], file, ctx);
+  t.equal(where.ok && where.text, `[${line('m', 'b', 'm2')}]`, 'filtered queries are not memoized');
+});

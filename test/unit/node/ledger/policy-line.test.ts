@@ -3,6 +3,7 @@
 // model (key order, exact integers, floats, duplicate keys, NaN literals, deep nesting).
 import t, { type Test } from 'tap';
 import {
+  policyAttribute,
   parsePolicyLine,
   parseLedgerText,
   isLocalPolicy,
@@ -104,4 +105,19 @@ t.test('isLocalPolicy finds every spelling of "ledger": "local"', async (t) => {
   t.notOk(local('{"a": {"id": "1", "ledger": "global"}}'));
   t.notOk(local('{"a": {"id": "1", "note": "ledger local"}}'), 'the words elsewhere are not the attribute');
   t.notOk(local('{"a": {"id": "1"}}'));
+});
+
+t.test('index attributes read without the ordered model equal the ordered model', async (t) => {
+  const keys = ['id', 'name', 'a', 'x', 's', 'f', 'neg', 'toString', '__proto__', 'missing'];
+  for (const [label, line] of lines) {
+    const fresh = parsePolicyLine(line, 0);
+    const ordered = parsePolicyLine(line, 0);
+    if (fresh === undefined || ordered === undefined) continue;
+    const inner = ordered.inner; // builds the ordered model on this copy only
+    for (const key of keys) {
+      const v = getKey(inner, key);
+      const expected = v === undefined ? undefined : typeof v === 'string' ? v : null;
+      t.equal(policyAttribute(fresh, key), expected, `${label}: [${key}]`);
+    }
+  }
 });
