@@ -100,7 +100,15 @@ async function runHeaderCommand(
 
 /** Execute body lines (if any) and the header command; returns the command's result. */
 export async function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<CommandResult> {
-  const ctx: ExecContext = { source: 'rest', assigned: false, console: NO_CONSOLE, clientIp: req.clientIp };
+  // clientIp stays lazy (an own getter, so spread copies keep it): the peer address costs a system call
+  const ctx: ExecContext = {
+    source: 'rest',
+    assigned: false,
+    console: NO_CONSOLE,
+    get clientIp(): string {
+      return req.clientIp;
+    },
+  };
   const body = req.body;
   if (body === undefined || body.trim() === '') return runHeaderCommand(deps, req, ctx);
   return deps.bodyLock.run(async () => {

@@ -6,7 +6,7 @@ import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
 import { ConcurrencyLimiter, QueueFullError } from '../tcp/limiter.js';
 import { Mutex } from './body-lock.js';
-import { runRestCommand, bodyText } from './command-flow.js';
+import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
 import { agentOf, effectiveHeaders, jsonBodyHeaders, type Headers, type RawHeaders } from './request-info.js';
 import { errorBody, healthBody, statusFor, type ErrorBody } from './responses.js';
@@ -30,7 +30,10 @@ export interface RestRequest {
   /** Lower-case names; values as node:http gives them (bytes as latin1 text). */
   readonly headers: RawHeaders;
   readonly body: Buffer | undefined;
-  /** The HTTP client's address, `::ffff:` already removed. */
+  /**
+   * The HTTP client's address, `::ffff:` already removed. The socket front makes it a lazy getter:
+   * reading a socket's peer address is a system call, and only error bodies need it.
+   */
   readonly clientIp: string;
 }
 
@@ -136,6 +139,20 @@ function optionsAnswer(keepAlive: boolean): RestAnswer {
   };
 }
 
+/** A command request whose client IP is read from the HTTP request only when asked for. */
+class CommandFromRequest implements CommandRequest {
+  constructor(
+    readonly command: string,
+    readonly headers: Headers,
+    readonly body: string | undefined,
+    private readonly from: RestRequest,
+  ) {}
+
+  get clientIp(): string {
+    return this.from.clientIp;
+  }
+}
+
 function isOctetStream(req: RestRequest): boolean {
   const type = req.headers['content-type'];
   return typeof type === 'string' && type.toLowerCase().startsWith('application/octet-stream');
@@ -158,7 +175,7 @@ async function execute(ctx: Ctx, req: RestRequest, p: Prepared): Promise<Command
   if (command === 'body') command = raw === undefined ? '' : bodyText(raw).trim();
   else if (req.method === 'POST' && !p.jsonForm && raw !== undefined && !isOctetStream(req))
     body = bodyText(raw);
-  const request = { command, headers: p.headers, body, clientIp: req.clientIp };
+  const request = new CommandFromRequest(command, p.headers, body, req);
   try {
     return await ctx.deps.limiter.run(() => runRestCommand(ctx.flow, request));
   } catch (err) {

@@ -10,8 +10,14 @@ import { ConcurrencyLimiter } from '../tcp/limiter.js';
 import { ListenError } from '../tcp/errors.js';
 import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../tcp/http-front.js';
 import { Mutex } from './body-lock.js';
-import { createHandler, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
-import { answerBytes, parseHead } from './http-wire.js';
+import {
+  createHandler,
+  type Handler,
+  type HandlerDeps,
+  type RestAnswer,
+  type RestRequest,
+} from './handling.js';
+import { answerBytes, parseHead, type ParsedHead } from './http-wire.js';
 import { clientIpOf } from './request-info.js';
 
 export const MAX_WAITING = 100;
@@ -36,14 +42,30 @@ export function frontStep(
 ): FrontStep<RestAnswer> {
   const head = parseHead(buf, start);
   if (head.kind !== 'request') return head;
-  const answer = handler({
-    method: head.method,
-    url: head.url,
-    headers: head.headers,
-    body: undefined,
-    clientIp: clientIpOf(remote()),
-  });
-  return { kind: 'served', end: head.end, answer };
+  return { kind: 'served', end: head.end, answer: handler(new FrontRequest(head, remote)) };
+}
+
+/** A request the socket front parsed; the client IP is read from the socket only when needed. */
+class FrontRequest implements RestRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body = undefined;
+  private ip: string | undefined;
+
+  constructor(
+    head: ParsedHead,
+    private readonly remote: () => string,
+  ) {
+    this.method = head.method;
+    this.url = head.url;
+    this.headers = head.headers;
+  }
+
+  get clientIp(): string {
+    this.ip ??= clientIpOf(this.remote());
+    return this.ip;
+  }
 }
 
 class RestServer implements RestServerControl {
