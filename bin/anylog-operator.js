@@ -1,8 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1
 // Launcher for the anylog-operator executable: runs the compiled build when present, else the TypeScript
-// source via tsx. The shebang caps V8's young generation at 1 MB per semi-space (default 16 MB): the
-// operator's allocations are small and short-lived, and the cap keeps ~20 MB of RSS off (measured with
-// bench:operator). `env -S` needs GNU coreutils >= 8.30 or a BSD env (Debian, Alpine, macOS have it).
+// source via tsx. Memory settings in the shebang, measured with bench:operator (50 objects): V8's young
+// generation capped at 1 MB per semi-space (default 16 MB; ~20 MB RSS) and two glibc malloc arenas
+// (default 8 per core; ~20 MB RSS). `env -S` needs GNU coreutils >= 8.30 or a BSD env (Debian, macOS).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
