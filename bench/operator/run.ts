@@ -3,10 +3,11 @@
 // (embedded ledger) to all reach Ready, reconciles/s during the ramp, API requests (and writes) per
 // reconcile when idle, operator RSS at 0 and N objects, and the time from a spec change to
 // status.observedGeneration catching up. The operator is the built `anylog-operator run` in its own
-// process (LEADER_ELECTION=false, so Lease renewals do not count as writes); counters come from its
-// /metrics. Run through with-cluster (the npm script does); BENCH_OBJECTS sets N (default 50).
+// process, with leader election as deployed (BENCH_LEADER_ELECTION=false turns it off); counters come
+// from its /metrics. Run through with-cluster (the npm script does); BENCH_OBJECTS sets N (default 50).
 // The operator runs at LOG_LEVEL=debug so its kube client logs every write (verb, path): the idle
-// window reports which requests wrote, not only how many.
+// window reports which requests wrote, and Lease renewals (leader election, not reconcile work) apart
+// from the reconcile writes that issue 4 wants at zero.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { clusterEnv, getJson, kubectlOk } from '../../test/helpers/cluster.js';
 import { repoRoot, rssMb } from '../lib/proc.js';
 
 const N = Number(process.env['BENCH_OBJECTS'] ?? 50);
+const LEADER_ELECTION = process.env['BENCH_LEADER_ELECTION'] ?? 'true';
 /** Extra Node options for the operator process (e.g. `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp`). */
 const OPERATOR_NODE_OPTIONS = process.env['BENCH_OPERATOR_NODE_OPTIONS'] ?? '';
 /** Extra environment of the operator process, `NAME=value` pairs separated by spaces. */
@@ -119,6 +121,13 @@ class WriteLog {
     }
     return out;
   }
+
+  /** Lease writes (leader election) between two wall-clock times. */
+  leaseWrites(from: number, to: number): number {
+    return Object.entries(this.between(from, to))
+      .filter(([request]) => request.includes('/leases/'))
+      .reduce((n, [, count]) => n + count, 0);
+  }
 }
 
 async function main(): Promise<void> {
@@ -134,7 +143,7 @@ async function main(): Promise<void> {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
       KUBECONFIG: env.kubeconfig,
       WATCH_NAMESPACES: NS,
-      LEADER_ELECTION: 'false',
+      LEADER_ELECTION: LEADER_ELECTION,
       LEDGER_ADDRESSING: 'pod-ip',
       DEFAULT_NODE_IMAGE: 'anylog-node',
       DEFAULT_LEDGER_IMAGE: 'postgres:17',
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
     }
     const rampSeconds = (performance.now() - t0) / 1000;
     const s1 = await scrape();
+    const rampEnd = Date.now();
     report['allReady'] = { ready, seconds: Math.round(rampSeconds * 10) / 10 };
     report['reconcilesPerSecondDuringRamp'] =
       Math.round(((s1.reconciles - s0.reconciles) / rampSeconds) * 100) / 100;
@@ -196,13 +206,18 @@ async function main(): Promise<void> {
     const b = await scrape();
     const idleTo = Date.now();
     const rec = b.reconciles - a.reconciles;
+    const leaseWrites = writeLog.leaseWrites(idleFrom, idleTo);
     report['idle'] = {
       windowSeconds: idleWindowS,
+      leaderElection: LEADER_ELECTION,
       reconciles: rec,
       apiRequests: b.requests - a.requests,
       writeRequests: b.writes - a.writes,
+      leaseWriteRequests: leaseWrites,
+      reconcileWriteRequests: b.writes - a.writes - leaseWrites,
       apiRequestsPerReconcile: rec === 0 ? null : Math.round(((b.requests - a.requests) / rec) * 100) / 100,
       writesByRequest: writeLog.between(idleFrom, idleTo),
+      writesInThe10sBefore: writeLog.between(rampEnd, idleFrom),
     };
     report['operatorRssMbAtN'] = rssMb(op.pid);
     report['operatorHeapAtN'] = heapReport(b);

@@ -1,7 +1,9 @@
 // Lease-based leader election (operator.md §11.6): coordination.k8s.io/v1 Lease, 15 s duration,
 // 10 s renew deadline, 2 s retry period, acquire and renew by update with the last seen
 // resourceVersion (compare-and-swap). Expiry is judged by local observation time, as client-go does,
-// so clock skew between replicas does not matter. release() empties holderIdentity on shutdown.
+// so clock skew between replicas does not matter. While leading, a renewal is one PUT on the lease this
+// instance last wrote (client-go's fast path); a 409 falls back to GET and compare. release() empties
+// holderIdentity on shutdown.
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { isConflict, isAlreadyExists, type KubeApi, type KubeObject, type ResourceType } from './kube.js';
@@ -67,6 +69,8 @@ export class LeaderElector {
   #observed: string | undefined;
   #observedAt = 0;
   #leading = false;
+  /** The lease as this instance last wrote it (its resourceVersion guards the next renewal). */
+  #written: KubeObject | undefined;
 
   constructor(options: LeaderElectorOptions) {
     this.#o = options;
@@ -108,6 +112,7 @@ export class LeaderElector {
   async release(): Promise<void> {
     if (!this.#leading) return;
     this.#setLeading(false);
+    this.#written = undefined;
     try {
       const lease = await this.#o.kube.get(LEASES_V1, { namespace: this.#o.namespace, name: this.#o.name });
       if (lease === undefined || specOf(lease).holderIdentity !== this.#o.identity) return;
@@ -155,7 +160,28 @@ export class LeaderElector {
     }
   }
 
+  /** Leading: renew by one PUT on the lease last written; false when it changed meanwhile (409). */
+  async #renewWritten(signal: AbortSignal): Promise<boolean> {
+    const written = this.#written;
+    if (!this.#leading || written === undefined) return false;
+    const { kube, clock, identity, fieldManager } = this.#o;
+    const now = microTime(clock.now());
+    const durationSeconds = Math.round(this.#durationMs / 1000);
+    const next = nextSpec(specOf(written), { identity, now, durationSeconds, mine: true });
+    try {
+      const updated = await kube.replace(LEASES_V1, { ...written, spec: next }, { fieldManager, signal });
+      this.#written = updated;
+      this.#observe(identity, `${identity}|${now}|${updated.metadata.resourceVersion ?? ''}`);
+      return true;
+    } catch (err) {
+      this.#written = undefined;
+      if (isConflict(err)) return false;
+      throw err;
+    }
+  }
+
   async #attempt(signal: AbortSignal): Promise<boolean> {
+    if (await this.#renewWritten(signal)) return true;
     const { kube, clock, namespace, name, identity, fieldManager } = this.#o;
     const now = microTime(clock.now());
     const durationSeconds = Math.round(this.#durationMs / 1000);
@@ -168,6 +194,7 @@ export class LeaderElector {
     if (holder !== '' && !mine && clock.monotonic() - this.#observedAt < this.#durationMs) return false;
     const next = nextSpec(spec, { identity, now, durationSeconds, mine });
     const updated = await kube.replace(LEASES_V1, { ...lease, spec: next }, { fieldManager, signal });
+    this.#written = updated;
     this.#observe(identity, `${identity}|${now}|${updated.metadata.resourceVersion ?? ''}`);
     return true;
   }
@@ -182,7 +209,7 @@ export class LeaderElector {
       leaseTransitions: 0,
     };
     const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec };
-    await kube.create(LEASES_V1, body, { fieldManager, signal });
+    this.#written = await kube.create(LEASES_V1, body, { fieldManager, signal });
     this.#observe(identity, `${identity}|${now}|created`);
     return true;
   }

@@ -1,6 +1,6 @@
 // Leader election with two managers against the real API server: only the Lease holder runs workers;
 // when the holder is killed (SIGKILL, no release) the standby takes over within 20 s and reconciles
-// every key; a graceful stop releases the Lease.
+// every key; a leader renews with one PUT per period (no GET); a graceful stop releases the Lease.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -99,6 +99,15 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   const handover = Date.now() - killedAt;
   t.ok(handover < 20_000, `handover in ${handover} ms`);
   t.ok(b.isLeader);
+  const gets = await metrics.value('rest_client_requests_total', { method: 'GET' });
+  const puts = await metrics.value('rest_client_requests_total', { method: 'PUT' });
+  await new Promise((r) => setTimeout(r, 6000));
+  t.ok((await metrics.value('rest_client_requests_total', { method: 'PUT' })) - puts >= 2, 'renewals');
+  t.equal(
+    (await metrics.value('rest_client_requests_total', { method: 'GET' })) - gets,
+    0,
+    'a leader renews by PUT alone (no GET per renewal)',
+  );
   t.equal(await holder(ns), 'B');
   t.equal(await metrics.value('leader_election_master_status', { name: 'test-leader' }), 1);
 
