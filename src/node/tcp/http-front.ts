@@ -72,8 +72,9 @@ class Connection<A> {
     this.front.forget(this);
   };
 
+  /** Waiting for a request: no command running, not handed over, no last answer still being written. */
   get idle(): boolean {
-    return !this.busy && !this.handing;
+    return !this.busy && !this.handing && !this.done;
   }
 
   private readonly onSocketError = (): void => {
