@@ -46,6 +46,7 @@ class Connection<A> {
   private handing = false;
   private headSince = 0;
   private noDelay = false;
+  private answered = false;
   /** Last read or write (ms), for the idle sweep. */
   lastActive = Date.now();
   stopping = false;
@@ -105,7 +106,9 @@ class Connection<A> {
       if (now - this.headSince >= this.front.headMs) this.socket.destroy();
       return;
     }
-    if (now - this.lastActive >= this.front.idleMs) this.socket.destroy();
+    // before its first request a connection gets the head timeout, as with node:http
+    const limit = this.answered ? this.front.idleMs : this.front.headMs;
+    if (now - this.lastActive >= limit) this.socket.destroy();
   }
 
   /** After the last answer: FIN, then close once written, without waiting for the client's FIN (as node:http). */
@@ -169,6 +172,7 @@ class Connection<A> {
     const socket = this.socket;
     if (socket.destroyed) return false;
     this.lastActive = Date.now();
+    this.answered = true;
     if (!answer.keepAlive || this.stopping) {
       this.done = true;
       this.pending = undefined;

@@ -256,6 +256,7 @@ t.test('idle keep-alive connections close; stop lets a running command answer', 
   const front = new HttpFront<FrontAnswer>({
     encode: (a) => a,
     idleMs: 300,
+    headMs: 1500,
     step: (buf, start) => {
       const head = parseHead(buf, start);
       if (head.kind !== 'request') return head;
@@ -271,6 +272,10 @@ t.test('idle keep-alive connections close; stop lets a running command answer', 
   t.ok(idle.closed, 'closed by the idle sweep');
   t.ok(Date.now() - started >= 250, 'not before the idle timeout');
   t.equal(responses(idle.raw)[0]?.body, 'ok');
+  const silentStart = Date.now();
+  const silent = await exchange(port, [], { timeoutMs: 5000 });
+  t.ok(silent.closed, 'a connection that never sends is closed');
+  t.ok(Date.now() - silentStart >= 1400, 'by the head timeout, not the keep-alive idle timeout');
   const busy = exchange(port, [request('GET', { command: 'slow' })], { timeoutMs: 4000 });
   await new Promise((r) => setTimeout(r, 100));
   const closing = front.close();
