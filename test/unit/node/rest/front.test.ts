@@ -233,6 +233,16 @@ t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', 
 
 t.test('after a handed-over request the front still serves new connections', async (t) => {
   const { port } = await server(t);
+  const body = 'w = 1\nprint pieces';
+  const head = request('POST', { ...AL, command: 'print !w', 'Content-Length': String(body.length) });
+  const pieces = await exchange(port, [head.slice(0, 20), head.slice(20), body.slice(0, 4), body.slice(4)], {
+    gapMs: 30,
+  });
+  t.equal(
+    responses(pieces.raw)[0]?.body,
+    '1',
+    'bytes arriving while the fastify app loads reach it in order',
+  );
   const posts = await Promise.all(
     Array.from({ length: 5 }, (_, i) =>
       exchange(port, [request('POST', { ...AL, command: 'print !v', 'Content-Length': '5' }) + `v = ${i}`]),
