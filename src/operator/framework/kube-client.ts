@@ -95,7 +95,7 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
   return new KubeClient(new LibraryTransport(source.path ?? path), options.metrics, options.logger);
 }
 
-/** The server URL of the kubeconfig the library would load (read without the library). */
+/** The server URL of the kubeconfig the library loaded. */
 function libraryServer(kc: KubeConfig): string {
   const cluster = kc.getCurrentCluster();
   if (cluster === null) {
@@ -136,12 +136,6 @@ class LibraryTransport implements Transport {
   get server(): string {
     if (this.#server === undefined) throw new TypeError('library transport not loaded yet');
     return this.#server;
-  }
-
-  /** Loads the library and the kubeconfig; the server URL is known afterwards. */
-  async ready(): Promise<string> {
-    await this.#load();
-    return this.server;
   }
 
   #load(): Promise<Library> {
