@@ -25,10 +25,12 @@ export interface StartNodeOptions {
   readonly restPort: number;
   readonly script?: string;
   readonly env?: Record<string, string>;
+  /** ANYLOG_PATH to reuse (a restart); default a new temporary directory. */
+  readonly home?: string;
 }
 
 export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
-  const home = mkdtempSync(join(tmpdir(), 'anylog-bench-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'anylog-bench-'));
   const args = [
     join(repoRoot, 'bin', 'anylog-node.js'),
     ...(options.script === undefined ? [] : [options.script]),

@@ -4,7 +4,7 @@
 // Removals and full installs rewrite through a temporary file + rename; an incremental sync install
 // (rewriteTail) truncates the lines after a TailMark and appends, so its cost follows the change, not
 // the ledger. The path comes from `node.dirs.blockchain_file` at call time (factory convention).
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -14,24 +14,14 @@ import { Mutex } from './mutex.js';
 import { PolicyIndex } from './policy-index.js';
 import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';
-import type { RewritePlan, TailMark } from './tail-mark.js';
+import type { ReceivedFile, RewritePlan, TailMark } from './tail-mark.js';
+import { emptyState, stateOf, warnBadLines, type LoadedState } from './file-state.js';
 
-export type { RewritePlan, TailMark } from './tail-mark.js';
+export type { ReceivedFile, RewritePlan, TailMark } from './tail-mark.js';
 
 export interface LedgerFileOptions {
   /** Overrides `node.dirs.blockchain_file`. */
   readonly path?: string;
-}
-
-interface LoadedState {
-  index: PolicyIndex;
-  hash: Hash | undefined;
-  version: string | undefined;
-  endsWithNewline: boolean;
-  /** File length in bytes. */
-  bytes: number;
-  /** Texts derived from the content (query outputs), dropped on every change. */
-  readonly memo: Map<string, string>;
 }
 
 const MEMO_ENTRIES = 4;
@@ -183,7 +173,7 @@ export class LocalLedgerFile implements LedgerFile {
   async install(content: string): Promise<void> {
     await this.lock.run(async () => {
       const parsed = parseLedgerText(content);
-      this.warnBadLines(parsed.badLines);
+      warnBadLines(this.node.logger, parsed.badLines);
       await this.writeWhole(parsed.policies, parsed.policies.length, true, content);
     });
   }
@@ -195,13 +185,29 @@ export class LocalLedgerFile implements LedgerFile {
    */
   async rewrite<R>(
     plan: (current: readonly FilePolicy[]) => RewritePlan<R> | undefined,
+    source?: ReceivedFile,
   ): Promise<{ result: R; mark: TailMark } | undefined> {
     return this.lock.run(async () => {
       const p = plan(this.loaded().index.all());
       if (p === undefined) return undefined;
-      const mark = await this.writeWhole([...p.head, ...p.extra], p.head.length, true);
+      const all = [...p.head, ...p.extra];
+      const same = source !== undefined && p.extra.length === 0 && isTextOf(all, source.text);
+      const mark = same
+        ? await this.writeWhole(all, all.length, true, source.text, source)
+        : await this.writeWhole(all, p.head.length, true);
       return { result: p.result, mark };
     });
+  }
+
+  /**
+   * The file's text when the in-memory policies reproduce it byte for byte (no skipped, empty or CR
+   * lines; ends with a newline), memoized until the next change; else undefined.
+   */
+  exactText(): string | undefined {
+    const s = this.loaded();
+    if (!s.endsWithNewline || s.hash === undefined) return undefined;
+    const text = this.memo('exact-text', () => ledgerText(s.index.all()));
+    return Buffer.byteLength(text, 'utf8') === s.bytes ? text : undefined;
   }
 
   /** A mark at the current end of the file; undefined when the file does not end with a newline. */
@@ -301,6 +307,7 @@ export class LocalLedgerFile implements LedgerFile {
     headCount: number,
     keepOld: boolean,
     content?: string,
+    source?: ReceivedFile,
   ): Promise<TailMark> {
     this.closeFd();
     this.generation += 1;
@@ -308,8 +315,9 @@ export class LocalLedgerFile implements LedgerFile {
     const headText = content ?? ledgerText(policies.slice(0, headCount));
     const text = content ?? headText + ledgerText(policies.slice(headCount));
     const path = this.path;
-    const tmp = `${path}.tmp`;
-    await writeFile(tmp, text, 'utf8');
+    // A received file that already holds exactly the new content is renamed into place (no second write).
+    const tmp = source !== undefined && source.text === text ? source.path : `${path}.tmp`;
+    if (tmp === `${path}.tmp`) await writeFile(tmp, text, 'utf8');
     if (keepOld) {
       const old = join(dirname(path), 'blockchain.old');
       await rm(old, { force: true });
@@ -349,42 +357,22 @@ export class LocalLedgerFile implements LedgerFile {
     try {
       content = readFileSync(this.path, 'utf8');
     } catch (err) {
-      if (isMissing(err))
-        return {
-          index: new PolicyIndex(),
-          hash: undefined,
-          version: '0',
-          endsWithNewline: true,
-          bytes: 0,
-          memo: new Map(),
-        };
+      if (isMissing(err)) return emptyState();
       throw new LedgerFileError(`cannot read ${this.path}`, err);
     }
-    return this.build(content);
+    return stateOf(content, this.node.logger);
   }
+}
 
-  private warnBadLines(badLines: readonly number[]): void {
-    if (badLines.length > 0) {
-      this.node.logger.warn(
-        { lines: badLines.slice(0, 20) },
-        'ledger file lines that are not policies skipped',
-      );
-    }
-  }
-
-  private build(content: string): LoadedState {
-    const parsed = parseLedgerText(content);
-    this.warnBadLines(parsed.badLines);
-    const hash = createHash('md5').update(content, 'utf8');
-    return {
-      index: new PolicyIndex(parsed.policies),
-      hash,
-      version: undefined,
-      endsWithNewline: content === '' || content.endsWith('\n'),
-      bytes: Buffer.byteLength(content, 'utf8'),
-      memo: new Map(),
-    };
-  }
+/**
+ * Whether `text` is exactly these policies' lines (each followed by `\n`), for policies read from `text`:
+ * skipped empty or bad lines, CRs or a missing last newline would make it longer or not end with `\n`.
+ */
+function isTextOf(policies: readonly FilePolicy[], text: string): boolean {
+  if (!text.endsWith('\n')) return false;
+  let length = 0;
+  for (const p of policies) length += p.line.length + 1;
+  return length === text.length;
 }
 
 export function createLedgerFile(node: NodeServices, options: LedgerFileOptions = {}): LedgerFile {

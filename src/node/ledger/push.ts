@@ -15,8 +15,8 @@ function optionalStr(value: JsonValue | undefined): string | null {
   return value === undefined ? null : pythonStr(value);
 }
 
-/** The ledger row of a policy that has its id and date (§8.2). */
-export function ledgerRow(policy: JsonValue, host: string): LedgerRow | undefined {
+/** The ledger row of a policy that has its id and date (§8.2); `text` = its json.dumps when known. */
+export function ledgerRow(policy: JsonValue, host: string, text?: string): LedgerRow | undefined {
   const parts = policyParts(policy);
   if (parts === undefined) return undefined;
   const inner = parts.inner;
@@ -27,8 +27,14 @@ export function ledgerRow(policy: JsonValue, host: string): LedgerRow | undefine
     date: pythonStr(getKey(inner, 'date') ?? ''),
     host,
     status: optionalStr(getKey(inner, 'status')),
-    policy: jsonDumps(policy),
+    policy: text ?? jsonDumps(policy),
   };
+}
+
+/** §7.3 step 2: such a policy is stored unchanged, so a caller's json.dumps of it is the row's text. */
+function hasIdAndDate(policy: JsonValue): boolean {
+  const inner = policyParts(policy)?.inner;
+  return inner !== undefined && getKey(inner, 'id') !== undefined && getKey(inner, 'date') !== undefined;
 }
 
 /** Insert; when the table is missing (42P01 / no such table) create it and retry once. */
@@ -45,6 +51,8 @@ async function insertCreatingTable(store: LedgerStore, row: LedgerRow): Promise<
 export interface PushOptions {
   readonly host: string;
   readonly ignoreDuplicate: boolean;
+  /** json.dumps of the policy, when the caller made it (used only if the policy already has id and date). */
+  readonly text?: string;
 }
 
 /** Insert a parsed policy into the `blockchain` ledger table. */
@@ -62,7 +70,7 @@ export async function pushPolicy(
   }
   const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
   if (store === undefined) return fail(30, `Database '${LEDGER_LOGICAL_DBMS}' not connected`);
-  const row = ledgerRow(withId.policy, options.host);
+  const row = ledgerRow(withId.policy, options.host, hasIdAndDate(policy) ? options.text : undefined);
   if (row === undefined) return fail(87, 'Wrong policy structure');
   try {
     const outcome = await insertCreatingTable(store, row);

@@ -2,7 +2,8 @@
 // memory, WAL journal, busy timeout 5 s, EdgeLake's SQLite DDL run one statement at a time, bound
 // parameters only. The only importer of node:sqlite (rule D5). Inserts arriving in the same event-loop
 // turn are committed together in one transaction (group commit: one WAL write for the batch); each row
-// still gets its own outcome, and a batch that fails as a whole is retried row by row.
+// still gets its own outcome, and a batch that fails as a whole is retried row by row. Any other statement
+// commits the queue first (reads see every insert started before them).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   LEDGER_DUMP_SQL,
@@ -91,7 +92,9 @@ export class SqliteLedgerStore implements LedgerStore, TableRows {
     return stmt;
   }
 
+  /** Any other statement first commits queued inserts, so a read always sees the inserts made before it. */
   private run<T>(fn: () => T): Promise<T> {
+    if (this.queue.length > 0) this.flushInserts();
     try {
       return Promise.resolve(fn());
     } catch (err) {

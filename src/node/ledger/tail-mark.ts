@@ -1,5 +1,6 @@
 // Types of the ledger file's incremental rewrites (anylog-node.md §8.5, §9.5): a TailMark is a position in
-// `blockchain.json` (policies, bytes and md5 state up to there), a RewritePlan what a rewrite writes.
+// `blockchain.json` (policies, bytes and md5 state up to there), a RewritePlan what a rewrite writes, a
+// ReceivedFile a transferred ledger that can be renamed into place.
 import type { Hash } from 'node:crypto';
 import type { FilePolicy } from '../ports/ledger.js';
 
@@ -21,4 +22,10 @@ export interface RewritePlan<R> {
   /** Lines after the new mark (for a sync install: the re-pushed local policies). */
   readonly extra: readonly FilePolicy[];
   readonly result: R;
+}
+
+/** A received ledger file and its text (§9.4): renamed into place when it is the new content. */
+export interface ReceivedFile {
+  readonly path: string;
+  readonly text: string;
 }

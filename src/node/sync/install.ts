@@ -11,7 +11,12 @@ import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { isLocalPolicy, parseLedgerText, parsePolicyLine } from '../ledger/policy-line.js';
-import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
+import {
+  asLocalLedgerFile,
+  type LocalLedgerFile,
+  type ReceivedFile,
+  type TailMark,
+} from '../ledger/ledger-file.js';
 import { ledgerRow, pushPolicy } from '../ledger/push.js';
 
 export interface MergePlan {
@@ -125,6 +130,7 @@ export async function installPolicies(
   node: NodeServices,
   received: readonly FilePolicy[],
   options: InstallOptions,
+  source?: ReceivedFile,
 ): Promise<InstallOutcome> {
   if (received.length === 0) return { installed: false };
   const file = asLocalLedgerFile(node.ledgerFile);
@@ -134,7 +140,7 @@ export async function installPolicies(
     const done = await file.rewrite((current) => {
       const p = planParsed(received, current);
       return { head: p.kept, extra: p.pushes, result: p };
-    });
+    }, source);
     if (done === undefined) return { installed: false };
     plan = done.result;
     mark = done.mark;
@@ -154,11 +160,13 @@ export async function installLedgerText(
   node: NodeServices,
   received: string,
   options: InstallOptions,
+  receivedPath?: string,
 ): Promise<boolean> {
   const parsed = parseLedgerText(received);
   if (parsed.badLines.length > 0)
     node.logger.warn({ lines: parsed.badLines.slice(0, 20) }, 'received ledger lines that are not policies');
-  return (await installPolicies(node, parsed.policies, options)).installed;
+  const source = receivedPath === undefined ? undefined : { path: receivedPath, text: received };
+  return (await installPolicies(node, parsed.policies, options, source)).installed;
 }
 
 /**

@@ -3,13 +3,16 @@
 // transfer to `<dest>.master_id_<n>.<ext>`; a repeated md5 to the same requester within 5 s is delayed
 // by a timer (never by blocking a worker). Per-node state lives in a WeakMap keyed by NodeServices.
 // A requester that is current is answered from a TableCursor (count + rows after the last dump) without
-// dumping the table; the dump runs only when a copy must be sent or the table changed other than by appends.
+// dumping the table; a copy is taken from the node's own ledger file when that file is the table's dump
+// (md5 equal), else the table is dumped.
 import { createHash } from 'node:crypto';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import { fail, ok, type CommandResult } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { LedgerError } from '../ledger/errors.js';
 import { tableRowsOf, type TableRow } from '../ledger/table-rows.js';
+import { ledgerText } from '../ledger/policy-line.js';
+import { asLocalLedgerFile } from '../ledger/ledger-file.js';
 import { checkTable, TableCursor } from './table-cursor.js';
 
 const REPEAT_WINDOW_MS = 5000;
@@ -70,6 +73,20 @@ export async function dumpLedger(node: NodeServices): Promise<DumpResult> {
     if (err instanceof LedgerError) return { ok: false, code: 68, detail: err.message };
     throw err;
   }
+}
+
+/**
+ * The dump from this node's own ledger file when the file holds exactly the table's dump (same md5: a
+ * master whose self-sync is current), without reading the table. Text and md5 are taken together.
+ */
+function fileCopy(node: NodeServices, md5: string): DumpResult | undefined {
+  if (node.ledgerFile.metadataVersion() !== md5) return undefined;
+  const exact = asLocalLedgerFile(node.ledgerFile)?.exactText();
+  if (exact !== undefined) return { ok: true, text: exact, md5 };
+  const text = ledgerText(node.ledgerFile.policies());
+  // Skipped or empty lines would make the text differ from the file's bytes: check before trusting it.
+  if (text === '' || createHash('md5').update(text, 'utf8').digest('hex') !== md5) return undefined;
+  return { ok: true, text, md5 };
 }
 
 /** md5 of the current dump when the table only grew by appends since the last dump/check, else undefined. */
@@ -156,30 +173,26 @@ async function delayedTransfer(
   await transfer(node, request, dump, trace);
 }
 
+/** §9.3 step 4: the requester is current; with trace a `print` says so. */
+async function notChanged(node: NodeServices, request: ServeRequest, md5: string): Promise<CommandResult> {
+  if (request.args[2] === '2')
+    await tracePrint(
+      node,
+      request.requester,
+      `Master Process: Hash value of ledger was not changed: '${md5}'`,
+    );
+  return ok();
+}
+
 /** Serve one request (§9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
 export async function serveGetBlockchain(node: NodeServices, request: ServeRequest): Promise<CommandResult> {
   if (request.args.length < 3) return fail(64);
   const trace = request.args[2] === '2';
-  if ((await currentMd5(node)) === request.args[1]) {
-    if (trace)
-      await tracePrint(
-        node,
-        request.requester,
-        `Master Process: Hash value of ledger was not changed: '${request.args[1] ?? ''}'`,
-      );
-    return ok();
-  }
-  const dump = await dumpLedger(node);
+  const known = await currentMd5(node);
+  if (known !== undefined && known === request.args[1]) return notChanged(node, request, known);
+  const dump = (known === undefined ? undefined : fileCopy(node, known)) ?? (await dumpLedger(node));
   if (!dump.ok) return fail(dump.code === 59 ? 59 : 68, dump.detail);
-  if (dump.md5 === request.args[1]) {
-    if (trace)
-      await tracePrint(
-        node,
-        request.requester,
-        `Master Process: Hash value of ledger was not changed: '${dump.md5}'`,
-      );
-    return ok();
-  }
+  if (dump.md5 === request.args[1]) return notChanged(node, request, dump.md5);
   const previous = stateOf(node).sent.get(request.requester);
   const now = node.clock.now();
   if (previous !== undefined && previous.md5 === dump.md5 && now - previous.at < REPEAT_WINDOW_MS) {

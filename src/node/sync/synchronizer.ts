@@ -202,10 +202,14 @@ export class Synchronizer implements SynchronizerControl {
    * The discarded copy may be the newer one, so when the running install ends a new cycle asks the master
    * again at once instead of waiting a whole sync period.
    */
-  async install(text: string, settings: SyncSettings | undefined = this.settings): Promise<boolean> {
+  async install(
+    text: string,
+    settings: SyncSettings | undefined = this.settings,
+    receivedPath?: string,
+  ): Promise<boolean> {
     if (settings === undefined) return false;
     const installed = await this.installLock.tryRun(() =>
-      installLedgerText(this.node, text, this.installOptions(settings)),
+      installLedgerText(this.node, text, this.installOptions(settings), receivedPath),
     );
     if (installed === undefined) {
       this.discarded = true;
@@ -223,7 +227,7 @@ export class Synchronizer implements SynchronizerControl {
   async installFile(filePath: string): Promise<void> {
     try {
       const text = await readFile(filePath, 'utf8');
-      await this.install(text);
+      await this.install(text, this.settings, filePath);
     } finally {
       await rm(filePath, { force: true });
     }

@@ -67,18 +67,22 @@ async function pushToMaster(
   node: NodeServices,
   ctx: ExecContext,
   master: string,
-  line: string,
+  global: { readonly line: string; readonly policy: JsonValue },
 ): Promise<boolean> {
+  const line = global.line;
   try {
     if (node.peers.isOwnAddress(master)) {
-      const parsed = parsePolicy(line);
-      if (parsed !== undefined) {
-        void pushPolicy(node, parsed, { host: node.identity.internalIp, ignoreDuplicate: false }).then(
-          (r) => {
-            if (r.code !== 0) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
-          },
-        );
-      }
+      const host = node.identity.internalIp;
+      void pushPolicy(node, global.policy, { host, ignoreDuplicate: false, text: line }).then(
+        (r) => {
+          if (r.code !== 0) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
+        },
+        (err: unknown) => {
+          ctx.console(
+            `Blockchain message 'push' failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        },
+      );
       return true;
     }
     const [reply] = await node.peers.sendCommand([master], `blockchain push ${line}`, { wait: false });
@@ -171,9 +175,10 @@ async function insertPolicy(
       inFlight.get(node)?.delete(req.id);
     }
   }
-  const globalLine = jsonDumps(makePolicy(req.type, withKey(inner, 'ledger', 'global')));
+  const globalPolicy = makePolicy(req.type, withKey(inner, 'ledger', 'global'));
+  const global = { line: jsonDumps(globalPolicy), policy: globalPolicy };
   for (const master of req.masters) {
-    if (await pushToMaster(node, ctx, master, globalLine)) continue;
+    if (await pushToMaster(node, ctx, master, global)) continue;
     if (!req.local) return fail(208, `Failed to create a socket using: ${master}`);
     ctx.console(`Warning: New policy '${req.type}' failed to update the Master Node at '${master}'`);
   }

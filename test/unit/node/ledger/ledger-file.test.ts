@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLedgerFile } from '../../../../src/node/ledger/index.js';
 import { asLocalLedgerFile } from '../../../../src/node/ledger/ledger-file.js';
-import { parsePolicyLine } from '../../../../src/node/ledger/policy-line.js';
+import { parseLedgerText, parsePolicyLine } from '../../../../src/node/ledger/policy-line.js';
 import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
@@ -242,4 +242,38 @@ t.test('query memo: the whole list is reused until the content changes', async (
   t.equal(third.ok && third.text, `[${line('m', 'b', 'm2')}]`, 'rewrite drops it');
   const where = runBlockchainGet(['m', 'where', 'name', '=', 'B'], file, ctx);
   t.equal(where.ok && where.text, `[${line('m', 'b', 'm2')}]`, 'filtered queries are not memoized');
+});
+
+t.test('a received file holding exactly the new content is renamed into place', async (t) => {
+  const { path, node, dir } = setup(t);
+  const file = asLocalLedgerFile(createLedgerFile(node));
+  if (file === undefined) throw new Error('not the local ledger file');
+  const install = async (name: string, text: string): Promise<void> => {
+    const received = join(dir, name);
+    writeFileSync(received, text);
+    const inode = statSync(received).ino;
+    const policies = parseLedgerText(text).policies;
+    await file.rewrite(() => ({ head: policies, extra: [], result: null }), { path: received, text });
+    t.equal(file.metadataVersion(), md5(readFileSync(path, 'utf8')));
+    if (existsSync(received)) t.not(statSync(path).ino, inode, `${name}: written anew`);
+    else t.equal(statSync(path).ino, inode, `${name}: renamed, not rewritten`);
+  };
+  const exact = `${line('a', 'x', 'x1')}\n${line('a', 'y', 'y1')}\n`;
+  await install('exact.new', exact);
+  t.equal(readFileSync(path, 'utf8'), exact);
+  t.notOk(existsSync(join(dir, 'exact.new')), 'the received file became blockchain.json');
+  const withBlank = `${line('a', 'x', 'x1')}\n\n${line('a', 'z', 'z1')}\n`;
+  await install('blank.new', withBlank);
+  t.equal(
+    readFileSync(path, 'utf8'),
+    `${line('a', 'x', 'x1')}\n${line('a', 'z', 'z1')}\n`,
+    'empty line dropped',
+  );
+  t.ok(existsSync(join(dir, 'blank.new')), 'a file that is not the content stays where it was');
+  await install('nonl.new', line('a', 'q', 'q1'));
+  t.equal(readFileSync(path, 'utf8'), `${line('a', 'q', 'q1')}\n`, 'last newline added');
+  t.same(
+    file.policies().map((p) => p.id),
+    ['q1'],
+  );
 });

@@ -25,6 +25,7 @@ function harness(t: Test) {
   };
   const node = {
     dbms: { get: (name: string) => (name === 'blockchain' ? store : undefined) },
+    ledgerFile: { metadataVersion: () => '0', policies: () => [] },
     peers,
     logger: silentLogger(),
     clock: {

@@ -9,6 +9,7 @@ import { dumpLedger, serveGetBlockchain } from '../../../../src/node/sync/serve.
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { parseLedgerText } from '../../../../src/node/ledger/policy-line.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -71,17 +72,26 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   await store.createTable();
   await store.insert(row('a', 1));
   const sent: string[] = [];
+  const data: string[] = [];
   const peers: PeerTransport = {
     sendCommand: async () => [],
-    sendFile: async (_dest, path) => {
+    sendFile: async (_dest, path, bytes) => {
       sent.push(path);
+      data.push(Buffer.from(bytes).toString('utf8'));
     },
     isOwnAddress: () => false,
     failedPeers: () => [],
   };
   let now = 1_000_000;
+  // The node's own ledger file: a copy is taken from it when it holds exactly the dump.
+  let fileText = '';
+  const ledgerFile = {
+    metadataVersion: () => (fileText === '' ? '0' : md5(fileText)),
+    policies: () => parseLedgerText(fileText).policies,
+  };
   const node = {
     dbms: { get: (name: string) => (name === 'blockchain' ? store : undefined) },
+    ledgerFile,
     peers,
     logger: silentLogger(),
     clock: {
@@ -101,8 +111,18 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   now += 10_000;
   await serveGetBlockchain(node, req('0'));
   t.equal(sent.length, 1, 'an outdated requester gets the copy');
+  t.equal(data[0], await fullDump(store), 'the dump of the table');
+  fileText = await fullDump(store);
   await store.deleteById('a');
   now += 10_000;
   await serveGetBlockchain(node, req(expected));
   t.equal(sent.length, 2, 'after a delete the full dump decides (md5 changed)');
+  t.equal(data[1], await fullDump(store), 'the file (now stale) is not used');
+  fileText = await fullDump(store);
+  await store.insert(row('c', 3));
+  t.not(md5(fileText), md5(await fullDump(store)));
+  fileText = await fullDump(store);
+  now += 10_000;
+  await serveGetBlockchain(node, req('0'));
+  t.equal(data[2], fileText, 'file = dump: the copy comes from the file, byte for byte');
 });
