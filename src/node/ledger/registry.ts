@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { DbmsConnectOptions, DbmsRegistry, NodeServices } from '../ports/runtime.js';
 import type { LedgerStore } from '../ports/ledger.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
-import { PgLedgerStore } from './pg-store.js';
 import { SqliteLedgerStore } from './sqlite-store.js';
 import { LedgerError } from './errors.js';
 
@@ -49,6 +48,8 @@ class Registry implements DbmsRegistry {
   private async openPg(options: DbmsConnectOptions): Promise<LedgerStore> {
     const node = this.node;
     const root = node.env.get('PGSSLROOTCERT');
+    // Loaded on first use: `pg` costs ~40 ms of start-up CPU that an embedded (SQLite) node never needs.
+    const { PgLedgerStore } = await import('./pg-store.js');
     return PgLedgerStore.open({
       logicalName: options.name,
       host: options.host ?? '127.0.0.1',

@@ -51,12 +51,33 @@ export function authorizeFileWrite(
   return undefined;
 }
 
-/** Streams data to `<target>.transfer`; finish() renames it, abort() removes it. */
+/** One vectored write, then plain writes for whatever a short write left. */
+async function writeAll(fh: FileHandle, buffers: Buffer[]): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  const { bytesWritten } = await fh.writev(buffers);
+  if (bytesWritten >= total) return;
+  let rest = Buffer.concat(buffers).subarray(bytesWritten);
+  while (rest.length > 0) {
+    const { bytesWritten: n } = await fh.write(rest);
+    rest = rest.subarray(n);
+  }
+}
+
+/** Bytes gathered from frames before one vectored write (frames carry 2 KiB each). */
+const GROUP_BYTES = 1 << 20;
+
+/**
+ * Streams data to `<target>.transfer`; finish() renames it, abort() removes it. Frame data is gathered
+ * and written with one `writev` per ~1 MiB (one awaited write per 2 KiB frame made a 20 MB ledger copy
+ * cost ~10,000 file-system round trips).
+ */
 export class FileSink {
   private handle: Promise<FileHandle>;
   private chain: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
   private failed: unknown;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
 
   constructor(private readonly file: AcceptedFile) {
     this.handle = open(`${file.target}.transfer`, 'w');
@@ -72,11 +93,21 @@ export class FileSink {
 
   write(data: Buffer): Promise<void> {
     if (data.length === 0) return this.chain;
-    const copy = Buffer.from(data);
+    this.gathered.push(Buffer.from(data));
+    this.gatheredBytes += data.length;
+    return this.gatheredBytes >= GROUP_BYTES ? this.flush() : this.chain;
+  }
+
+  /** Queue one vectored write of everything gathered so far. */
+  private flush(): Promise<void> {
+    if (this.gathered.length === 0) return this.chain;
+    const buffers = this.gathered;
+    this.gathered = [];
+    this.gatheredBytes = 0;
     this.pendingWrites += 1;
     this.chain = this.chain.then(async () => {
       try {
-        if (this.failed === undefined) await (await this.handle).write(copy);
+        if (this.failed === undefined) await writeAll(await this.handle, buffers);
       } catch (err) {
         this.failed = err;
       } finally {
@@ -87,7 +118,7 @@ export class FileSink {
   }
 
   async finish(): Promise<string> {
-    await this.chain;
+    await this.flush();
     const fh = await this.handle;
     await fh.close();
     if (this.failed !== undefined) throw toError(this.failed);
@@ -102,6 +133,8 @@ export class FileSink {
   }
 
   async abort(): Promise<void> {
+    this.gathered = [];
+    this.gatheredBytes = 0;
     await this.chain;
     try {
       await (await this.handle).close();
