@@ -17,9 +17,9 @@ import {
 } from './paths.js';
 import { withPortRetry } from './ports.js';
 import { spawnDetached, stopRecorded, writePidFile } from './procs.js';
-import { startEtcd } from './etcd.js';
-import { writePki } from './pki.js';
-import { startApiserver } from './apiserver.js';
+import { startEtcd, type EtcdHandle } from './etcd.js';
+import { writePki, type Pki } from './pki.js';
+import { startApiserver, type ApiserverHandle } from './apiserver.js';
 import { startControllerManager } from './controller-manager.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { waitFor } from './http.js';
@@ -80,45 +80,20 @@ export interface BareApi {
   stop(): Promise<void>;
 }
 
-/**
- * Starts a private etcd and kube-apiserver in a run directory of their own, for a test that must disturb
- * the API server (stop it, restart it) without touching the suites that share the run's control plane.
- */
-export async function startBareApi(): Promise<BareApi> {
-  const bins = binaries();
-  const runDir = newRunDir();
-  const etcdDataDir = newTmpfsDir('anylog-etcd-');
-  writeFileSync(join(runDir, 'etcd-data-dir'), `${etcdDataDir}\n`);
-  const pidDir = runLayout.pids(runDir);
-  const logDir = runLayout.logs(runDir);
-  mkdirSync(pidDir, { recursive: true });
-  mkdirSync(logDir, { recursive: true });
-  try {
-    const etcd = await withPortRetry(() =>
-      startEtcd({ bin: bins.etcd, dataDir: etcdDataDir, pidDir, logDir }),
-    );
-    const pki = writePki(runLayout.pki(runDir), join(runDir, 'tokens.csv'));
-    const api = await withPortRetry(() =>
-      startApiserver({ bin: bins.apiserver, etcdUrl: etcd.url, pki, pidDir, logDir }),
-    );
-    const kubeconfig = runLayout.kubeconfig(runDir);
-    writeKubeconfig(kubeconfig, {
-      server: api.server,
-      caFile: api.caFile,
-      user: 'admin',
-      token: pki.adminToken,
-    });
-    return { runDir, kubeconfig, server: api.server, stop: () => stopRun(runDir, etcdDataDir) };
-  } catch (err) {
-    await stopRun(runDir, etcdDataDir);
-    throw err;
-  }
+interface ApiLayer {
+  readonly runDir: string;
+  readonly etcdDataDir: string;
+  readonly pidDir: string;
+  readonly logDir: string;
+  readonly etcd: EtcdHandle;
+  readonly api: ApiserverHandle;
+  readonly pki: Pki;
+  readonly kubeconfig: string;
 }
 
-export async function startControlPlane(o: StartOptions = {}): Promise<ControlPlane> {
-  const say = o.progress ?? ((m: string) => process.stderr.write(`controlplane: ${m}\n`));
+/** A new run directory with etcd, kube-apiserver and the admin kubeconfig; stops what started on failure. */
+async function startApiLayer(say: (m: string) => void): Promise<ApiLayer> {
   const bins = binaries();
-  const versions = readVersions();
   const runDir = newRunDir();
   // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
   chmodSync(runDir, 0o755);
@@ -146,6 +121,34 @@ export async function startControlPlane(o: StartOptions = {}): Promise<ControlPl
       user: 'admin',
       token: pki.adminToken,
     });
+    return { runDir, etcdDataDir, pidDir, logDir, etcd, api, pki, kubeconfig };
+  } catch (err) {
+    await stopRun(runDir, etcdDataDir);
+    throw err;
+  }
+}
+
+/**
+ * Starts a private etcd and kube-apiserver in a run directory of their own, for a test that must disturb
+ * the API server (stop it, restart it) without touching the suites that share the run's control plane.
+ */
+export async function startBareApi(): Promise<BareApi> {
+  const layer = await startApiLayer(() => undefined);
+  return {
+    runDir: layer.runDir,
+    kubeconfig: layer.kubeconfig,
+    server: layer.api.server,
+    stop: () => stopRun(layer.runDir, layer.etcdDataDir),
+  };
+}
+
+export async function startControlPlane(o: StartOptions = {}): Promise<ControlPlane> {
+  const say = o.progress ?? ((m: string) => process.stderr.write(`controlplane: ${m}\n`));
+  const bins = binaries();
+  const versions = readVersions();
+  const t0 = Date.now();
+  const { runDir, etcdDataDir, pidDir, logDir, etcd, api, pki, kubeconfig } = await startApiLayer(say);
+  try {
     await startControllerManager({
       bin: bins.controllerManager,
       kubeconfig,

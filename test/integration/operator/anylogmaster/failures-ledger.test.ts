@@ -4,7 +4,7 @@
 // Warning Event over several polls; starting it again heals to Ready with one more LedgerReady and
 // Ready emission each, the same single policy row and the same policy id.
 import t from 'tap';
-import { kubectlOk, testNamespace, waitUntil, type KubeObject } from '../../../helpers/cluster.js';
+import { kubectlOk, testNamespace, type KubeObject } from '../../../helpers/cluster.js';
 import { startPrivatePostgres, withClient } from '../../../helpers/private-pg.js';
 import {
   applyObject,
@@ -14,6 +14,7 @@ import {
   getCr,
   startOperator,
   waitPasses,
+  waitCondition,
   waitReady,
 } from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
@@ -76,18 +77,13 @@ t.test('PostgreSQL stopped: LedgerUnreachable, one Event, heals when it starts',
     await db.stop();
     const stoppedAt = Date.now();
     // Ready objects are re-checked every 30 s ± 10 %: the outage shows within one refresh.
-    const degraded: KubeObject = await waitUntil(
-      'LedgerReady=False',
-      async () => {
-        const cr = await getCr(ns, NAME);
-        return condition(cr, 'LedgerReady')?.status === 'False' ? cr : undefined;
-      },
+    const degraded: KubeObject = await waitCondition(
+      ns,
+      NAME,
+      'LedgerReady',
+      (c) => c.status === 'False',
       90_000,
-      500,
-    ).catch(async (err: unknown) => {
-      t.comment(await describe(ns, NAME));
-      throw err;
-    });
+    );
     t.comment(`degradation seen after ${Date.now() - stoppedAt} ms`);
     const ledger = condition(degraded, 'LedgerReady');
     t.equal(ledger.reason, 'LedgerUnreachable', `LedgerReady reason (${ledger.message})`);

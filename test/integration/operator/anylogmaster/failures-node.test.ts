@@ -5,7 +5,7 @@
 // into WaitingForPod, still False and still no second Event); SIGCONT heals it to Ready with one more
 // Ready emission, in the same pod, with the same policy id.
 import t from 'tap';
-import { getJson, kubectlOk, testNamespace, waitUntil, type KubeObject } from '../../../helpers/cluster.js';
+import { getJson, kubectlOk, testNamespace, type KubeObject } from '../../../helpers/cluster.js';
 import {
   applyObject,
   condition,
@@ -15,6 +15,7 @@ import {
   sample,
   startOperator,
   waitPasses,
+  waitCondition,
   waitReady,
 } from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
@@ -77,18 +78,13 @@ t.test('a node that stops answering: NodeUnreachable, one Event, heals when it a
     // the pod unready within about that time too. A metadata change wakes the key now, so the pass
     // meets a Ready pod whose REST port does not answer: the NodeUnreachable path of operator.md §5.7.
     await kubectlOk(['-n', ns, 'annotate', 'anylogmaster', NAME, 'test.anylog.co/poke=1', '--overwrite']);
-    const degraded: KubeObject = await waitUntil(
-      'NodeReachable=False',
-      async () => {
-        const cr = await getCr(ns, NAME);
-        return condition(cr, 'NodeReachable')?.status === 'False' ? cr : undefined;
-      },
+    const degraded: KubeObject = await waitCondition(
+      ns,
+      NAME,
+      'NodeReachable',
+      (c) => c.status === 'False',
       60_000,
-      500,
-    ).catch(async (err: unknown) => {
-      t.comment(await describe(ns, NAME));
-      throw err;
-    });
+    );
     t.comment(`degradation seen after ${Date.now() - stoppedAt} ms`);
     const node = condition(degraded, 'NodeReachable');
     t.equal(node.reason, 'NodeUnreachable', `NodeReachable reason (${node.message})`);

@@ -7,7 +7,16 @@ import t from 'tap';
 import { kubectlOk, testNamespace, waitUntil, type KubeObject } from '../../../helpers/cluster.js';
 import { adminUrl } from '../../../helpers/pg.js';
 import { withClient } from '../../../helpers/private-pg.js';
-import { applyObject, condition, describe, ensureCrd, getCr, startOperator, waitReady } from './harness.js';
+import {
+  applyObject,
+  condition,
+  describe,
+  ensureCrd,
+  getCr,
+  startOperator,
+  waitCondition,
+  waitReady,
+} from './harness.js';
 import { operatorEvents, summary, withReason } from './operator-events.js';
 import { recordTimeline } from './timeline.js';
 
@@ -55,18 +64,13 @@ t.test('missing Secret: one Stalled Event over several passes, recovery reported
     },
   });
   recordTimeline(t, ns, NAME);
-  const stalled: KubeObject = await waitUntil(
-    'Stalled/SecretNotFound',
-    async () => {
-      const cr = await getCr(ns, NAME);
-      return condition(cr, 'Stalled')?.reason === 'SecretNotFound' ? cr : undefined;
-    },
+  const stalled: KubeObject = await waitCondition(
+    ns,
+    NAME,
+    'Stalled',
+    (c) => c.reason === 'SecretNotFound',
     60_000,
-    500,
-  ).catch(async (err: unknown) => {
-    t.comment(await describe(ns, NAME));
-    throw err;
-  });
+  );
   const uid = stalled.metadata.uid as string;
   t.match(condition(stalled, 'Stalled').message, SECRET, 'the Stalled message names the Secret');
   t.equal(condition(stalled, 'Ready').status, 'False');

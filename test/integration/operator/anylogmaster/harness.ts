@@ -194,6 +194,35 @@ export async function waitReady(namespace: string, name: string, timeoutMs = 150
   );
 }
 
+/**
+ * Waits until condition `type` of the CR satisfies `accept`; returns the CR. On timeout the error carries
+ * the CR's status, so a failing suite shows what the operator reported instead.
+ */
+export async function waitCondition(
+  namespace: string,
+  name: string,
+  type: string,
+  accept: (c: KubeObject) => boolean,
+  timeoutMs: number,
+  label = `${type} of ${namespace}/${name}`,
+): Promise<KubeObject> {
+  try {
+    return await waitUntil(
+      label,
+      async () => {
+        const cr = await getCr(namespace, name);
+        const c = condition(cr, type);
+        return c !== undefined && accept(c) ? cr : undefined;
+      },
+      timeoutMs,
+      500,
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${message}; status: ${await describe(namespace, name)}`, { cause: err });
+  }
+}
+
 /** Describes the CR's conditions for failure messages. */
 export async function describe(namespace: string, name: string): Promise<string> {
   const r = await kubectl(['-n', namespace, 'get', 'anylogmaster', name, '-o', 'jsonpath={.status}']);
