@@ -2,6 +2,7 @@
 // A suite that needs PostgreSQL fails (never skips) when ANYLOG_TEST_PG_URL is missing.
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import type { Test } from 'tap';
 
 export interface TestDatabase {
   readonly name: string;
@@ -52,4 +53,48 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Runs `fn` with a client on `url`, closed afterwards. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface OwnedDatabase {
+  /** A login role (not superuser) and the database it owns. */
+  readonly role: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+/**
+ * Creates a login role owning a new database on the server at `serverUrl` (a superuser URL), both with
+ * random names under `prefix`. With `t`, both are dropped in its teardown.
+ */
+export async function createOwnedDatabase(
+  serverUrl: string,
+  prefix: string,
+  t?: Test,
+): Promise<OwnedDatabase> {
+  const suffix = randomBytes(4).toString('hex');
+  const role = `${prefix}_role_${suffix}`;
+  const database = `${prefix}_db_${suffix}`;
+  const password = randomBytes(12).toString('hex');
+  await withClient(serverUrl, async (c) => {
+    await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+    await c.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
+  });
+  t?.teardown(() =>
+    withClient(serverUrl, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS "${role}"`);
+    }),
+  );
+  return { role, password, database };
 }

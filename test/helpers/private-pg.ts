@@ -4,10 +4,10 @@
 // so an interrupted test's server is stopped with the run. Holds one login role owning one database.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Test } from 'tap';
 import { startPostgres, type PostgresHandle } from '../controlplane/src/postgres.js';
 import { removePidFile, writePidFile } from '../controlplane/src/procs.js';
+import { createOwnedDatabase } from './pg.js';
 
 export interface PrivatePostgres {
   readonly host: string;
@@ -22,17 +22,6 @@ export interface PrivatePostgres {
   stop(): Promise<void>;
   /** Start again on the same port and data directory; resolves once it accepts connections. */
   start(): Promise<void>;
-}
-
-/** Runs `fn` with a client on `url`, closed afterwards. */
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 /** Starts a private server with a role and database; destroyed in t's teardown. */
@@ -52,13 +41,8 @@ export async function startPrivatePostgres(t: Test, prefix = 'pgpriv'): Promise<
     await server.destroy();
     if (pidDir !== undefined) removePidFile(pidDir, pidName);
   });
-  const role = `${prefix}_role_${suffix}`;
-  const database = `${prefix}_db_${suffix}`;
-  const password = randomBytes(12).toString('hex');
-  await withClient(server.url, async (c) => {
-    await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
-    await c.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
-  });
+  // No drop in teardown: the whole server is destroyed.
+  const { role, password, database } = await createOwnedDatabase(server.url, prefix);
   const url = `postgres://${role}:${password}@${server.host}:${server.port}/${database}`;
   return {
     host: server.host,

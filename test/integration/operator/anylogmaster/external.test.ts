@@ -2,41 +2,16 @@
 // is Stalled/SecretNotFound and recovers once the Secret exists; Ready with exactly one master policy row
 // in the ledger carrying the advertised address; deletionPolicy Delete keeps a finalizer, and deleting
 // the CR removes the policy row before the finalizer goes.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import t from 'tap';
 import { kubectl, kubectlOk, testNamespace, waitUntil } from '../../../helpers/cluster.js';
-import { adminUrl } from '../../../helpers/pg.js';
+import { adminUrl, createOwnedDatabase, withClient } from '../../../helpers/pg.js';
 import { applyObject, condition, describe, ensureCrd, getCr, startOperator, waitReady } from './harness.js';
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 t.test('external ledger: SecretNotFound, recovery, one policy row, Delete cleanup', async (t) => {
   const ns = await testNamespace(t, 'alm-ext');
   await ensureCrd();
   const admin = new URL(adminUrl());
-  const suffix = randomBytes(4).toString('hex');
-  const role = `alm_role_${suffix}`;
-  const database = `alm_db_${suffix}`;
-  const password = randomBytes(12).toString('hex');
-  await withClient(admin.href, async (c) => {
-    await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
-    await c.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
-  });
-  t.teardown(() =>
-    withClient(admin.href, async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await c.query(`DROP ROLE IF EXISTS "${role}"`);
-    }),
-  );
+  const { role, password, database } = await createOwnedDatabase(admin.href, 'alm', t);
   const dbUrl = new URL(admin.href);
   dbUrl.pathname = `/${database}`;
 

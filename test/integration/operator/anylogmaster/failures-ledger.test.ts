@@ -5,7 +5,8 @@
 // Ready emission each, the same single policy row and the same policy id.
 import t from 'tap';
 import { kubectlOk, testNamespace, type KubeObject } from '../../../helpers/cluster.js';
-import { startPrivatePostgres, withClient } from '../../../helpers/private-pg.js';
+import { withClient } from '../../../helpers/pg.js';
+import { startPrivatePostgres } from '../../../helpers/private-pg.js';
 import {
   applyObject,
   condition,

@@ -2,11 +2,9 @@
 // conditions): Stalled/SecretNotFound naming the Secret is reported by exactly one Warning Event however
 // many passes re-check it, and creating the Secret heals to Ready with LedgerReady and Ready reported
 // once each. Uses a role and database of its own on the shared PostgreSQL, which it never stops.
-import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import { kubectlOk, testNamespace, waitUntil, type KubeObject } from '../../../helpers/cluster.js';
-import { adminUrl } from '../../../helpers/pg.js';
-import { withClient } from '../../../helpers/private-pg.js';
+import { adminUrl, createOwnedDatabase } from '../../../helpers/pg.js';
 import {
   applyObject,
   condition,
@@ -29,20 +27,7 @@ t.test('missing Secret: one Stalled Event over several passes, recovery reported
   const ns = await testNamespace(t, 'alm-fsec');
   await ensureCrd();
   const admin = new URL(adminUrl());
-  const suffix = randomBytes(4).toString('hex');
-  const role = `fsec_role_${suffix}`;
-  const database = `fsec_db_${suffix}`;
-  const password = randomBytes(12).toString('hex');
-  await withClient(admin.href, async (c) => {
-    await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
-    await c.query(`CREATE DATABASE "${database}" OWNER "${role}"`);
-  });
-  t.teardown(() =>
-    withClient(admin.href, async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await c.query(`DROP ROLE IF EXISTS "${role}"`);
-    }),
-  );
+  const { role, password, database } = await createOwnedDatabase(admin.href, 'fsec', t);
   const op = await startOperator(t, ns);
   await applyObject({
     apiVersion: 'anylog.co/v1alpha1',
