@@ -1,14 +1,13 @@
 // A real node (config + startNode with the real interpreter, commands, stores, TCP and REST adapters)
 // for network integration tests: temporary ANYLOG_PATH, startup directories, console captured.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { loadConfig, STARTUP_DIR_KEYS } from '../../src/node/config.js';
-import { startNode } from '../../src/node/assemble.js';
+import { loadConfig } from '../../src/node/config.js';
 import type { CommandResult } from '../../src/node/ports/command.js';
 import type { NodeServices } from '../../src/node/ports/runtime.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { bootNode } from './boot-node.js';
 import { freePort } from './ports.js';
 
 export interface RealNode {
@@ -40,25 +39,7 @@ export async function startRealNode(
     },
     { hostname: 'net-test-host', cwd: home, interfaces: {} },
   );
-  for (const key of STARTUP_DIR_KEYS) mkdirSync(config.dirs[key] ?? '', { recursive: true });
-  const lines: string[] = [];
-  const running = await startNode({
-    config,
-    logger: silentLogger(),
-    version: '0.0.0-test',
-    io: {
-      argv: [],
-      env: {},
-      stdout: (s) => lines.push(s),
-      stderr: () => undefined,
-      stdinIsTty: false,
-      cwd: home,
-    },
-  });
-  t.teardown(async () => {
-    await running.shutdown();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { running, stdout: lines } = await bootNode(t, config, home);
   const node = running.node;
   return {
     node,

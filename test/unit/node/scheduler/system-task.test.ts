@@ -2,13 +2,12 @@
 // runs from boot with task 1 `Metadata Ping` (1 minute, `set servers ping`), cannot be started again, and
 // the `get processes` Scheduler row lists the running scheduler ids. No servers, no real sleeping.
 import t, { type Test } from 'tap';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, STARTUP_DIR_KEYS } from '../../../../src/node/config.js';
-import { startNode } from '../../../../src/node/assemble.js';
+import { loadConfig } from '../../../../src/node/config.js';
 import type { CommandResult } from '../../../../src/node/ports/command.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { bootNode } from '../../../helpers/boot-node.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
 async function bootOnFakeClock(t: Test): Promise<{
@@ -20,26 +19,8 @@ async function bootOnFakeClock(t: Test): Promise<{
     { NODE_TYPE: 'master', NODE_NAME: 'sched-master', INTERNAL_IP: '127.0.0.1', ANYLOG_PATH: home },
     { hostname: 'sched-host', cwd: home, interfaces: {} },
   );
-  for (const key of STARTUP_DIR_KEYS) mkdirSync(config.dirs[key] ?? '', { recursive: true });
   const clock = new FakeClock();
-  const running = await startNode({
-    config,
-    logger: silentLogger(),
-    version: '0.0.0-test',
-    io: {
-      argv: [],
-      env: {},
-      stdout: () => undefined,
-      stderr: () => undefined,
-      stdinIsTty: false,
-      cwd: home,
-      clock,
-    },
-  });
-  t.teardown(async () => {
-    await running.shutdown();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { running } = await bootNode(t, config, home, { clock });
   const console = (): void => undefined;
   return { clock, run: (text) => running.node.execute(text, { source: 'script', assigned: false, console }) };
 }
