@@ -8,7 +8,6 @@ import type { Logger } from '../../shared/logger.js';
 import type { ReconcileContext } from '../framework/controller.js';
 import type { KubeApi } from '../framework/kube.js';
 import type { Metrics } from '../framework/metrics.js';
-import { StatusBaseline } from './baseline.js';
 import { createDomainMetrics, type DomainMetrics } from './metrics.js';
 
 /** Operator settings the controller reads (a subset of OperatorConfig). */
@@ -45,8 +44,6 @@ export interface ResolvedDeps {
   readonly random: () => number;
   /** In-memory progress-deadline hints: key → generation and since when it is reconciling. */
   readonly reconcilingSince: Map<string, { generation: number; sinceMs: number }>;
-  /** Each key's last handed-over status, the baseline while the cache has not seen the write. */
-  readonly baseline: StatusBaseline;
 }
 
 export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
@@ -63,7 +60,6 @@ export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
     domainMetrics: createDomainMetrics(deps.metrics, () => clock?.now() ?? Date.now()),
     random: deps.random ?? Math.random,
     reconcilingSince: new Map(),
-    baseline: new StatusBaseline(),
   };
 }
 

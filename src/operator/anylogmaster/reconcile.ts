@@ -1,7 +1,8 @@
 // The AnyLogMaster reconcile pass (operator.md §5): initial status (rule 8) → validate → steps 4–9
-// (pipeline.ts) → status computed by the pure status.ts against the previous status (baseline.ts: the
-// last one handed over while the cache lags the write), handed to the framework (written once, only
-// if changed) → Events for transitions → the requeue of §8.1, or the error that carries the retry decision.
+// (pipeline.ts) → status computed by the pure status.ts against the cached status (the framework writes
+// each status write's answer back into the cache, so it includes the last pass's write), handed to the
+// framework (written once, only if changed) → Events for transitions → the requeue of §8.1, or the error
+// that carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
 import { toError } from '../../shared/errors.js';
 import type { Condition } from '../framework/status.js';
@@ -22,14 +23,11 @@ function generationOf(ctx: ReconcileContext): number {
   return ctx.object.metadata.generation ?? 0;
 }
 
-/**
- * Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. Returns the
- * status the server stored (older than the one the pass ends with), if it wrote.
- */
-async function writeInitialStatus(ctx: ReconcileContext): Promise<unknown[]> {
-  if (readConditions(ctx.object['status']).length > 0) return [];
+/** Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. */
+async function writeInitialStatus(ctx: ReconcileContext): Promise<void> {
+  if (readConditions(ctx.object['status']).length > 0) return;
   const ref = refOf(ctx.object);
-  const written = await ctx.kube.applyStatus(
+  await ctx.kube.applyStatus(
     ANYLOG_MASTERS,
     {
       apiVersion: ctx.object.apiVersion,
@@ -39,7 +37,6 @@ async function writeInitialStatus(ctx: ReconcileContext): Promise<unknown[]> {
     },
     { fieldManager: FIELD_MANAGER_STATUS, signal: ctx.signal },
   );
-  return [written['status']];
 }
 
 function progressHint(deps: ResolvedDeps, ctx: ReconcileContext): number | undefined {
@@ -72,10 +69,10 @@ async function finish(
   ctx: ReconcileContext,
   g: Gathered,
   progressDeadlineSeconds: number,
-  written: readonly unknown[],
 ): Promise<Outcome> {
-  // The cache may not hold this key's last status write yet: compare with what was handed over then.
-  const previous = deps.baseline.previous(ctx.key, ctx.object);
+  // The status the pass started from: the cache holds the previous pass's write (written back by the
+  // framework when the write returned), so a transition is reported once.
+  const previous = ctx.object['status'];
   const computed = computeStatus({
     generation: generationOf(ctx),
     previous,
@@ -87,7 +84,6 @@ async function finish(
   rememberProgress(deps, ctx, computed);
   const status = assembleStatus(previous, computed, g.extras);
   ctx.status.set(status);
-  deps.baseline.remember(ctx.key, ctx.object, status, written);
   await emitTransitions(ctx, previous, computed.conditions);
   const { namespace = '', name } = ctx.object.metadata;
   const mode = g.extras.ledger?.mode;
@@ -109,7 +105,7 @@ const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** One reconcile pass of an AnyLogMaster (the handler registered with the framework). */
 export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileContext): Promise<Outcome> {
-  const written = await writeInitialStatus(ctx);
+  await writeInitialStatus(ctx);
   const validated = validateObject(ctx.object);
   if (!validated.ok) {
     return finish(
@@ -117,11 +113,10 @@ export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileCo
       ctx,
       { rolledOut: false, stalled: validated.stalled, extras: {} },
       DEFAULT_PROGRESS_DEADLINE_SECONDS,
-      written,
     );
   }
   const forceApply = isInFlight(generationOf(ctx), ctx.object['status'], false);
   const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply };
   const gathered = await runPipeline(env);
-  return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds, written);
+  return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds);
 }

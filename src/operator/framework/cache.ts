@@ -1,7 +1,9 @@
 // In-memory store of normalised objects for one reflector, keyed by `namespace/name`, with indexes by
 // controller owner uid and by label. replace() diffs a fresh LIST against the store so a relist after
-// 410 emits the deletes the watch missed (operator.md §11.3). No I/O.
+// 410 emits the deletes the watch missed (operator.md §11.3); upsert() never rolls an object back to an
+// older resourceVersion; writeBack() takes the answer of the operator's own status write. No I/O.
 import { objectKey, refOf, type KubeObject } from './kube.js';
+import { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';
 
 export type CacheDelta =
   | { readonly type: 'added'; readonly object: KubeObject }
@@ -65,8 +67,35 @@ export class ObjectCache implements CacheReader {
     return this.#lookup(this.#byLabel.get(`${name}=${value}`));
   }
 
-  /** Insert or replace; returns the delta, or undefined when the resourceVersion did not change. */
+  /**
+   * Insert or replace from a watch event; returns the delta, or undefined when the resourceVersion did
+   * not change or is older than the cached one (a write-back may already hold a newer state). When the
+   * two versions cannot be ordered, the event wins (watch order).
+   */
   upsert(object: KubeObject): CacheDelta | undefined {
+    const old = this.#objects.get(objectKey(refOf(object)));
+    const order = compareResourceVersions(object.metadata.resourceVersion, old?.metadata.resourceVersion);
+    if (old !== undefined && order !== undefined && order <= 0) return undefined;
+    return this.#set(object);
+  }
+
+  /**
+   * Stores the object an API write of this operator returned (its status write), only when the key is
+   * cached with the same uid and the returned resourceVersion is known to be newer: a deleted object is
+   * not resurrected, a recreated one is not confused with its predecessor, and an unordered (non-decimal)
+   * version never overwrites. Returns the delta, or undefined when nothing changed.
+   */
+  writeBack(object: KubeObject): CacheDelta | undefined {
+    const old = this.#objects.get(objectKey(refOf(object)));
+    if (old === undefined) return undefined;
+    if (old.metadata.uid !== undefined && old.metadata.uid !== object.metadata.uid) return undefined;
+    if (!isNewerResourceVersion(object.metadata.resourceVersion, old.metadata.resourceVersion))
+      return undefined;
+    return this.#set(object);
+  }
+
+  /** Insert or replace unless the resourceVersion is the same string; returns the delta. */
+  #set(object: KubeObject): CacheDelta | undefined {
     const key = objectKey(refOf(object));
     const old = this.#objects.get(key);
     if (old !== undefined && old.metadata.resourceVersion === object.metadata.resourceVersion)
@@ -87,13 +116,17 @@ export class ObjectCache implements CacheReader {
     return { type: 'deleted', object: old };
   }
 
-  /** Replace the whole content with a fresh LIST; returns the deltas, deletes included. */
+  /**
+   * Replace the whole content with a fresh LIST; returns the deltas, deletes included. The LIST is
+   * authoritative: an object it holds replaces the cached one whatever the resourceVersions (the watch
+   * that follows, from the list's version, delivers anything newer).
+   */
   replace(items: readonly KubeObject[]): CacheDelta[] {
     const deltas: CacheDelta[] = [];
     const seen = new Set<string>();
     for (const item of items) {
       seen.add(objectKey(refOf(item)));
-      const delta = this.upsert(item);
+      const delta = this.#set(item);
       if (delta !== undefined) deltas.push(delta);
     }
     for (const [key, old] of [...this.#objects]) {

@@ -1,6 +1,7 @@
 // Shared informer: the reflectors of one (resource type, label selector) across the watched
 // namespaces (one cluster-wide reflector when no namespace list is set, operator.md §11.11), read
-// as one cache. Several controllers may share it; listeners only enqueue keys.
+// as one cache. Several controllers may share it; listeners only enqueue keys. writeBack() feeds the
+// answer of the operator's own status write into the cache that holds the key.
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CacheDelta, CacheReader } from './cache.js';
@@ -62,6 +63,15 @@ export class Informer implements CacheReader {
 
   async waitForSync(signal: AbortSignal): Promise<void> {
     await Promise.all(this.reflectors.map((r) => r.waitForSync(signal)));
+  }
+
+  /** Hands the object a status write returned to the reflector that caches its key (see Reflector). */
+  writeBack(object: KubeObject): boolean {
+    let changed = false;
+    for (const r of this.#forNamespace(object.metadata.namespace)) {
+      if (r.writeBack(object)) changed = true;
+    }
+    return changed;
   }
 
   get(key: string): KubeObject | undefined {

@@ -1,7 +1,8 @@
 // Manager: owns the shared informers, the controllers' queues and workers, leader election and the
 // lifecycle (operator.md §11.6, §11.12). Caches run on every replica; only the leader runs workers,
 // timers and the periodic resync. Shutdown: readiness off, stop dequeuing and timers, abort watches,
-// drain in-flight passes up to the shutdown timeout, then release the Lease.
+// drain in-flight passes up to the shutdown timeout, then release the Lease. Passes get a KubeApi whose
+// status writes are written back into the informer caches (write-back.ts).
 import { applyJitter } from '../../shared/backoff.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { toError } from '../../shared/errors.js';
@@ -11,12 +12,13 @@ import { Controller, ownedKeys, primaryKeys, type ControllerSpec } from './contr
 import type { EventSink } from './events.js';
 import type { CheckResult } from './health.js';
 import { Informer } from './informer.js';
-import type { KubeApi, ResourceType } from './kube.js';
+import type { KubeApi, KubeObject, ResourceType } from './kube.js';
 import type { LeaderElector } from './leader-election.js';
 import type { Metrics } from './metrics.js';
 import { runPass, type FieldManagers, type PassDeps } from './processing.js';
 import { WorkQueue } from './queue.js';
 import { RateLimiter } from './rate-limiter.js';
+import { StatusWriteBackKube } from './write-back.js';
 
 export interface ManagerOptions {
   readonly kube: KubeApi;
@@ -58,12 +60,16 @@ export class Manager {
   readonly #workers: Promise<void>[] = [];
   readonly #resyncTimers: TimerHandle[] = [];
   readonly #stop = new AbortController();
+  readonly #passKube: KubeApi;
   #leading = false;
   #shuttingDown = false;
   #started = false;
 
   constructor(options: ManagerOptions) {
     this.#o = options;
+    this.#passKube = new StatusWriteBackKube(options.kube, (type, object) => {
+      this.#writeBack(type, object);
+    });
   }
 
   get isLeader(): boolean {
@@ -217,7 +223,7 @@ export class Manager {
     return {
       controller: rt.controller,
       primary: rt.primary,
-      kube: this.#o.kube,
+      kube: this.#passKube,
       queue: rt.queue,
       rateLimiter: rt.rateLimiter,
       events: this.#o.events,
@@ -236,6 +242,18 @@ export class Manager {
       if (informer.type.group === type.group && informer.type.plural === type.plural) return informer;
     }
     throw new TypeError(`no informer registered for ${type.plural}`);
+  }
+
+  /** A status write's answer goes to every informer of its type; each keeps it only if newer. */
+  #writeBack(type: ResourceType, object: KubeObject): void {
+    for (const informer of this.#informers.values()) {
+      if (informer.type.group !== type.group || informer.type.plural !== type.plural) continue;
+      try {
+        informer.writeBack(object);
+      } catch (err) {
+        this.#o.logger.error({ err: toError(err) }, 'status write-back into the cache failed');
+      }
+    }
   }
 
   async #worker(rt: Runtime, deps: PassDeps): Promise<void> {

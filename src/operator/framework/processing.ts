@@ -1,7 +1,8 @@
 // One reconcile pass for one key (operator.md §5, §8.1, §11.4): read the latest object from the cache
 // → deletion and finalizer handling → handler with its context → status written once if changed →
 // outcome turned into a requeue (delay, backoff, or none) and metrics. Never throws: every error is
-// logged once here, where it is handled.
+// logged once here, where it is handled. The status write's answer reaches the cache through the
+// KubeApi the manager hands in (write-back.ts).
 import { randomUUID } from 'node:crypto';
 import { applyJitter } from '../../shared/backoff.js';
 import type { Clock } from '../../shared/clock.js';
@@ -16,6 +17,7 @@ import { refOf, type KubeApi, type KubeObject, type ResourceType } from './kube.
 import type { Metrics } from './metrics.js';
 import type { WorkQueue } from './queue.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { isNewerResourceVersion } from './resource-version.js';
 import { prepareStatus } from './status.js';
 
 export interface FieldManagers {
@@ -144,7 +146,7 @@ async function reconcileObject(deps: PassDeps, key: string, object: KubeObject):
     state.dispose();
   }
   try {
-    await writeStatus(deps, object, state.status.get());
+    await writeStatus(deps, latestOf(deps, key, object), state.status.get());
   } catch (err) {
     if (!failed) {
       failed = true;
@@ -187,6 +189,19 @@ async function setFinalizer(
     signal: ctx.signal,
   });
   ctx.logger.info({ finalizer: name }, present ? 'finalizer added' : 'finalizer removed');
+}
+
+/**
+ * The freshest known state of the pass's object: the cached one when it is the same object (uid) at a
+ * newer resourceVersion, e.g. after a status write the handler made during the pass (written back into
+ * the cache by the manager's KubeApi), else the object the pass started with.
+ */
+function latestOf(deps: PassDeps, key: string, object: KubeObject): KubeObject {
+  const cached = deps.primary.get(key);
+  if (cached === undefined || cached.metadata.uid !== object.metadata.uid) return object;
+  return isNewerResourceVersion(cached.metadata.resourceVersion, object.metadata.resourceVersion)
+    ? cached
+    : object;
 }
 
 /** Writes the pass's status through the status subresource, only if it differs from the cached one. */

@@ -1,7 +1,8 @@
 // Reflector: one per (resource, namespace). Paginated LIST, then WATCH from the list's
 // resourceVersion with bookmarks and a randomised server timeout; 410 relists and synthesises the
 // deletes it missed; every failure restarts under jittered backoff (1 s → 30 s); an inactivity
-// watchdog aborts silent streams. Keeps the cache and tells listeners about deltas (operator.md §11.3).
+// watchdog aborts silent streams. Keeps the cache (watch events never roll it back; the operator's own
+// status writes are written back) and tells listeners about deltas (operator.md §11.3).
 import { backoffDelay } from '../../shared/backoff.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -10,6 +11,7 @@ import {
   isGone,
   isUnauthorized,
   type KubeApi,
+  type KubeObject,
   type ResourceType,
   type WatchEnd,
   type WatchEvent,
@@ -264,6 +266,23 @@ export class Reflector {
       timer?.cancel();
       signal.removeEventListener('abort', onOuterAbort);
     }
+  }
+
+  /**
+   * Takes the object a status write of this operator returned (ObjectCache.writeBack: same uid, newer
+   * resourceVersion only) so the next pass reads it before the watch delivers it. Listeners get the
+   * delta as if the watch had delivered it (a status-only change enqueues no primary key); the watch
+   * event itself then carries no newer version and changes nothing. True when the cache changed.
+   */
+  writeBack(object: KubeObject): boolean {
+    const delta = this.cache.writeBack(object);
+    if (delta === undefined) return false;
+    this.#log.debug(
+      { name: object.metadata.name, resourceVersion: object.metadata.resourceVersion },
+      'cache updated from a status write',
+    );
+    this.#emit([delta]);
+    return true;
   }
 
   #onEvent(event: WatchEvent): void {

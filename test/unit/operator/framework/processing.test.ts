@@ -48,7 +48,7 @@ function setup(handler: ReconcileHandler, object: KubeObject | null = widget()) 
     cacheOf: () => cache,
     random: () => 0.5,
   };
-  return { clock, queue, metrics, deps, controller };
+  return { clock, queue, metrics, deps, controller, cache };
 }
 
 /** How long until the key is queued again (ms), or undefined within the horizon. */
@@ -180,6 +180,63 @@ t.test('an unchanged status is not written (no API call)', async (t) => {
     return { requeueAfterMs: 30_000 };
   }, widget(status));
   t.equal(await runPass(s.deps, 'ns/w'), 'requeue_after', 'no status write attempted');
+});
+
+t.test('the status is compared with the newest cached state, not the pass snapshot', async (t) => {
+  // The handler wrote a status itself during the pass (the manager's KubeApi writes the answer back
+  // into the cache); the framework's end-of-pass write is skipped when it would write the same.
+  const running = {
+    phase: 'Running',
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Ready',
+        message: 'ok',
+        observedGeneration: 3,
+        lastTransitionTime: '2026-11-26T11:59:00Z',
+      },
+    ],
+  };
+  const s = setup(
+    async (ctx) => {
+      t.equal(ctx.object.metadata.resourceVersion, '7', 'the pass starts from the cached object');
+      s.cache.writeBack({
+        ...ctx.object,
+        metadata: { ...ctx.object.metadata, resourceVersion: '8' },
+        status: running,
+      });
+      ctx.status.set({
+        phase: 'Running',
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'Ready', message: 'ok', observedGeneration: 3 },
+        ],
+      });
+      return { requeueAfterMs: 30_000 };
+    },
+    widget({ phase: 'Pending' }),
+  );
+  t.equal(await runPass(s.deps, 'ns/w'), 'requeue_after', 'no status write attempted');
+
+  // A cached object of another uid (recreated under the same name) is not used.
+  const other = setup(
+    async (ctx) => {
+      other.cache.remove(ctx.object);
+      other.cache.upsert({
+        ...ctx.object,
+        metadata: { ...ctx.object.metadata, uid: 'u2', resourceVersion: '9' },
+        status: running,
+      });
+      ctx.status.set(running);
+      return undefined;
+    },
+    widget({ phase: 'Pending' }),
+  );
+  t.equal(
+    await runPass(other.deps, 'ns/w'),
+    'error',
+    'compared with its own snapshot: a write (refused here)',
+  );
 });
 
 t.test('the handler context carries key, object, attempt and a live signal', async (t) => {
