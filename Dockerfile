@@ -6,9 +6,11 @@
 FROM node:24-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# The node@24 devDependency is not needed inside node:24-slim.
-RUN npm ci --no-audit --no-fund --omit=optional --ignore-scripts
+# --ignore-scripts: the node@24 devDependency's download step is not needed inside node:24-slim. Optional
+# dependencies stay: esbuild (the build's bundling step, ADR 0010) runs from its @esbuild/<platform> package.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-node.mjs ./scripts/
 COPY bin ./bin
 COPY src ./src
 COPY crds ./crds

@@ -31,12 +31,12 @@ export interface StartNodeOptions {
 
 export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'anylog-bench-'));
-  const args = [
-    join(repoRoot, 'bin', 'anylog-node.js'),
-    ...(options.script === undefined ? [] : [options.script]),
-  ];
+  // The bin is executed through its shebang (its V8 and malloc settings apply), as the image runs it.
+  const bin = join(repoRoot, 'bin', 'anylog-node.js');
+  const args = options.script === undefined ? [] : [options.script];
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    // Node 24 from node_modules first: the shebang's `env node` resolves through PATH.
+    PATH: `${dirname(nodeBin)}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
     NODE_TYPE: 'master',
     NODE_NAME: `bench-${options.ip}`,
     DB_TYPE: 'sqlite',
@@ -50,7 +50,7 @@ export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
     ...options.env,
   };
   const started = performance.now();
-  const proc = spawn(nodeBin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://${options.ip}:${options.restPort}/`;
   const deadline = Date.now() + 30_000;
   for (;;) {
