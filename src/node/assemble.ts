@@ -4,7 +4,7 @@
 // in reverse start order.
 import { realClock } from '../shared/clock.js';
 import { readProcessEnvVar, writeProcessEnv } from '../shared/env.js';
-import type { Logger } from '../shared/logger.js';
+import type { LogPort as Logger } from '../shared/log-port.js';
 import { statusText } from '../contract/status-codes.js';
 import { ALL_COMMANDS } from './commands/index.js';
 import { bootDictionary, type NodeConfig } from './config.js';

@@ -6,7 +6,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { ConfigError } from '../shared/errors.js';
 import { writeProcessEnv } from '../shared/env.js';
 import type { MainIo } from './io.js';
-import { createLogger } from '../shared/logger.js';
+import { LineLogger, type LevelName } from '../shared/line-logger.js';
 import { BUILTIN_MASTER_NAME, BUILTIN_MASTER_SCRIPT } from './builtin-master.js';
 import { loadConfig, STARTUP_DIR_KEYS, type NodeConfig } from './config.js';
 
@@ -88,7 +88,12 @@ export async function runNode(io: MainIo): Promise<number> {
   }
   for (const [name, value] of Object.entries(config.defaultedEnv)) writeProcessEnv(name, value);
   await Promise.all(STARTUP_DIR_KEYS.map((key) => mkdir(config.dirs[key] ?? '', { recursive: true })));
-  const logger = createLogger({ level: config.logLevel, name: 'anylog-node', fd: 2 });
+  // LOG_LEVEL was validated against the same level names (config.ts).
+  const logger = new LineLogger({
+    level: config.logLevel as LevelName,
+    name: 'anylog-node',
+    write: io.stderr,
+  });
   for (const warning of config.warnings) logger.warn(warning);
   const { startNode } = await import('./assemble.js');
   const running = await startNode({ config, logger, io, version: await packageVersion() });

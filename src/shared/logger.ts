@@ -1,21 +1,11 @@
 // pino logger factory with redaction of secrets at any depth (architecture rule D7: the only pino import).
 // Loggers are created in a main.ts and passed down; there is no module-level logger.
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { CENSOR, REDACTED_KEYS } from './redacted-keys.js';
 
 export type Logger = PinoLogger;
 
-/** Keys whose values are never logged, at any depth. */
-export const REDACTED_KEYS = [
-  'password',
-  'passwd',
-  'DB_PASSWD',
-  'db_passwd',
-  'connectionString',
-  'authorization',
-  'Authorization',
-  'token',
-  'secret',
-] as const;
+export { REDACTED_KEYS } from './redacted-keys.js';
 
 function redactPaths(): string[] {
   const paths: string[] = [];
@@ -37,7 +27,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const config = {
     level: options.level ?? 'info',
-    redact: { paths: redactPaths(), censor: '******' },
+    redact: { paths: redactPaths(), censor: CENSOR },
     base: { ...(options.name === undefined ? {} : { name: options.name }), ...(options.base ?? {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

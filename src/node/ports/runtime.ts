@@ -2,7 +2,7 @@
 // Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
 // Commands never import adapters directly (architecture rule D9).
 import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { LogPort as Logger } from '../../shared/log-port.js';
 import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';

@@ -3,7 +3,7 @@
 // console, failures are logged and recorded. Implements the SchedulerControl port.
 import type { ExecContext, CommandResult } from '../ports/command.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { LogPort as Logger } from '../../shared/log-port.js';
 import type { ScheduleRequest, SchedulerControl, TaskInfo } from '../ports/runtime.js';
 import { statusText } from '../../contract/status-codes.js';
 

@@ -3,11 +3,17 @@
 // nothing else) and a sink streaming frame data to `<path>.transfer`, renamed (or un-gzipped) at the end.
 import { open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { NodeServices } from '../ports/runtime.js';
 import { toError } from '../../shared/errors.js';
 
 export type FileKind = 'ledger' | 'lmsg';
+
+/** node:zlib is loaded on the first gzipped transfer only (idle memory, ADR 0010); off the event loop. */
+async function gunzip(data: Buffer): Promise<Buffer> {
+  const zlib = await import('node:zlib');
+  return promisify(zlib.gunzip)(data);
+}
 
 export interface AcceptedFile {
   readonly kind: FileKind;
@@ -124,7 +130,7 @@ export class FileSink {
     if (this.failed !== undefined) throw toError(this.failed);
     const transfer = `${this.file.target}.transfer`;
     if (this.file.target.endsWith('.gz')) {
-      await writeFile(this.file.path, gunzipSync(await readFile(transfer)));
+      await writeFile(this.file.path, await gunzip(await readFile(transfer)));
       await rm(transfer, { force: true });
     } else {
       await rename(transfer, this.file.path);

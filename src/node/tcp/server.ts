@@ -4,7 +4,7 @@
 // self-addressed messages through the same path in-process.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerAddress, TcpServerControl } from '../ports/network.js';
-import type { Logger } from '../../shared/logger.js';
+import type { LogPort as Logger } from '../../shared/log-port.js';
 import { FrameSplitter } from './assembler.js';
 import { FrameError, ListenError } from './errors.js';
 import { MessageSession, type ReceiveContext } from './session.js';

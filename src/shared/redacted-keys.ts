@@ -1,0 +1,17 @@
+// The keys whose values are never logged, at any depth (operator.md and anylog-node.md: secrets never in
+// logs). Shared by the pino logger of the operator (logger.ts) and the node's line logger (line-logger.ts).
+
+export const REDACTED_KEYS = [
+  'password',
+  'passwd',
+  'DB_PASSWD',
+  'db_passwd',
+  'connectionString',
+  'authorization',
+  'Authorization',
+  'token',
+  'secret',
+] as const;
+
+/** What a redacted value is replaced with. */
+export const CENSOR = '******';
