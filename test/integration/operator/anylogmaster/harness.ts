@@ -1,7 +1,8 @@
 // Shared setup of the AnyLogMaster controller suites against the REAL control plane (with-cluster.ts):
-// the CRD applied server-side, the controller run in-process on a Manager scoped to the test namespace
-// (LEADER_ELECTION off, LEDGER_ADDRESSING=pod-ip), a write counter over rest_client_requests_total, and
-// CR helpers. Fails (never skips) when KUBECONFIG and the control-plane variables are missing.
+// the CRD applied server-side (as admin), the controller run in-process on a Manager scoped to the test
+// namespace (LEADER_ELECTION off, LEDGER_ADDRESSING=pod-ip) under the chart's ServiceAccount and RBAC
+// (test/helpers/operator-identity.ts; set-up and assertions stay admin), a write counter over
+// rest_client_requests_total, and CR helpers. Fails (never skips) when the control-plane variables are missing.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -19,10 +20,12 @@ import {
   getJson,
   kubectl,
   kubectlOk,
+  run,
   waitCrdEstablished,
   waitUntil,
   type KubeObject,
 } from '../../../helpers/cluster.js';
+import { operatorIdentity, type OperatorIdentity } from '../../../helpers/operator-identity.js';
 import { repoRoot } from '../../../helpers/vectors.js';
 
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -35,6 +38,33 @@ export interface RunningOperator {
 }
 
 let crdReady: Promise<void> | undefined;
+let identityChecked: Promise<OperatorIdentity> | undefined;
+
+/** The user a kubeconfig authenticates as (`kubectl auth whoami`: a SelfSubjectReview). */
+export async function reviewedUser(kubeconfigPath: string): Promise<string> {
+  const r = await run(clusterEnv().kubectl, ['--kubeconfig', kubeconfigPath, 'auth', 'whoami', '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kubectl auth whoami failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout).status.userInfo.username as string;
+}
+
+/**
+ * The chart ServiceAccount identity the operator runs as, checked once per process: the apiserver must
+ * see its kubeconfig as that ServiceAccount, never as the admin.
+ */
+export function operatorKubeIdentity(): Promise<OperatorIdentity> {
+  identityChecked ??= (async () => {
+    const identity = await operatorIdentity();
+    const user = await reviewedUser(identity.kubeconfig);
+    if (user !== identity.username) {
+      throw new Error(`the operator kubeconfig authenticates as ${user}, expected ${identity.username}`);
+    }
+    return identity;
+  })().catch((err: unknown) => {
+    identityChecked = undefined;
+    throw err;
+  });
+  return identityChecked;
+}
 
 type Schema = Record<string, unknown>;
 
@@ -82,11 +112,14 @@ export function ensureCrd(): Promise<void> {
   return crdReady;
 }
 
-/** Starts the controller in-process for `namespace`; stopped in teardown. */
+/**
+ * Starts the controller in-process for `namespace` under the chart's ServiceAccount (its kube client,
+ * event recorder and Manager use the ServiceAccount kubeconfig); stopped in teardown.
+ */
 export async function startOperator(t: Test, namespace: string): Promise<RunningOperator> {
-  const env = clusterEnv();
+  const identity = await operatorKubeIdentity();
   const metrics = new Metrics({ prefix: 'anylog', defaultMetrics: false });
-  const kube = createKubeClient({ metrics, kubeconfigPath: env.kubeconfig });
+  const kube = createKubeClient({ metrics, kubeconfigPath: identity.kubeconfig });
   const logger = createLogger({
     level: process.env['ANYLOG_TEST_LOG_LEVEL'] ?? 'warn',
     name: 'anylog-operator-test',
