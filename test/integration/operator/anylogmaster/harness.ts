@@ -34,6 +34,9 @@ export interface RunningOperator {
   readonly metrics: Metrics;
   /** Write requests (POST, PUT, PATCH, DELETE) this operator instance has sent so far. */
   writes(): Promise<number>;
+  /** Requests of this operator the apiserver answered 403 (the chart RBAC lacks a permission), by method. */
+  forbidden(): Promise<Record<string, number>>;
+  /** Stops the operator; rejects when any of its requests was forbidden. */
   stop(): Promise<void>;
 }
 
@@ -169,11 +172,26 @@ export async function startOperator(t: Test, namespace: string): Promise<Running
       for (const method of WRITE_METHODS) n += await metrics.value('rest_client_requests_total', { method });
       return n;
     },
+    forbidden: async () => {
+      const out: Record<string, number> = {};
+      for (const method of ['GET', ...WRITE_METHODS]) {
+        const n = await metrics.value('rest_client_requests_total', { method, code: '403' });
+        if (n > 0) out[method] = n;
+      }
+      return out;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       stop.abort();
       await running;
+      const denied = await op.forbidden();
+      if (Object.keys(denied).length > 0) {
+        throw new Error(
+          `the operator (${identity.username}) got 403 Forbidden for ${JSON.stringify(denied)}: the chart ` +
+            'RBAC lacks a permission it uses (ANYLOG_TEST_LOG_LEVEL=debug logs the writes)',
+        );
+      }
     },
   };
   t.teardown(() => op.stop());
