@@ -4,13 +4,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { EventRecorder } from '../../../../src/operator/framework/events.js';
-import { LEASES_V1, LeaderElector } from '../../../../src/operator/framework/leader-election.js';
-import { Manager } from '../../../../src/operator/framework/manager.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { LEASES_V1 } from '../../../../src/operator/framework/leader-election.js';
 import { tsxArgs } from '../../../controlplane/src/paths.js';
 import { CONFIGMAPS, FM, configMap, newClient, testNamespace, waitFor } from './fixtures/cluster.js';
+import { testManager } from './fixtures/manager.js';
 
 const { kube, metrics } = newClient();
 const CHILD = fileURLToPath(new URL('./fixtures/leader-child.ts', import.meta.url));
@@ -39,34 +36,8 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   await waitFor('A holds the lease', 60_000, async () => (await holder(ns)) === 'A');
   await waitFor('A reconciles', 20_000, () => childOut.includes(`reconciled ${ns}/first`));
 
-  const logger = silentLogger();
   const passesB: string[] = [];
-  const b = new Manager({
-    kube,
-    clock: realClock,
-    logger,
-    metrics,
-    events: new EventRecorder({
-      kube,
-      clock: realClock,
-      logger,
-      reportingController: 'x/y',
-      reportingInstance: 'B',
-      fieldManager: 't',
-    }),
-    fieldManagers: { apply: 't', status: 't-status', finalizer: 't-finalizer' },
-    namespaces: [ns],
-    leaderElector: new LeaderElector({
-      kube,
-      clock: realClock,
-      logger,
-      metrics,
-      namespace: ns,
-      name: 'test-leader',
-      identity: 'B',
-      fieldManager: 't',
-    }),
-  });
+  const b = testManager({ kube, metrics, namespaces: [ns], fieldManager: 't', leaderIdentity: 'B' });
   b.controller({ name: 'cms', type: CONFIGMAPS }).reconcile(async (ctx) => {
     passesB.push(ctx.key);
     return undefined;

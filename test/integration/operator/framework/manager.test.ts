@@ -4,11 +4,7 @@
 // write (the handler's own or the framework's end-of-pass one) is in the informer cache as soon as the
 // call returns, even while the watch lags behind by seconds.
 import t from 'tap';
-import { EventRecorder } from '../../../../src/operator/framework/events.js';
 import type { KubeApi, KubeObject, WatchEvent } from '../../../../src/operator/framework/kube.js';
-import { Manager } from '../../../../src/operator/framework/manager.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
 import {
   CONFIGMAPS,
   FM,
@@ -18,6 +14,7 @@ import {
   testNamespace,
   waitFor,
 } from './fixtures/cluster.js';
+import { testManager } from './fixtures/manager.js';
 
 const { kube, metrics } = newClient();
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -31,28 +28,13 @@ async function writeCount(): Promise<number> {
 t.test('manager: status once, no self-trigger, zero writes at steady state', async (t) => {
   const ns = await testNamespace(t, kube, 'fw-manager');
   await ensureWidgetCrd(kube);
-  const logger = silentLogger();
-  const manager = new Manager({
+  const manager = testManager({
     kube,
-    clock: realClock,
-    logger,
     metrics,
-    events: new EventRecorder({
-      kube,
-      clock: realClock,
-      logger,
-      reportingController: 'example.com/framework-test',
-      reportingInstance: 'test',
-      fieldManager: 'framework-test',
-    }),
-    fieldManagers: {
-      apply: 'framework-test',
-      status: 'framework-test-status',
-      finalizer: 'framework-test-finalizer',
-    },
     namespaces: [ns],
-    resyncPeriodMs: 1500,
-    shutdownTimeoutMs: 5000,
+    fieldManager: 'framework-test',
+    reportingController: 'example.com/framework-test',
+    extra: { resyncPeriodMs: 1500, shutdownTimeoutMs: 5000 },
   });
   const passes: string[] = [];
   manager
@@ -205,27 +187,14 @@ t.test('manager: a status write is in the cache when the call returns', async (t
   await ensureWidgetCrd(kube);
   const LAG_MS = 3000;
   const lag = laggingWatch(LAG_MS);
-  const logger = silentLogger();
-  const manager = new Manager({
+  const manager = testManager({
     kube: lag.kube,
-    clock: realClock,
-    logger,
+    eventsKube: kube,
     metrics,
-    events: new EventRecorder({
-      kube,
-      clock: realClock,
-      logger,
-      reportingController: 'example.com/framework-test',
-      reportingInstance: 'test',
-      fieldManager: 'framework-test',
-    }),
-    fieldManagers: {
-      apply: 'framework-test',
-      status: 'framework-test-status',
-      finalizer: 'framework-test-finalizer',
-    },
     namespaces: [ns],
-    shutdownTimeoutMs: 5000,
+    fieldManager: 'framework-test',
+    reportingController: 'example.com/framework-test',
+    extra: { shutdownTimeoutMs: 5000 },
   });
   const seen: Seen[] = [];
   const handlerWrite: { returned?: string; cached?: string; cachedNote?: string } = {};
