@@ -2,7 +2,6 @@
 // updates and deletes, and listeners see every delta. A status write's answer written back is in the
 // cache at once; the write's own watch event then changes nothing, and a stale answer never wins.
 import t from 'tap';
-import type { CacheDelta } from '../../../../src/operator/framework/cache.js';
 import { Reflector } from '../../../../src/operator/framework/reflector.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
@@ -13,6 +12,7 @@ import {
   configMap,
   ensureWidgetCrd,
   newClient,
+  runUntilTeardown,
   testNamespace,
   waitFor,
 } from './fixtures/cluster.js';
@@ -33,14 +33,7 @@ t.test('a reflector lists, watches and syncs ConfigMaps', async (t) => {
     metrics,
     pageSize: 2,
   });
-  const deltas: CacheDelta[] = [];
-  reflector.addListener((d) => deltas.push(d));
-  const stop = new AbortController();
-  const running = reflector.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-  });
+  const deltas = runUntilTeardown(t, reflector);
 
   const listsBefore = await metrics.value('rest_client_requests_total', { method: 'GET', code: '200' });
   await reflector.waitForSync(AbortSignal.timeout(30_000));
@@ -85,14 +78,7 @@ t.test('a status write written back is cached at once and its watch event adds n
     logger: silentLogger(),
     metrics,
   });
-  const deltas: CacheDelta[] = [];
-  reflector.addListener((d) => deltas.push(d));
-  const stop = new AbortController();
-  const running = reflector.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-  });
+  const deltas = runUntilTeardown(t, reflector);
   await reflector.waitForSync(AbortSignal.timeout(30_000));
   const key = `${ns}/w`;
   const ref = { namespace: ns, name: 'w' };

@@ -12,7 +12,15 @@ import { realClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { startBareApi } from '../../../controlplane/src/controlplane.js';
 import { readPidFiles, spawnDetached, stopGroup } from '../../../controlplane/src/procs.js';
-import { CONFIGMAPS, FM, NAMESPACES, configMap, testNamespace, waitFor } from './fixtures/cluster.js';
+import {
+  CONFIGMAPS,
+  FM,
+  NAMESPACES,
+  configMap,
+  runUntilTeardown,
+  testNamespace,
+  waitFor,
+} from './fixtures/cluster.js';
 
 const api = await startBareApi();
 t.teardown(() => api.stop());
@@ -61,12 +69,7 @@ t.test('a watch survives the apiserver being stopped and started', async (t) => 
     metrics,
     backoff: { initialMs: 500, maxMs: 5000 },
   });
-  const stop = new AbortController();
-  const running = reflector.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-  });
+  runUntilTeardown(t, reflector);
   await reflector.waitForSync(AbortSignal.timeout(30_000));
   t.ok(reflector.cache.get(`${ns}/before`));
 
