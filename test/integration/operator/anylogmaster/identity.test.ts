@@ -4,6 +4,8 @@
 // AnyLogMasters, creating ClusterRoles, listing nodes. The admin kubeconfig is checked alongside, so a
 // harness that fell back to admin would fail here.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { KubeApiError, createKubeClient } from '../../../../src/operator/framework/kube-client.js';
 import type { ResourceType } from '../../../../src/operator/framework/kube.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
@@ -68,6 +70,19 @@ t.test('the operator kubeconfig is the chart ServiceAccount, not admin', async (
   t.ok((user.groups as string[]).includes('system:serviceaccounts'), 'in the ServiceAccounts group');
   t.notOk((user.groups as string[]).includes('system:masters'), 'not in system:masters');
 
+  const cfg = parse(readFileSync(identity.kubeconfig, 'utf8'));
+  const jwt = JSON.parse(
+    Buffer.from(String(cfg.users[0].user.token).split('.')[1] ?? '', 'base64url').toString(),
+  );
+  t.comment(`operator token lifetime: ${(jwt.exp - jwt.iat) / 3600} h`);
+  t.ok(
+    jwt.exp - jwt.iat >= 3600,
+    'the token outlives a suite run (3 h asked, the apiserver default 1 h at least)',
+  );
+  t.equal(
+    cfg.clusters[0].cluster.server,
+    parse(readFileSync(clusterEnv().kubeconfig, 'utf8')).clusters[0].cluster.server,
+  );
   t.equal((await operatorIdentity()).kubeconfig, identity.kubeconfig, 'a second call reuses the identity');
   const sa = await getJson(['-n', identity.namespace, 'serviceaccount', identity.serviceAccount]);
   t.equal(sa.metadata.name, identity.serviceAccount, 'the ServiceAccount exists in the chart namespace');
