@@ -249,7 +249,8 @@ async function secondNodePull(
 
 async function main(): Promise<void> {
   if (process.env['BENCH_NO_BUILD'] !== '1')
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+    // Build output goes to stderr: stdout carries only the JSON report.
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
   const os = await import('node:os');
   const report: Record<string, unknown> = {
     machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },

@@ -131,7 +131,8 @@ class WriteLog {
 }
 
 async function main(): Promise<void> {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  // Build output goes to stderr: stdout carries only the JSON report.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
   const env = clusterEnv();
   const report: Record<string, unknown> = { objects: N };
   await ensureCrd();
