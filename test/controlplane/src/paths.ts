@@ -113,8 +113,12 @@ export function newTmpfsDir(prefix: string): string {
 }
 
 /** Where `npm run cluster:up` records its run directory. */
+/**
+ * Where `cluster:up` records its run (one local cluster per machine). ANYLOG_CLUSTER_POINTER moves it,
+ * so the CLI's own test can run an isolated `up`/`env`/`down` beside a developer's cluster.
+ */
 export function localClusterPointer(): string {
-  return join(cacheRoot(), 'local-cluster.json');
+  return process.env['ANYLOG_CLUSTER_POINTER'] ?? join(cacheRoot(), 'local-cluster.json');
 }
 
 export const runLayout = {
