@@ -61,7 +61,7 @@ export class Interpreter {
     node: NodeServices,
     session?: Session,
   ): Promise<CommandResult> {
-    const stream = session ?? this.streamSession(ctx);
+    const stream = session ?? ctx.session ?? this.streamSession(ctx);
     if (ctx.source !== 'tcp') {
       const step = streamBlockStep(text, stream, node);
       if (step !== undefined) return step;

@@ -1,7 +1,7 @@
 // One command line through the interpreter (anylog-node.md §3.5–§3.9, §3.12): `!var` printing,
 // assignments (`x = …`, `set x = …`, `$X = …`, `x = if …`, `x = a + b`), one-line `if`/`do`/`else`,
 // script control statements (as control codes ≥ 1000) and registry dispatch with the peer allowlist.
-import { fail, ok, type CommandResult, type ExecContext } from '../ports/command.js';
+import { fail, ok, type CommandResult, type ExecContext, type Session } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { statusText } from '../../contract/status-codes.js';
 import { ConditionError, evaluateCondition, parseCondition } from './conditions.js';
@@ -11,25 +11,7 @@ import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
 import { tokenize, type Token } from './tokenizer.js';
 
-/** One open brace block of a line stream (stream.ts). */
-export interface BlockFrame {
-  /** The lines around the block run (false inside a branch that does not run). */
-  readonly outerRunning: boolean;
-  /** The current branch runs. */
-  running: boolean;
-  /** A branch of this block was chosen already (later branches do not run). */
-  taken: boolean;
-  sawElse: boolean;
-}
-
-/**
- * Per-stream state (a CLI session, one REST request's body lines and command): the one-line `if` outcome
- * for `do` / `else` (§3.9) and the open brace blocks (§3.3), which do not change each other.
- */
-export interface Session {
-  lastIf: boolean | undefined;
-  blocks?: BlockFrame[];
-}
+export type { BlockFrame, Session } from '../ports/command.js';
 
 const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

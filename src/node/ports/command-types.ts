@@ -38,6 +38,31 @@ export interface ExecContext {
   readonly script?: { readonly file: string; readonly line: number };
   /** HTTP client IP (REST) for error bodies; informational elsewhere. */
   readonly clientIp?: string;
+  /**
+   * The line stream this call belongs to (§5.5: a REST request's body lines and header command form one
+   * stream). Absent: calls with the same context object form one stream.
+   */
+  readonly session?: Session;
+}
+
+/** One open brace block of a line stream (interpreter/stream.ts). */
+export interface BlockFrame {
+  /** The lines around the block run (false inside a branch that does not run). */
+  readonly outerRunning: boolean;
+  /** The current branch runs. */
+  running: boolean;
+  /** A branch of this block was chosen already (later branches do not run). */
+  taken: boolean;
+  sawElse: boolean;
+}
+
+/**
+ * Per-stream state (a CLI session, one REST request's body lines and command): the one-line `if` outcome
+ * for `do` / `else` (§3.9) and the open brace blocks (§3.3), which do not change each other.
+ */
+export interface Session {
+  lastIf: boolean | undefined;
+  blocks?: BlockFrame[];
 }
 
 /** One command line after tokenizing (§3.4) and expansion (§3.5). */

@@ -4,7 +4,15 @@
 // Owned by the interpreter; commands/ files export CommandDef lists that node/main.ts registers.
 import type { NodeServices } from './runtime.js';
 
-export type { Source, CommandResult, PeerOrigin, ExecContext, Invocation } from './command-types.js';
+export type {
+  Source,
+  CommandResult,
+  PeerOrigin,
+  ExecContext,
+  Invocation,
+  BlockFrame,
+  Session,
+} from './command-types.js';
 import type { CommandResult, ExecContext, Invocation } from './command-types.js';
 
 export interface CommandDef {

@@ -105,6 +105,8 @@ export async function runRestCommand(deps: FlowDeps, req: CommandRequest): Promi
     source: 'rest',
     assigned: false,
     console: NO_CONSOLE,
+    // One stream per request (§5.5), carried by spread copies too.
+    session: { lastIf: undefined },
     get clientIp(): string {
       return req.clientIp;
     },
