@@ -24,7 +24,6 @@ export class Interpreter {
   private readonly statements: StatementRunner;
   private readonly scripts: ScriptRunner;
   private nesting = 0;
-  private readonly streams = new WeakMap<ExecContext, Session>();
 
   constructor(commands: readonly CommandDef[]) {
     this.registry = new CommandRegistry(commands);
@@ -39,21 +38,9 @@ export class Interpreter {
   }
 
   /**
-   * The session of a line stream without an explicit one: calls that pass the same ExecContext object
-   * form one stream (a REST request runs its body lines and its header command with one context, §5.5).
-   */
-  private streamSession(ctx: ExecContext): Session {
-    let session = this.streams.get(ctx);
-    if (session === undefined) {
-      session = this.newSession();
-      this.streams.set(ctx, session);
-    }
-    return session;
-  }
-
-  /**
    * Run one command line outside a script (REST, TCP, scheduler, CLI). Control codes map to 0 or 2.
-   * One-line `if` state and brace blocks carry across the lines of one session (or one context object).
+   * One-line `if` state and brace blocks carry across the lines of one session: the explicit one, else
+   * the context's (a REST request's, §5.5); without either the line is a stream of its own.
    */
   async execute(
     text: string,
@@ -61,7 +48,7 @@ export class Interpreter {
     node: NodeServices,
     session?: Session,
   ): Promise<CommandResult> {
-    const stream = session ?? ctx.session ?? this.streamSession(ctx);
+    const stream = session ?? ctx.session ?? this.newSession();
     if (ctx.source !== 'tcp') {
       const step = streamBlockStep(text, stream, node);
       if (step !== undefined) return step;

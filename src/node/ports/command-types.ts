@@ -40,7 +40,7 @@ export interface ExecContext {
   readonly clientIp?: string;
   /**
    * The line stream this call belongs to (§5.5: a REST request's body lines and header command form one
-   * stream). Absent: calls with the same context object form one stream.
+   * stream). Absent: the line is a stream of its own.
    */
   readonly session?: Session;
 }
