@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { LEASES_V1 } from '../../../../src/operator/framework/leader-election.js';
 import { tsxArgs } from '../../../controlplane/src/paths.js';
-import { CONFIGMAPS, FM, configMap, newClient, testNamespace, waitFor } from './fixtures/cluster.js';
+import {
+  CONFIGMAPS,
+  FM,
+  configMap,
+  newClient,
+  runInTest,
+  testNamespace,
+  waitFor,
+} from './fixtures/cluster.js';
 import { testManager } from './fixtures/manager.js';
 
 const { kube, metrics } = newClient();
@@ -42,12 +50,7 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
     passesB.push(ctx.key);
     return undefined;
   });
-  const stopB = new AbortController();
-  const runningB = b.run(stopB.signal);
-  t.teardown(async () => {
-    stopB.abort();
-    await runningB;
-  });
+  const runningB = runInTest(t, b);
   await waitFor('B caches synced (standbys are ready)', 20_000, () => b.readiness().ok);
 
   await kube.create(CONFIGMAPS, configMap(ns, 'second', {}), FM);
@@ -82,7 +85,6 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   t.equal(await holder(ns), 'B');
   t.equal(await metrics.value('leader_election_master_status', { name: 'test-leader' }), 1);
 
-  stopB.abort();
-  t.equal(await runningB, 'stopped');
+  t.equal(await runningB.stop(), 'stopped');
   t.equal(await holder(ns), '', 'the lease is released on a graceful stop');
 });

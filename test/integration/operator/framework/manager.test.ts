@@ -11,6 +11,7 @@ import {
   WIDGETS,
   ensureWidgetCrd,
   newClient,
+  runInTest,
   testNamespace,
   waitFor,
 } from './fixtures/cluster.js';
@@ -82,12 +83,7 @@ t.test('manager: status once, no self-trigger, zero writes at steady state', asy
       return undefined;
     });
 
-  const stop = new AbortController();
-  const running = manager.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-  });
+  const running = runInTest(t, manager);
 
   const widget: KubeObject = {
     apiVersion: 'framework.test.anylog.co/v1',
@@ -136,8 +132,7 @@ t.test('manager: status once, no self-trigger, zero writes at steady state', asy
   });
 
   t.equal(await metrics.value('controller_runtime_reconcile_errors_total', { controller: 'widgets' }), 0);
-  stop.abort();
-  t.equal(await running, 'stopped');
+  t.equal(await running.stop(), 'stopped');
   t.notOk(manager.readiness().ok, 'not ready after shutdown');
 });
 
@@ -224,12 +219,7 @@ t.test('manager: a status write is in the cache when the call returns', async (t
     return pass < 3 ? { requeueAfterMs: 100 } : undefined;
   });
 
-  const stop = new AbortController();
-  const running = manager.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-  });
+  const running = runInTest(t, manager);
   await waitFor('manager ready', 20_000, () => manager.readiness().ok);
   await kube.create(
     WIDGETS,
@@ -259,6 +249,5 @@ t.test('manager: a status write is in the cache when the call returns', async (t
     manager.informer(WIDGETS).get(`${ns}/w`)?.metadata.resourceVersion,
     server?.metadata.resourceVersion,
   );
-  stop.abort();
-  t.equal(await running, 'stopped');
+  t.equal(await running.stop(), 'stopped');
 });
