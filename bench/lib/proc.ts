@@ -1,6 +1,6 @@
 // Benchmark helpers: start anylog-node processes from the built package, wait for REST, read RSS,
 // send REST commands. Benchmarks print JSON; they never assert (targets are compared in the report).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const nodeBin = join(repoRoot, 'node_modules', '.bin', 'node');
+
+/** `npm run build`, its output on stderr: a benchmark's stdout carries only its JSON report. */
+export function buildPackage(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+}
 
 export interface NodeProc {
   readonly proc: ChildProcess;

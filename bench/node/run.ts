@@ -6,15 +6,14 @@
 // Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs;
 // BENCH_SECTIONS (comma list of startup, getStatus, ledger, tcpPush, pull; default all) and BENCH_NO_BUILD=1
 // are for iterating on one part; BENCH_WRK_RUNS (default 3) sets the wrk runs per `get status` point.
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMessage } from '../../src/node/tcp/codec.js';
 import {
+  buildPackage,
   cpuSeconds,
   percentile,
-  repoRoot,
   rest,
   round,
   rssMb,
@@ -256,9 +255,7 @@ async function secondNodePull(
 }
 
 async function main(): Promise<void> {
-  if (process.env['BENCH_NO_BUILD'] !== '1')
-    // Build output goes to stderr: stdout carries only the JSON report.
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+  if (process.env['BENCH_NO_BUILD'] !== '1') buildPackage();
   const os = await import('node:os');
   const report: Record<string, unknown> = {
     machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },

@@ -10,11 +10,10 @@
 // from the reconcile writes that issue 4 wants at zero.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureCrd, sample } from '../../test/integration/operator/anylogmaster/harness.js';
 import { clusterEnv, getJson, kubectlOk } from '../../test/helpers/cluster.js';
-import { repoRoot, rssMb } from '../lib/proc.js';
+import { buildPackage, repoRoot, rssMb } from '../lib/proc.js';
 
 const N = Number(process.env['BENCH_OBJECTS'] ?? 50);
 const LEADER_ELECTION = process.env['BENCH_LEADER_ELECTION'] ?? 'true';
@@ -131,8 +130,7 @@ class WriteLog {
 }
 
 async function main(): Promise<void> {
-  // Build output goes to stderr: stdout carries only the JSON report.
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+  buildPackage();
   const env = clusterEnv();
   const report: Record<string, unknown> = { objects: N };
   await ensureCrd();
