@@ -4,36 +4,20 @@
 // the same environment; `down` stops it and leaves no recorded process or run directory. The run's record
 // lives in a temporary file (ANYLOG_CLUSTER_POINTER), so a developer's own cluster is untouched.
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { controlPlaneDir, nodeBinary, repoRoot, tsxArgs } from '../../controlplane/src/paths.js';
+import { controlPlaneDir, nodeBinary, tsxArgs } from '../../controlplane/src/paths.js';
 import { processAlive, readPidFiles, startTimeOf } from '../../controlplane/src/procs.js';
+import { run, type RunResult } from '../../helpers/cluster.js';
 
 t.setTimeout(300_000);
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(pointer: string, command: string, extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      nodeBinary(),
-      [...tsxArgs(join(controlPlaneDir, 'src', 'cli.ts')), command],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, ANYLOG_CLUSTER_POINTER: pointer, ...extraEnv },
-        timeout: 240_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
+/** The developer CLI (`npm run cluster:<command>`) with its record in `pointer`. */
+function cli(pointer: string, command: string): Promise<RunResult> {
+  return run(nodeBinary(), [...tsxArgs(join(controlPlaneDir, 'src', 'cli.ts')), command], {
+    env: { ANYLOG_CLUSTER_POINTER: pointer },
+    timeoutMs: 240_000,
   });
 }
 
@@ -42,12 +26,8 @@ function exported(stdout: string, name: string): string | undefined {
   return line?.slice(`export ${name}=`.length);
 }
 
-function kubectl(path: string, kubeconfig: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(path, ['--kubeconfig', kubeconfig, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : 1, stdout, stderr });
-    });
-  });
+function kubectl(path: string, kubeconfig: string, args: string[]): Promise<RunResult> {
+  return run(path, ['--kubeconfig', kubeconfig, ...args], { timeoutMs: 30_000 });
 }
 
 t.test('cluster:up, kubectl, a second up, env, cluster:down', async (t) => {

@@ -4,11 +4,11 @@
 // on a copy of test/controlplane, with an unservable first candidate; the committed files stay untouched,
 // and the wrapper module written for the fallback equals the committed one.
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { controlPlaneDir, repoRoot } from '../../controlplane/src/paths.js';
+import { run } from '../../helpers/cluster.js';
 
 t.setTimeout(600_000);
 
@@ -27,35 +27,21 @@ t.test('an unservable preferred version falls back to the next candidate and say
   t.ok(preferred, 'versions.env names the version in use');
   if (preferred === undefined) return;
 
-  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      'bash',
-      [join(copy, 'scripts', 'gen-gomod.sh')],
-      {
-        env: { ...process.env, K8S_CANDIDATES_OVERRIDE: `v1.99.0 ${preferred}` },
-        timeout: 540_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
-          stdout,
-          stderr,
-        });
-      },
-    );
+  const result = await run('bash', [join(copy, 'scripts', 'gen-gomod.sh')], {
+    env: { K8S_CANDIDATES_OVERRIDE: `v1.99.0 ${preferred}` },
+    timeoutMs: 540_000,
   });
-  t.equal(run.code, 0, `gen-gomod.sh succeeds on the fallback: ${run.stderr.slice(-2000)}`);
+  t.equal(result.code, 0, `gen-gomod.sh succeeds on the fallback: ${result.stderr.slice(-2000)}`);
   t.match(
-    run.stderr,
+    result.stderr,
     /k8s\.io\/kubernetes@v1\.99\.0 cannot be downloaded, next candidate/,
     'the first candidate is refused',
   );
   t.match(
-    run.stderr,
+    result.stderr,
     new RegExp(`preferred v1\\.99\\.0 is not servable; FELL BACK to ${preferred.replace(/\./g, '\\.')}`),
   );
-  t.equal(run.stdout.trim().split('\n').at(-1), preferred, 'it prints the version it chose');
+  t.equal(result.stdout.trim().split('\n').at(-1), preferred, 'it prints the version it chose');
   t.match(
     readFileSync(join(copy, 'versions.env'), 'utf8'),
     new RegExp(`^K8S_VERSION="${preferred.replace(/\./g, '\\.')}"`, 'm'),
