@@ -4,12 +4,22 @@
 // chart's permissions, not the admin's. Idempotent per control-plane run (stable names, server-side apply,
 // atomic file writes): several test files may call it at once or one after another.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { renderKubeconfig } from '../controlplane/src/kubeconfig.js';
+import { writeKubeconfig } from '../controlplane/src/kubeconfig.js';
 import { repoRoot } from '../controlplane/src/paths.js';
-import { clusterEnv, helm, kubectlOk, run, waitUntil, type KubeObject, type RunResult } from './cluster.js';
+import { readState } from '../controlplane/src/state.js';
+import {
+  clusterEnv,
+  helm,
+  kubectl,
+  kubectlOk,
+  run,
+  waitUntil,
+  type KubeObject,
+  type RunResult,
+} from './cluster.js';
 
 /**
  * Release and namespace of the rendered chart. Deliberately not `anylog-operator`/`anylog-system`: the
@@ -93,22 +103,9 @@ function cachedToken(path: string): string | undefined {
 /** `kubectl create token` for the ServiceAccount: TOKEN_DURATION, else the apiserver's default. */
 async function mintToken(serviceAccount: string): Promise<string> {
   const base = ['create', 'token', serviceAccount, '-n', IDENTITY_NAMESPACE];
-  const e = clusterEnv();
-  const long = await run(e.kubectl, ['--kubeconfig', e.kubeconfig, ...base, `--duration=${TOKEN_DURATION}`]);
+  const long = await kubectl([...base, `--duration=${TOKEN_DURATION}`]);
   if (long.code === 0) return long.stdout.trim();
   return (await kubectlOk(base)).trim();
-}
-
-/** Server and CA file of the admin kubeconfig (the control plane writes a CA file, not inline data). */
-function adminCluster(): { server: string; caFile: string } {
-  const cfg = parse(readFileSync(clusterEnv().kubeconfig, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority'?: string } }[];
-  };
-  const cluster = cfg.clusters[0]?.cluster;
-  if (cluster?.server === undefined || cluster['certificate-authority'] === undefined) {
-    throw new Error('the admin kubeconfig has no server or certificate-authority file');
-  }
-  return { server: cluster.server, caFile: cluster['certificate-authority'] };
 }
 
 /** kubectl under the operator identity (NOT the admin): for checks of what the chart allows. */
@@ -152,10 +149,10 @@ async function create(): Promise<OperatorIdentity> {
   await applyAll([ns]);
   await applyAll(objects);
   const token = await mintToken(serviceAccount);
+  // Server and CA file of the run's apiserver, as the control plane recorded them.
+  const state = readState(clusterEnv().runDir);
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, renderKubeconfig({ ...adminCluster(), user: identity.username, token }), {
-    mode: 0o600,
-  });
+  writeKubeconfig(tmp, { server: state.server, caFile: state.caFile, user: identity.username, token });
   await waitGranted({ ...identity, kubeconfig: tmp }, objects);
   renameSync(tmp, path);
   return identity;
