@@ -1,7 +1,7 @@
 // The REST application (anylog-node.md §5): one fastify 5 instance with a single catch-all route, built
-// without listening. It serves every request shape (POST bodies, the 1 MiB limit → 413/230, odd
-// methods); the rules themselves live in handling.ts, shared with the socket front (front.ts), which
-// hands this app the connections it does not serve itself.
+// without listening. It serves every request shape (chunked or oversized bodies → 413/230, odd methods
+// and content types, HTTP/1.0); the rules themselves live in handling.ts, shared with the socket front
+// (tcp/http-front.ts), which hands this app the connections it does not serve itself.
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -10,10 +10,8 @@ import Fastify, {
 } from 'fastify';
 import { createHandler, errorAnswer, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
 import { clientIpOf } from './request-info.js';
+import { BODY_LIMIT } from './http-wire.js';
 import { STATUS } from '../../contract/status-codes.js';
-
-export const BODY_LIMIT = 1024 * 1024;
-export const MAX_WAITING = 100;
 
 export interface AppDeps extends HandlerDeps {
   readonly bodyLimit?: number;

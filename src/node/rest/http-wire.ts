@@ -1,7 +1,8 @@
-// HTTP/1.1 bytes for the REST socket front (anylog-node.md §5.1): a strict parser for the request
-// heads the front serves itself (GET or OPTIONS, no body, origin-form target, unique well-formed
-// headers, Host present) and the answer writer. Anything else is `slow`: node:http and the fastify app
-// get the connection, so every odd or invalid request keeps node:http's exact behaviour.
+// HTTP/1.1 bytes for the REST socket front (anylog-node.md §5.1): a strict parser for the requests the
+// front serves itself (GET or OPTIONS without a body, or POST with a Content-Length body within the body
+// limit; origin-form target, unique well-formed headers, Host present) and the answer writer. Anything
+// else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
+// keeps node:http's and fastify's exact behaviour.
 import type { RestAnswer } from './handling.js';
 
 /**
@@ -31,13 +32,21 @@ const REASONS: Readonly<Record<number, string>> = {
 /** node:http's default maximum header size. */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
+/** The largest POST body (1 MiB); larger bodies are answered 413 with AnyLog's code 230 (§5.9). */
+export const BODY_LIMIT = 1024 * 1024;
+
 export interface ParsedHead {
   readonly kind: 'request';
   readonly method: string;
   readonly url: string;
   /** Lower-case names, values trimmed of spaces and tabs, bytes as latin1 text (as node:http). */
   readonly headers: Record<string, string>;
-  /** Offset just after the head's blank line. */
+  /**
+   * A POST's body as fastify's catch-all buffer parser gives it: undefined when there is neither a body
+   * nor a Content-Type (fastify then parses nothing), else the bytes (possibly none).
+   */
+  readonly body: Buffer | undefined;
+  /** Offset just after the request (its head's blank line, and the body). */
   readonly end: number;
 }
 
@@ -46,14 +55,22 @@ export type HeadResult = ParsedHead | { readonly kind: 'incomplete' } | { readon
 const INCOMPLETE = { kind: 'incomplete' } as const;
 const SLOW = { kind: 'slow' } as const;
 /**
- * The whole head in one pass: a GET or OPTIONS request line with an origin-form target and HTTP/1.1,
+ * The whole head in one pass: a GET, OPTIONS or POST request line with an origin-form target and HTTP/1.1,
  * then header lines `token ":" value` whose values hold no control character but TAB (RFC 9110 §5.5).
  * No obs-fold, no bare CR or LF, no space before the colon: node:http gets those.
  */
 const HEAD =
-  /^(GET|OPTIONS) (\/[\x21-\x7e]*) HTTP\/1\.1((?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)*)$/;
+  /^(GET|OPTIONS|POST) (\/[\x21-\x7e]*) HTTP\/1\.1((?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)*)$/;
 /** Headers whose presence means a body, an upgrade or a protocol feature node:http must handle. */
 const SLOW_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings']);
+/** A Content-Length the front takes: plain digits (node:http allows no sign or spaces inside either). */
+const LENGTH = /^[0-9]{1,10}$/;
+/**
+ * A Content-Type fastify's catch-all parser takes as is: `type/subtype` tokens with optional
+ * `; name=value` parameters. Anything else (empty, malformed) may get fastify's 415: node:http's path.
+ */
+const MEDIA_TYPE =
+  /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[\t ]*;[\t ]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"[\t\x20\x21\x23-\x5b\x5d-\x7e]*"))*$/;
 
 function trimOws(value: string): string {
   let a = 0;
@@ -63,7 +80,10 @@ function trimOws(value: string): string {
   return a === 0 && b === value.length ? value : value.slice(a, b);
 }
 
-/** Validated header lines (`\r\n` before each) → lower-case name → trimmed value; undefined: slow. */
+/**
+ * Validated header lines (`\r\n` before each) → lower-case name → trimmed value; undefined: slow
+ * (a repeated name, a header only node:http handles, or no Host).
+ */
 function parseHeaders(block: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
   let at = 2;
@@ -76,21 +96,49 @@ function parseHeaders(block: string): Record<string, string> | undefined {
     headers[name] = trimOws(block.slice(colon + 1, eol));
     at = eol + 2;
   }
-  return headers;
+  return 'host' in headers ? headers : undefined;
 }
 
-/** Parse the request head starting at `start` of `buf`. */
-export function parseHead(buf: Buffer, start: number): HeadResult {
+type Body = { readonly body: Buffer | undefined; readonly end: number };
+
+/** GET and OPTIONS: no body (a Content-Length other than 0 is node:http's case). */
+function noBody(headers: Record<string, string>, end: number): Body | typeof SLOW {
+  const length = headers['content-length'];
+  return length !== undefined && length !== '0' ? SLOW : { body: undefined, end };
+}
+
+/** A POST's body once all of it has arrived; SLOW for shapes the front leaves to node:http and fastify. */
+function postBody(
+  buf: Buffer,
+  headers: Record<string, string>,
+  bodyStart: number,
+  bodyLimit: number,
+): Body | typeof SLOW | typeof INCOMPLETE {
+  const length = headers['content-length'];
+  if (length === undefined || !LENGTH.test(length)) return SLOW;
+  const size = Number(length);
+  if (size > bodyLimit) return SLOW;
+  const type = headers['content-type'];
+  if (type !== undefined && !MEDIA_TYPE.test(type)) return SLOW;
+  const end = bodyStart + size;
+  if (buf.length < end) return INCOMPLETE;
+  if (size === 0 && type === undefined) return { body: undefined, end };
+  return { body: buf.subarray(bodyStart, end), end };
+}
+
+/** Parse the request starting at `start` of `buf` (a POST is complete once its whole body is there). */
+export function parseHead(buf: Buffer, start: number, bodyLimit = BODY_LIMIT): HeadResult {
   const blank = buf.indexOf('\r\n\r\n', start, 'latin1');
   if (blank < 0) return buf.length - start > MAX_HEAD_BYTES ? SLOW : INCOMPLETE;
   if (blank - start > MAX_HEAD_BYTES) return SLOW;
   const head = HEAD.exec(buf.toString('latin1', start, blank));
   if (head === null) return SLOW;
   const headers = parseHeaders(head[3] ?? '');
-  if (headers?.['host'] === undefined) return SLOW;
-  const length = headers['content-length'];
-  if (length !== undefined && length !== '0') return SLOW;
-  return { kind: 'request', method: head[1] ?? '', url: head[2] ?? '/', headers, end: blank + 4 };
+  if (headers === undefined) return SLOW;
+  const method = head[1] ?? '';
+  const body = method === 'POST' ? postBody(buf, headers, blank + 4, bodyLimit) : noBody(headers, blank + 4);
+  if ('kind' in body) return body;
+  return { kind: 'request', method, url: head[2] ?? '/', headers, body: body.body, end: body.end };
 }
 
 let dateSecond = -1;

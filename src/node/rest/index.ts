@@ -1,6 +1,7 @@
 // The REST server control (anylog-node.md §4.2, §5): listens on the internal port (internal IP with
 // `bind = true`, else every IPv4 interface) through the socket front (tcp/http-front.ts), which serves
-// bodiless GET/OPTIONS requests itself and hands every other connection to the fastify app (app.ts),
+// GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
+// app (app.ts),
 // imported on first need so start-up and idle memory do not pay for it. Both share the rules
 // (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +18,7 @@ import {
   type RestAnswer,
   type RestRequest,
 } from './handling.js';
-import { answerBytes, parseHead, type ParsedHead } from './http-wire.js';
+import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from './http-wire.js';
 import { clientIpOf } from './request-info.js';
 
 export const MAX_WAITING = 100;
@@ -39,8 +40,9 @@ export function frontStep(
   buf: Buffer,
   start: number,
   remote: () => string,
+  bodyLimit = BODY_LIMIT,
 ): FrontStep<RestAnswer> {
-  const head = parseHead(buf, start);
+  const head = parseHead(buf, start, bodyLimit);
   if (head.kind !== 'request') return head;
   return { kind: 'served', end: head.end, answer: handler(new FrontRequest(head, remote)) };
 }
@@ -50,7 +52,7 @@ class FrontRequest implements RestRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body = undefined;
+  readonly body: Buffer | undefined;
   private ip: string | undefined;
 
   constructor(
@@ -60,6 +62,7 @@ class FrontRequest implements RestRequest {
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;
+    this.body = head.body;
   }
 
   get clientIp(): string {
@@ -123,7 +126,8 @@ class RestServer implements RestServerControl {
     };
     const handler = createHandler(deps);
     const front = new HttpFront<RestAnswer>({
-      step: (buf, start, remote) => frontStep(handler, buf, start, remote),
+      step: (buf, start, remote) =>
+        frontStep(handler, buf, start, remote, this.options.bodyLimit ?? BODY_LIMIT),
       encode: toFront,
       fallback: this.fallback(deps),
       onError: (err) => {

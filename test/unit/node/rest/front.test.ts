@@ -1,7 +1,8 @@
 // The REST socket front (rest/index.ts + tcp/http-front.ts + rest/http-wire.ts): over a real socket,
 // every request shape answers exactly what the fastify app answers through inject (status, headers,
-// body) whether the front serves it or hands the connection over; keep-alive pipelining, heads split
-// across packets, client half-close, idle keep-alive timeout, stop while a command runs; parseHead.
+// body) whether the front serves it or hands the connection over; keep-alive pipelining (POSTs too),
+// heads and bodies split across packets, client half-close, idle keep-alive timeout, stop while a
+// command runs; parseHead.
 import t, { type Test } from 'tap';
 import { connect } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
@@ -131,7 +132,52 @@ const CASES: readonly {
   { name: 'options', method: 'OPTIONS', headers: {} },
   { name: 'spaces around values', method: 'GET', headers: { ...AL, command: '  print   spaced  ' } },
   { name: 'utf-8 header value', method: 'GET', headers: { ...AL, command: 'print caf\u00c3\u00a9' } },
-  { name: 'POST (handed over)', method: 'POST', headers: { ...AL, command: 'print !b' }, body: 'b = 7' },
+  { name: 'POST with body lines', method: 'POST', headers: { ...AL, command: 'print !b' }, body: 'b = 7' },
+  { name: 'POST without a body', method: 'POST', headers: { ...AL, command: 'print empty' }, body: '' },
+  {
+    name: 'POST without a body, typed',
+    method: 'POST',
+    headers: { ...AL, command: 'print typed', 'Content-Type': 'text/plain' },
+    body: '',
+  },
+  {
+    name: 'POST JSON form',
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"command": "print from json", "User-Agent": "AnyLog/1.23"}',
+  },
+  {
+    name: 'POST typed with parameters',
+    method: 'POST',
+    headers: { ...AL, command: 'print !p', 'Content-Type': 'text/plain; charset="utf-8"' },
+    body: 'p = typed with parameters',
+  },
+  {
+    name: 'POST octet-stream body is not script',
+    method: 'POST',
+    headers: { ...AL, command: 'print octet', 'Content-Type': 'application/octet-stream' },
+    body: 'x = 1',
+  },
+  { name: 'POST a GET command', method: 'POST', headers: { ...AL, command: 'get status' }, body: '' },
+  { name: 'POST unknown agent', method: 'POST', headers: { 'User-Agent': 'x/1', command: 'p' }, body: '' },
+  {
+    name: 'POST bad body line',
+    method: 'POST',
+    headers: { ...AL, command: 'print ok' },
+    body: 'bogus line here',
+  },
+  {
+    name: 'POST empty content type (handed over)',
+    method: 'POST',
+    headers: { ...AL, command: 'print e', 'Content-Type': '' },
+    body: 'e = 1',
+  },
+  {
+    name: 'POST malformed content type (handed over)',
+    method: 'POST',
+    headers: { ...AL, command: 'print m', 'Content-Type': 'text/' },
+    body: 'm = 1',
+  },
   { name: 'PUT (handed over)', method: 'PUT', headers: AL },
   { name: 'DELETE (handed over)', method: 'DELETE', headers: AL },
 ];
@@ -231,18 +277,45 @@ t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', 
   t.equal(partial.raw.length, 0);
 });
 
-t.test('after a handed-over request the front still serves new connections', async (t) => {
+t.test('POST bodies split across packets; handed-over requests; the front keeps serving', async (t) => {
   const { port } = await server(t);
   const body = 'w = 1\nprint pieces';
   const head = request('POST', { ...AL, command: 'print !w', 'Content-Length': String(body.length) });
   const pieces = await exchange(port, [head.slice(0, 20), head.slice(20), body.slice(0, 4), body.slice(4)], {
     gapMs: 30,
   });
-  t.equal(
-    responses(pieces.raw)[0]?.body,
-    '1',
-    'bytes arriving while the fastify app loads reach it in order',
+  t.equal(responses(pieces.raw)[0]?.body, '1', 'a body arriving in pieces is waited for');
+  const ka = { ...AL, Connection: 'keep-alive' };
+  const pipelined = await exchange(port, [
+    request('POST', { ...ka, command: 'print !k', 'Content-Length': '5' }) +
+      'k = 1' +
+      request('POST', { ...ka, command: 'print !k', 'Content-Length': '5' }) +
+      'k = 2' +
+      request('GET', { ...AL, command: 'print !k' }),
+  ]);
+  t.same(
+    responses(pipelined.raw).map((r) => r.body),
+    ['1', '2', '2'],
+    'pipelined POSTs run their bodies in order (body lines set node variables)',
   );
+  const chunkedHead = request('POST', { ...AL, command: 'print !c', 'Transfer-Encoding': 'chunked' });
+  const chunked = await exchange(
+    port,
+    [chunkedHead.slice(0, 20), chunkedHead.slice(20), '5\r\nc = 3\r\n', '0\r\n\r\n'],
+    {
+      gapMs: 30,
+    },
+  );
+  t.equal(
+    responses(chunked.raw)[0]?.body,
+    '3',
+    'a chunked POST is handed over; bytes arriving while the fastify app loads reach it in order',
+  );
+  const big = 'x'.repeat(1024 * 1024 + 1);
+  const tooBig = await exchange(port, [
+    request('POST', { ...AL, command: 'print big', 'Content-Length': String(big.length) }) + big,
+  ]);
+  t.equal(responses(tooBig.raw)[0]?.status, 413, 'a body over the limit is handed over: 413');
   const posts = await Promise.all(
     Array.from({ length: 5 }, (_, i) =>
       exchange(port, [request('POST', { ...AL, command: 'print !v', 'Content-Length': '5' }) + `v = ${i}`]),
@@ -330,6 +403,25 @@ t.test('parseHead', async (t) => {
     `GET / HTTP/1.1\r\nHost: a\r\nx: ${'y'.repeat(MAX_HEAD_BYTES)}`,
   ];
   for (const s of slow) t.equal(head(s).kind, 'slow', JSON.stringify(s.slice(0, 60)));
+  const post = (s: string, limit = 10) => parseHead(Buffer.from(s, 'latin1'), 0, limit);
+  t.equal(post('POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nabc').kind, 'incomplete');
+  const full = post('POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nabcdeNEXT');
+  t.equal(full.kind === 'request' ? `${full.body?.toString() ?? '-'} ${full.end}` : 'none', 'abcde 52');
+  const bare = post('POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 0\r\n\r\n');
+  t.equal(bare.kind === 'request' ? bare.body : 'none', undefined, 'no body and no type: no body');
+  const typed = post('POST / HTTP/1.1\r\nHost: a\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n');
+  t.equal(typed.kind === 'request' ? typed.body?.length : 'none', 0, 'a typed empty body is a buffer');
+  const slowPosts = [
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 11\r\n\r\n',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: +5\r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5, 5\r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\ncontent-length: 5\r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\ncontent-type: \r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\ncontent-type: text\r\n\r\nabcde',
+    'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\ncontent-type: a/b; c\r\n\r\nabcde',
+  ];
+  for (const s of slowPosts) t.equal(post(s).kind, 'slow', JSON.stringify(s.slice(26, 90)));
   const second = Buffer.from(
     'GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n',
     'latin1',
