@@ -1,10 +1,12 @@
 // Benchmark helpers: start anylog-node processes from the built package, wait for REST, read RSS,
-// send REST commands. Benchmarks print JSON; they never assert (targets are compared in the report).
+// send REST commands (a new connection each, through the lean client in http-client.ts). Benchmarks
+// print JSON; they never assert (targets are compared in the report).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oneShot } from './http-client.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const nodeBin = join(repoRoot, 'node_modules', '.bin', 'node');
@@ -115,14 +117,15 @@ export interface RestAnswer {
 export async function rest(
   node: NodeProc,
   command: string,
-  options: { method?: string; body?: string } = {},
+  options: { method?: 'GET' | 'POST'; body?: string } = {},
 ): Promise<RestAnswer> {
-  const res = await fetch(`http://${node.ip}:${node.restPort}/`, {
+  return oneShot({
+    host: node.ip,
+    port: node.restPort,
     method: options.method ?? 'GET',
     headers: { 'User-Agent': 'AnyLog/1.23', command },
     ...(options.body === undefined ? {} : { body: options.body }),
   });
-  return { status: res.status, body: await res.text() };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
