@@ -10,10 +10,18 @@ import { expandToken, expandWord, type VarScope } from './expand.js';
 import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
 import { tokenize, type Token } from './tokenizer.js';
+import { BoundedMemo } from '../../shared/bounded-memo.js';
 
 export type { BlockFrame, Session } from '../ports/command.js';
 
 const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Tokens of recently run lines: tokenizing is a pure function of the text, and commands repeat (REST
+ * pollers, scheduled tasks, TCP peers). 256 lines of at most 1 KiB; the arrays are frozen and shared.
+ */
+const LINES = new BoundedMemo((text: string): readonly Token[] => Object.freeze(tokenize(text)), 256, 1024);
+/** Words that start a one-line `if` statement or continue one. */
+const FLOW_WORDS = new Set(['if', 'do', 'else']);
 
 export function scopeOf(node: NodeServices): VarScope & { has: (name: string) => boolean } {
   return { dict: node.dict, env: node.env, has: (name) => node.dict.has(name) };
@@ -38,7 +46,7 @@ export class StatementRunner {
 
   /** Execute one logical line. Control statements return codes ≥ 1000 (detail = label). */
   async run(text: string, ctx: ExecContext, node: NodeServices, session: Session): Promise<CommandResult> {
-    const tokens = tokenize(text);
+    const tokens = LINES.get(text);
     if (tokens.length === 0) return ok();
     if (ctx.source === 'tcp') return this.dispatch(tokens, ctx, node);
     const first = tokens[0];
@@ -48,8 +56,14 @@ export class StatementRunner {
     const assignment = this.assignmentTarget(tokens);
     if (assignment !== undefined)
       return this.assign(assignment.name, tokens.slice(assignment.valueAt), ctx, node);
-    const control = await this.control(tokens, ctx, node, session);
-    return control ?? this.dispatch(tokens, ctx, node);
+    if (FLOW_WORDS.has(first?.text ?? '')) return this.flow(tokens, ctx, node, session);
+    // goto, call, return, on error … are decided at once; a command line goes straight to dispatch
+    return (
+      simpleControl(
+        tokens.map((t) => t.text),
+        node,
+      ) ?? this.dispatch(tokens, ctx, node)
+    );
   }
 
   /** `name = …`, `$NAME = …`, `set name = value` (exactly four words). */
@@ -94,24 +108,18 @@ export class StatementRunner {
     return rest.length > 1 || this.registry.has(word);
   }
 
-  /** Script statements; undefined when the line is not one. */
-  private async control(
+  /** One-line `if`, and `do` / `else` after it (§3.9). */
+  private async flow(
     tokens: readonly Token[],
     ctx: ExecContext,
     node: NodeServices,
     session: Session,
-  ): Promise<CommandResult | undefined> {
+  ): Promise<CommandResult> {
     const w0 = tokens[0]?.text;
     if (w0 === 'if') return this.oneLineIf(tokens.slice(1), ctx, node, session);
-    if (w0 === 'do' || w0 === 'else') {
-      const wanted = w0 === 'do';
-      if (session.lastIf !== wanted) return fail(wanted ? CONTROL.DO_IGNORED : CONTROL.ELSE_IGNORED);
-      return this.run(joinRaw(tokens.slice(1)), ctx, node, session);
-    }
-    return simpleControl(
-      tokens.map((t) => t.text),
-      node,
-    );
+    const wanted = w0 === 'do';
+    if (session.lastIf !== wanted) return fail(wanted ? CONTROL.DO_IGNORED : CONTROL.ELSE_IGNORED);
+    return this.run(joinRaw(tokens.slice(1)), ctx, node, session);
   }
 
   /** `if <cond> then <command>` or `if <cond>` alone (prints True/False). */

@@ -99,7 +99,7 @@ async function runHeaderCommand(
 }
 
 /** Execute body lines (if any) and the header command; returns the command's result. */
-export async function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<CommandResult> {
+export function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<CommandResult> {
   // clientIp stays lazy (an own getter, so spread copies keep it): the peer address costs a system call
   const ctx: ExecContext = {
     source: 'rest',

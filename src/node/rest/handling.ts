@@ -60,7 +60,7 @@ const CORS = {
 
 interface Prepared {
   readonly command: string;
-  readonly headers: Headers;
+  readonly headers: Readonly<Headers>;
   readonly jsonForm: boolean;
 }
 
@@ -158,9 +158,24 @@ function isOctetStream(req: RestRequest): boolean {
   return typeof type === 'string' && type.toLowerCase().startsWith('application/octet-stream');
 }
 
+/**
+ * Effective headers of the socket front's shared (frozen) header objects: each belongs to one request
+ * head, so to one URL, and repeated heads reuse the decoded result. Other requests decode every time.
+ */
+const DECODED = new WeakMap<object, { readonly url: string; readonly headers: Readonly<Headers> }>();
+
+function decodedHeaders(req: RestRequest): Readonly<Headers> {
+  if (!Object.isFrozen(req.headers)) return effectiveHeaders(req.headers, req.url);
+  const known = DECODED.get(req.headers);
+  if (known?.url === req.url) return known.headers;
+  const headers = Object.freeze(effectiveHeaders(req.headers, req.url));
+  DECODED.set(req.headers, { url: req.url, headers });
+  return headers;
+}
+
 /** Command sources in priority order (§5.3): header, URL, JSON body. */
 function prepare(req: RestRequest): Prepared {
-  const headers = effectiveHeaders(req.headers, req.url);
+  const headers = decodedHeaders(req);
   const command = headers['command'] ?? '';
   if (command !== '' || req.method !== 'POST') return { command, headers, jsonForm: false };
   const fromBody = jsonBodyHeaders(req.body);

@@ -403,6 +403,20 @@ t.test('parseHead', async (t) => {
     `GET / HTTP/1.1\r\nHost: a\r\nx: ${'y'.repeat(MAX_HEAD_BYTES)}`,
   ];
   for (const s of slow) t.equal(head(s).kind, 'slow', JSON.stringify(s.slice(0, 60)));
+  const again = parseHead(
+    Buffer.from(
+      'XXXXGET /?x=1 HTTP/1.1\r\nHost: a\r\nCommand:\t get  status \t\r\ncontent-length: 0\r\n\r\n',
+      'latin1',
+    ),
+    4,
+  );
+  const other = head('GET /?x=1 HTTP/1.1\r\nHost: a\r\nCommand: get processes\r\ncontent-length: 0\r\n\r\n');
+  if (ok.kind === 'request' && again.kind === 'request' && other.kind === 'request') {
+    t.equal(again.headers, ok.headers, 'a repeated head shares its parsed headers');
+    t.ok(Object.isFrozen(ok.headers), 'shared headers are frozen');
+    t.equal(other.headers['command'], 'get processes', 'a different head is parsed on its own');
+    t.equal(again.end, 79, 'offsets come from this buffer');
+  } else t.fail('heads not parsed');
   const post = (s: string, limit = 10) => parseHead(Buffer.from(s, 'latin1'), 0, limit);
   t.equal(post('POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nabc').kind, 'incomplete');
   const full = post('POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nabcdeNEXT');
