@@ -20,6 +20,8 @@ const VAR_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * pollers, scheduled tasks, TCP peers). 256 lines of at most 1 KiB; the arrays are frozen and shared.
  */
 const LINES = new BoundedMemo((text: string): readonly Token[] => Object.freeze(tokenize(text)), 256, 1024);
+/** First words of the statements simpleControl() decides. */
+const CONTROL_WORDS = new Set(['goto', 'call', 'return', 'end', 'exit', 'on']);
 /** Words that start a one-line `if` statement or continue one. */
 const FLOW_WORDS = new Set(['if', 'do', 'else']);
 
@@ -58,12 +60,7 @@ export class StatementRunner {
       return this.assign(assignment.name, tokens.slice(assignment.valueAt), ctx, node);
     if (FLOW_WORDS.has(first?.text ?? '')) return this.flow(tokens, ctx, node, session);
     // goto, call, return, on error … are decided at once; a command line goes straight to dispatch
-    return (
-      simpleControl(
-        tokens.map((t) => t.text),
-        node,
-      ) ?? this.dispatch(tokens, ctx, node)
-    );
+    return simpleControl(tokens, node) ?? this.dispatch(tokens, ctx, node);
   }
 
   /** `name = …`, `$NAME = …`, `set name = value` (exactly four words). */
@@ -193,7 +190,9 @@ const FIXED_CONTROL: Readonly<Record<string, number>> = {
 };
 
 /** goto, call, return, end script, exit scripts, on error. */
-function simpleControl(words: readonly string[], node: NodeServices): CommandResult | undefined {
+function simpleControl(tokens: readonly Token[], node: NodeServices): CommandResult | undefined {
+  if (!CONTROL_WORDS.has(tokens[0]?.text ?? '')) return undefined;
+  const words = tokens.map((t) => t.text);
   const [w0, w1] = words;
   if ((w0 === 'goto' || w0 === 'call') && words.length === 2) {
     return fail(w0 === 'goto' ? CONTROL.GOTO : CONTROL.CALL, expandWord(w1 ?? '', scopeOf(node)));

