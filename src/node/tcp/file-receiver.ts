@@ -3,16 +3,23 @@
 // nothing else) and a sink streaming frame data to `<path>.transfer`, renamed (or un-gzipped) at the end.
 import { open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { NodeServices } from '../ports/runtime.js';
 import { toError } from '../../shared/errors.js';
 
 export type FileKind = 'ledger' | 'lmsg';
 
-/** node:zlib is loaded on the first gzipped transfer only (idle memory, ADR 0010); off the event loop. */
+/**
+ * node:zlib is loaded on the first gzipped transfer only (idle memory, ADR 0010); off the event loop.
+ * No `node:util` promisify: an ESM import of node:util evaluates its lazy exports (2.9 MB resident).
+ */
 async function gunzip(data: Buffer): Promise<Buffer> {
   const zlib = await import('node:zlib');
-  return promisify(zlib.gunzip)(data);
+  return new Promise((resolve, reject) => {
+    zlib.gunzip(data, (err, out) => {
+      if (err === null) resolve(out);
+      else reject(err);
+    });
+  });
 }
 
 export interface AcceptedFile {
