@@ -260,6 +260,8 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = {
     machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },
     node: process.version,
+    // Every `rssMb` / `idleRssMb` is VmRSS from /proc in MiB (kB / 1024), as ps and top count it.
+    units: { rssMb: 'MiB', latency: 'ms', startupMs: 'ms' },
   };
   if (SECTIONS.has('startup')) report['startup'] = await measureStartup();
 
