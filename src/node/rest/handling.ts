@@ -30,6 +30,8 @@ export interface RestRequest {
   /** Lower-case names; values as node:http gives them (bytes as latin1 text). */
   readonly headers: RawHeaders;
   readonly body: Buffer | undefined;
+  /** The headers as the rules read them (effectiveHeaders), when the transport has them already. */
+  readonly decodedHeaders?: Readonly<Headers>;
   /**
    * The HTTP client's address, `::ffff:` already removed. The socket front makes it a lazy getter:
    * reading a socket's peer address is a system call, and only error bodies need it.
@@ -158,24 +160,9 @@ function isOctetStream(req: RestRequest): boolean {
   return typeof type === 'string' && type.toLowerCase().startsWith('application/octet-stream');
 }
 
-/**
- * Effective headers of the socket front's shared (frozen) header objects: each belongs to one request
- * head, so to one URL, and repeated heads reuse the decoded result. Other requests decode every time.
- */
-const DECODED = new WeakMap<object, { readonly url: string; readonly headers: Readonly<Headers> }>();
-
-function decodedHeaders(req: RestRequest): Readonly<Headers> {
-  if (!Object.isFrozen(req.headers)) return effectiveHeaders(req.headers, req.url);
-  const known = DECODED.get(req.headers);
-  if (known?.url === req.url) return known.headers;
-  const headers = Object.freeze(effectiveHeaders(req.headers, req.url));
-  DECODED.set(req.headers, { url: req.url, headers });
-  return headers;
-}
-
 /** Command sources in priority order (§5.3): header, URL, JSON body. */
 function prepare(req: RestRequest): Prepared {
-  const headers = decodedHeaders(req);
+  const headers = req.decodedHeaders ?? effectiveHeaders(req.headers, req.url);
   const command = headers['command'] ?? '';
   if (command !== '' || req.method !== 'POST') return { command, headers, jsonForm: false };
   const fromBody = jsonBodyHeaders(req.body);

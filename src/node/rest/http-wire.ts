@@ -4,6 +4,7 @@
 // else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
 // keeps node:http's and fastify's exact behaviour.
 import type { RestAnswer } from './handling.js';
+import { effectiveHeaders, type Headers } from './request-info.js';
 import { BoundedMemo } from '../../shared/bounded-memo.js';
 
 /**
@@ -45,6 +46,8 @@ export interface ParsedHead {
    * requests with the same head share one object.
    */
   readonly headers: Readonly<Record<string, string>>;
+  /** The REST rules' view of the headers (request-info.ts effectiveHeaders of headers and URL), shared too. */
+  readonly decoded: Readonly<Headers>;
   /**
    * A POST's body as fastify's catch-all buffer parser gives it: undefined when there is neither a body
    * nor a Content-Type (fastify then parses nothing), else the bytes (possibly none).
@@ -135,6 +138,7 @@ interface HeadParts {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly decoded: Readonly<Headers>;
 }
 
 function splitHead(text: string): HeadParts | typeof SLOW {
@@ -142,12 +146,14 @@ function splitHead(text: string): HeadParts | typeof SLOW {
   if (head === null) return SLOW;
   const headers = parseHeaders(head[3] ?? '');
   if (headers === undefined) return SLOW;
-  return { method: head[1] ?? '', url: head[2] ?? '/', headers: Object.freeze(headers) };
+  const url = head[2] ?? '/';
+  const decoded = Object.freeze(effectiveHeaders(headers, url));
+  return { method: head[1] ?? '', url, headers: Object.freeze(headers), decoded };
 }
 
 /**
  * Recently seen heads by their text: pollers (AnyLog tools, monitors, probes) send the same head byte for
- * byte, and a hit skips the pattern and the header split. 256 heads of at most 4 KiB.
+ * byte, and a hit skips the pattern, the header split and the decoding. 256 heads of at most 4 KiB.
  */
 const HEADS_SEEN = new BoundedMemo(splitHead, 256, 4096);
 
@@ -158,10 +164,10 @@ export function parseHead(buf: Buffer, start: number, bodyLimit = BODY_LIMIT): H
   if (blank - start > MAX_HEAD_BYTES) return SLOW;
   const parts = HEADS_SEEN.get(buf.toString('latin1', start, blank));
   if ('kind' in parts) return SLOW;
-  const { method, url, headers } = parts;
+  const { method, url, headers, decoded } = parts;
   const body = method === 'POST' ? postBody(buf, headers, blank + 4, bodyLimit) : noBody(headers, blank + 4);
   if ('kind' in body) return body;
-  return { kind: 'request', method, url, headers, body: body.body, end: body.end };
+  return { kind: 'request', method, url, headers, decoded, body: body.body, end: body.end };
 }
 
 let dateSecond = -1;

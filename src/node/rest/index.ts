@@ -1,9 +1,8 @@
 // The REST server control (anylog-node.md §4.2, §5): listens on the internal port (internal IP with
 // `bind = true`, else every IPv4 interface) through the socket front (tcp/http-front.ts), which serves
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
-// app (app.ts),
-// imported on first need so start-up and idle memory do not pay for it. Both share the rules
-// (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
+// app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the
+// rules (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
@@ -52,6 +51,7 @@ class FrontRequest implements RestRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly decodedHeaders: Readonly<Record<string, string>>;
   readonly body: Buffer | undefined;
   private ip: string | undefined;
 
@@ -62,6 +62,7 @@ class FrontRequest implements RestRequest {
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;
+    this.decodedHeaders = head.decoded;
     this.body = head.body;
   }
 
@@ -125,9 +126,9 @@ class RestServer implements RestServerControl {
       keepAlive: this.options.keepAlive ?? 'on-request',
     };
     const handler = createHandler(deps);
+    const bodyLimit = this.options.bodyLimit ?? BODY_LIMIT;
     const front = new HttpFront<RestAnswer>({
-      step: (buf, start, remote) =>
-        frontStep(handler, buf, start, remote, this.options.bodyLimit ?? BODY_LIMIT),
+      step: (buf, start, remote) => frontStep(handler, buf, start, remote, bodyLimit),
       encode: toFront,
       fallback: this.fallback(deps),
       onError: (err) => {

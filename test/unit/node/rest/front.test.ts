@@ -414,6 +414,8 @@ t.test('parseHead', async (t) => {
   if (ok.kind === 'request' && again.kind === 'request' && other.kind === 'request') {
     t.equal(again.headers, ok.headers, 'a repeated head shares its parsed headers');
     t.ok(Object.isFrozen(ok.headers), 'shared headers are frozen');
+    t.equal(again.decoded, ok.decoded, 'and its decoded headers');
+    t.equal(ok.decoded['command'], 'get  status', 'decoded as the REST rules read them');
     t.equal(other.headers['command'], 'get processes', 'a different head is parsed on its own');
     t.equal(again.end, 79, 'offsets come from this buffer');
   } else t.fail('heads not parsed');
