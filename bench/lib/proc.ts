@@ -58,14 +58,17 @@ export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
   };
   const started = performance.now();
   const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://${options.ip}:${options.restPort}/`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null)
       throw new Error(`anylog-node exited with ${proc.exitCode} before REST was ready`);
     try {
-      const res = await fetch(base, { headers: { 'User-Agent': 'AnyLog/1.23', command: 'get status' } });
-      await res.arrayBuffer();
+      const res = await oneShot({
+        host: options.ip,
+        port: options.restPort,
+        method: 'GET',
+        headers: { 'User-Agent': 'AnyLog/1.23', command: 'get status' },
+      });
       if (res.status === 200) break;
     } catch {
       // not listening yet
