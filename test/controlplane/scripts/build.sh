@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and kube-controller-manager from the committed wrapper module kube/ into the
-# cache outside the repository (control-plane.md §4.4): disk check, stamp check (exit at once on a hit),
-# go mod download, one `go build` for both binaries with the mandatory version ldflags, version check.
+# Builds the Kubernetes binaries of the local cluster (kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubelet, kube-proxy) from the committed wrapper module kube/ into the cache outside the
+# repository: disk check, stamp check (exit at once on a hit), go mod download, one `go build` for all of
+# them with the version ldflags, version check.
 # Usage: build.sh [--print-bin-dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,17 +19,22 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitCommit=$GIT_COMMIT -X $pkg.gitTreeState=clean -X $pkg.buildDate=$BUILD_DATE"
 done
 ldflags="-s -w$ldflags"
+bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
 stamp="$(
   {
     sha256sum "$here/kube/go.mod" "$here/kube/go.sum" | awk '{print $1}'
     go version
     echo "$ldflags"
+    echo "${bins[*]}"
   } | sha256sum | awk '{print $1}'
 )"
-if [ -f "$bin_dir/.stamp" ] && [ "$(cat "$bin_dir/.stamp")" = "$stamp" ] \
-  && [ -x "$bin_dir/kube-apiserver" ] && [ -x "$bin_dir/kube-controller-manager" ]; then
-  echo "build: kube-apiserver and kube-controller-manager $K8S_VERSION are up to date in $bin_dir"
+all_built() {
+  local b
+  for b in "${bins[@]}"; do [ -x "$bin_dir/$b" ] || return 1; done
+}
+if [ -f "$bin_dir/.stamp" ] && [ "$(cat "$bin_dir/.stamp")" = "$stamp" ] && all_built; then
+  echo "build: ${bins[*]} $K8S_VERSION are up to date in $bin_dir"
   exit 0
 fi
 
@@ -39,24 +45,22 @@ if [ "$free_kb" -lt $((5 * 1024 * 1024)) ]; then
   exit 1
 fi
 
-echo "build: building Kubernetes $K8S_VERSION (kube-apiserver, kube-controller-manager) into $bin_dir"
+echo "build: building Kubernetes $K8S_VERSION (${bins[*]}) into $bin_dir"
 start="$(date +%s)"
 cd "$here/kube"
 go mod download
 mkdir -p "$bin_dir"
 rm -f "$bin_dir/.stamp"
-CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$bin_dir/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+pkgs=()
+for b in "${bins[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$bin_dir/" "${pkgs[@]}"
 
-got="$("$bin_dir/kube-apiserver" --version)"
-if [ "$got" != "Kubernetes $K8S_VERSION" ]; then
-  echo "build: kube-apiserver --version says '$got', expected 'Kubernetes $K8S_VERSION'" >&2
-  exit 1
-fi
-got_kcm="$("$bin_dir/kube-controller-manager" --version)"
-if [ "$got_kcm" != "Kubernetes $K8S_VERSION" ]; then
-  echo "build: kube-controller-manager --version says '$got_kcm', expected 'Kubernetes $K8S_VERSION'" >&2
-  exit 1
-fi
+for b in "${bins[@]}"; do
+  got="$("$bin_dir/$b" --version)"
+  if [ "$got" != "Kubernetes $K8S_VERSION" ]; then
+    echo "build: $b --version says '$got', expected 'Kubernetes $K8S_VERSION'" >&2
+    exit 1
+  fi
+done
 echo "$stamp" >"$bin_dir/.stamp"
 echo "build: built $got in $(($(date +%s) - start)) s into $bin_dir"

@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test control plane needs when they are missing (control-plane.md §1):
-# etcd-server, postgresql, lua5.4 and unzip. Idempotent; uses sudo when not root. Never starts services.
+# Installs the Debian packages the local cluster needs when they are missing: etcd-server, postgresql,
+# lua5.4 and unzip for the control plane; containerd, runc, the CNI plugins, iptables, nftables,
+# conntrack, iproute2 and openssl for the real node; buildah and mmdebstrap to build its images.
+# Idempotent; uses sudo when not root. Never starts services.
 set -euo pipefail
 need=()
-command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+have_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+have_cmd etcd || need+=(etcd-server)
 [ -d /usr/lib/postgresql ] || need+=(postgresql)
-command -v lua5.4 >/dev/null 2>&1 || need+=(lua5.4)
-command -v unzip >/dev/null 2>&1 || need+=(unzip)
+have_cmd lua5.4 || need+=(lua5.4)
+have_cmd unzip || need+=(unzip)
+have_cmd containerd || need+=(containerd)
+have_cmd runc || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+have_cmd iptables || need+=(iptables)
+have_cmd nft || need+=(nftables)
+have_cmd conntrack || need+=(conntrack)
+have_cmd ip || need+=(iproute2)
+have_cmd openssl || need+=(openssl)
+have_cmd buildah || need+=(buildah)
+have_cmd mmdebstrap || need+=(mmdebstrap)
 if [ "${#need[@]}" -eq 0 ]; then
-  echo "ensure-packages: etcd-server, postgresql, lua5.4 and unzip are installed"
+  echo "ensure-packages: every package of the local cluster is installed"
   exit 0
 fi
 sudo_cmd=""

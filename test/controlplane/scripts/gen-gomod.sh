@@ -63,7 +63,9 @@ for version in $candidates; do
     go mod edit -go="$go_line"
     if [ -n "$godebug_line" ]; then go mod edit -godebug="$godebug_line"; fi
     go mod edit -require="k8s.io/kubernetes@$version"
-    go mod edit -tool=k8s.io/kubernetes/cmd/kube-apiserver -tool=k8s.io/kubernetes/cmd/kube-controller-manager
+    for t in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
+      go mod edit -tool="k8s.io/kubernetes/cmd/$t"
+    done
     for m in $staging; do go mod edit -replace="$m=$m@$stage_ver"; done
     go mod tidy
   )

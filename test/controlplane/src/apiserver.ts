@@ -7,6 +7,14 @@ import { freePort, PortInUseError } from './ports.js';
 import { spawnDetached, stopGroup, type Managed } from './procs.js';
 import { get, waitFor } from './http.js';
 import type { Pki } from './pki.js';
+import type { NodePki } from './realnode/pki.js';
+
+/** What a real node changes: the apiserver listens on the node IP, pods reach it through a Service. */
+export interface ApiserverNodeOptions {
+  readonly nodeIp: string;
+  readonly serviceCidr: string;
+  readonly pki: NodePki;
+}
 
 export interface ApiserverHandle {
   readonly server: string;
@@ -22,9 +30,36 @@ export interface ApiserverOptions {
   readonly pidDir: string;
   readonly logDir: string;
   readonly timeoutMs?: number;
+  readonly node?: ApiserverNodeOptions;
 }
 
 export function apiserverArgs(o: ApiserverOptions, port: number): string[] {
+  const n = o.node;
+  if (n !== undefined) {
+    // Pods reach the apiserver through the `kubernetes` Service, whose endpoint is the node IP; the
+    // ServiceAccount admission plugin mounts their tokens; the kubelet is reached by its InternalIP.
+    return [
+      `--etcd-servers=${o.etcdUrl}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-signing-key-file=${o.pki.saKey}`,
+      `--service-account-key-file=${o.pki.saPub}`,
+      `--bind-address=${n.nodeIp}`,
+      `--secure-port=${port}`,
+      `--advertise-address=${n.nodeIp}`,
+      `--cert-dir=${o.pki.dir}`,
+      `--service-cluster-ip-range=${n.serviceCidr}`,
+      '--authorization-mode=RBAC',
+      `--token-auth-file=${o.pki.tokensCsv}`,
+      '--disable-admission-plugins=TaintNodesByCondition',
+      '--allow-privileged=true',
+      `--kubelet-client-certificate=${n.pki.apiClientCert}`,
+      `--kubelet-client-key=${n.pki.apiClientKey}`,
+      `--kubelet-certificate-authority=${n.pki.caCert}`,
+      '--kubelet-preferred-address-types=InternalIP',
+      '--profiling=false',
+      '-v=1',
+    ];
+  }
   return [
     `--etcd-servers=${o.etcdUrl}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
@@ -46,7 +81,8 @@ export function apiserverArgs(o: ApiserverOptions, port: number): string[] {
 }
 
 export async function startApiserver(o: ApiserverOptions): Promise<ApiserverHandle> {
-  const port = await freePort();
+  const host = o.node?.nodeIp ?? '127.0.0.1';
+  const port = await freePort(host);
   const logFile = join(o.logDir, 'kube-apiserver.log');
   const proc = spawnDetached({
     name: 'kube-apiserver',
@@ -57,7 +93,7 @@ export async function startApiserver(o: ApiserverOptions): Promise<ApiserverHand
   });
   let exitCode: number | undefined;
   void proc.exited.then((c) => (exitCode = c));
-  const server = `https://127.0.0.1:${port}`;
+  const server = `https://${host}:${port}`;
   try {
     await waitFor(
       'kube-apiserver',

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { localClusterPointer } from './paths.js';
-import { envOf, startControlPlane, stopRun } from './controlplane.js';
+import { envOf, startControlPlane, stopRun, type Runtime } from './controlplane.js';
 import { readState, type RunState } from './state.js';
 import { processAlive, readPidFiles, startTimeOf } from './procs.js';
 import { runLayout } from './paths.js';
@@ -44,7 +44,7 @@ function lock(): () => void {
   return () => rmSync(p, { force: true });
 }
 
-async function up(): Promise<number> {
+async function up(runtime?: Runtime): Promise<number> {
   const unlock = lock();
   try {
     const s = current();
@@ -56,7 +56,7 @@ async function up(): Promise<number> {
       return 0;
     }
     if (s !== undefined) await stopRun(s.runDir, s.etcdDataDir);
-    const cp = await startControlPlane({ postgres: true });
+    const cp = await startControlPlane({ postgres: true, ...(runtime === undefined ? {} : { runtime }) });
     writeFileSync(localClusterPointer(), `${JSON.stringify({ runDir: cp.state.runDir })}\n`);
     printEnv(cp.state);
     return 0;
@@ -90,15 +90,23 @@ function env(): number {
 }
 
 async function main(): Promise<number> {
+  const flag = process.argv[3];
   switch (process.argv[2] ?? '') {
     case 'up':
+      if (flag === '--runtime=process' || flag === '--runtime=containerd') {
+        return up(flag === '--runtime=process' ? 'process' : 'containerd');
+      }
+      if (flag !== undefined) {
+        process.stderr.write(`unknown flag ${flag}; usage: cli.ts up [--runtime=containerd|process]\n`);
+        return 2;
+      }
       return up();
     case 'down':
       return down();
     case 'env':
       return env();
     default:
-      process.stderr.write('usage: cli.ts up|env|down\n');
+      process.stderr.write('usage: cli.ts up [--runtime=containerd|process] | env | down\n');
       return 2;
   }
 }

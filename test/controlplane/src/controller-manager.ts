@@ -14,6 +14,8 @@ export interface ControllerManagerOptions {
   readonly pki: Pki;
   readonly pidDir: string;
   readonly logDir: string;
+  /** A real node's pod range: the node gets it as spec.podCIDR. */
+  readonly podCidr?: string;
 }
 
 export async function startControllerManager(o: ControllerManagerOptions): Promise<Managed> {
@@ -31,6 +33,13 @@ export async function startControllerManager(o: ControllerManagerOptions): Promi
       '--use-service-account-credentials=false',
       '--kube-api-qps=100',
       '--kube-api-burst=200',
+      ...(o.podCidr === undefined
+        ? []
+        : [
+            '--allocate-node-cidrs=true',
+            `--cluster-cidr=${o.podCidr}`,
+            `--node-cidr-mask-size=${o.podCidr.split('/')[1] ?? '24'}`,
+          ]),
       '-v=1',
     ],
     pidDir: o.pidDir,

@@ -25,12 +25,27 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { waitFor } from './http.js';
 import { readState, writeState, type RunState } from './state.js';
 import { startPostgres } from './postgres.js';
+import { nodeBinaries } from './paths.js';
+import { prepareNode, startNode, stopNode, type PreparedNode } from './realnode/index.js';
+
+/** `containerd`: a real node (kubelet, containerd, kube-proxy, CoreDNS); `process`: the pod runner. */
+export type Runtime = 'containerd' | 'process';
+
+/** The runtime a start uses unless told: ANYLOG_CLUSTER_RUNTIME, else the real node. */
+export function defaultRuntime(): Runtime {
+  const v = process.env['ANYLOG_CLUSTER_RUNTIME'];
+  if (v === undefined || v === '') return 'containerd';
+  if (v === 'containerd' || v === 'process') return v;
+  throw new Error(`ANYLOG_CLUSTER_RUNTIME must be containerd or process, not ${v}`);
+}
 
 export interface StartOptions {
   /** Also start PostgreSQL (§8) and export ANYLOG_TEST_PG_URL. */
   readonly postgres?: boolean;
   /** Progress messages (to stderr by default). */
   readonly progress?: (msg: string) => void;
+  /** Which node runs the pods (default: defaultRuntime()). */
+  readonly runtime?: Runtime;
 }
 
 export interface ControlPlane {
@@ -40,8 +55,17 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-/** Stop order: the runner first (it stops its pods), then leftover pod processes, then the plane. */
+/**
+ * Stop order: the real node's processes and the runner first (they stop their pods), then leftover pod
+ * processes, then the plane. stopNode() has already taken a real node down when these run.
+ */
 export const STOP_ORDER = [
+  'provisioner',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'coredns',
+  'containerd',
   'pod-runner',
   'pod',
   'kube-controller-manager',
@@ -57,6 +81,12 @@ export function envOf(s: RunState): Record<string, string> {
     ANYLOG_TEST_HELM: s.helm,
     ANYLOG_TEST_RUN_DIR: s.runDir,
     ...(s.pgUrl === undefined ? {} : { ANYLOG_TEST_PG_URL: s.pgUrl }),
+    ANYLOG_TEST_RUNTIME: s.runtime ?? 'process',
+    ...(s.nodeIp === undefined ? {} : { ANYLOG_TEST_NODE_IP: s.nodeIp }),
+    ...(s.images?.['anylog-operator'] === undefined
+      ? {}
+      : { ANYLOG_TEST_IMAGE: s.images['anylog-operator'] }),
+    ...(s.images?.['postgres'] === undefined ? {} : { ANYLOG_TEST_POSTGRES_IMAGE: s.images['postgres'] }),
   };
 }
 
@@ -67,6 +97,7 @@ export async function stopRun(runDir: string, etcdDataDir?: string): Promise<voi
     const f = join(runDir, 'etcd-data-dir');
     if (existsSync(f)) tmpfs = readFileSync(f, 'utf8').trim();
   }
+  await stopNode(runDir);
   await stopRecorded(runLayout.pids(runDir), STOP_ORDER);
   if (tmpfs !== undefined && tmpfs !== '') rmSync(tmpfs, { recursive: true, force: true });
   rmSync(runDir, { recursive: true, force: true });
@@ -91,8 +122,14 @@ interface ApiLayer {
   readonly kubeconfig: string;
 }
 
-/** A new run directory with etcd, kube-apiserver and the admin kubeconfig; stops what started on failure. */
-async function startApiLayer(say: (m: string) => void): Promise<ApiLayer> {
+/**
+ * A new run directory with etcd, kube-apiserver and the admin kubeconfig; stops what started on failure.
+ * With `node`, the contained pod network is made first and the apiserver listens on the node IP.
+ */
+async function startApiLayer(
+  say: (m: string) => void,
+  node = false,
+): Promise<ApiLayer & { prepared?: PreparedNode }> {
   const bins = binaries();
   const runDir = newRunDir();
   // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
@@ -105,13 +142,31 @@ async function startApiLayer(say: (m: string) => void): Promise<ApiLayer> {
   mkdirSync(logDir, { recursive: true });
   const t0 = Date.now();
   try {
+    const prepared = node ? prepareNode(runDir) : undefined;
+    if (prepared !== undefined)
+      say(`pod network ${prepared.network.podCidr} contained on ${prepared.network.bridge}`);
     const etcd = await withPortRetry(() =>
       startEtcd({ bin: bins.etcd, dataDir: etcdDataDir, pidDir, logDir }),
     );
     say(`etcd ready at ${etcd.url} (${Date.now() - t0} ms)`);
     const pki = writePki(runLayout.pki(runDir), join(runDir, 'tokens.csv'));
     const api = await withPortRetry(() =>
-      startApiserver({ bin: bins.apiserver, etcdUrl: etcd.url, pki, pidDir, logDir }),
+      startApiserver({
+        bin: bins.apiserver,
+        etcdUrl: etcd.url,
+        pki,
+        pidDir,
+        logDir,
+        ...(prepared === undefined
+          ? {}
+          : {
+              node: {
+                nodeIp: prepared.network.nodeIp,
+                serviceCidr: prepared.network.serviceCidr,
+                pki: prepared.pki,
+              },
+            }),
+      }),
     );
     say(`kube-apiserver ready at ${api.server} (${Date.now() - t0} ms)`);
     const kubeconfig = runLayout.kubeconfig(runDir);
@@ -121,7 +176,17 @@ async function startApiLayer(say: (m: string) => void): Promise<ApiLayer> {
       user: 'admin',
       token: pki.adminToken,
     });
-    return { runDir, etcdDataDir, pidDir, logDir, etcd, api, pki, kubeconfig };
+    return {
+      runDir,
+      etcdDataDir,
+      pidDir,
+      logDir,
+      etcd,
+      api,
+      pki,
+      kubeconfig,
+      ...(prepared === undefined ? {} : { prepared }),
+    };
   } catch (err) {
     await stopRun(runDir, etcdDataDir);
     throw err;
@@ -145,9 +210,15 @@ export async function startBareApi(): Promise<BareApi> {
 export async function startControlPlane(o: StartOptions = {}): Promise<ControlPlane> {
   const say = o.progress ?? ((m: string) => process.stderr.write(`controlplane: ${m}\n`));
   const bins = binaries();
+  const runtime = o.runtime ?? defaultRuntime();
+  // Fail before starting anything when the node's binaries or images are missing.
+  const nodeBins = runtime === 'containerd' ? nodeBinaries() : undefined;
   const versions = readVersions();
   const t0 = Date.now();
-  const { runDir, etcdDataDir, pidDir, logDir, etcd, api, pki, kubeconfig } = await startApiLayer(say);
+  const { runDir, etcdDataDir, pidDir, logDir, etcd, api, pki, kubeconfig, prepared } = await startApiLayer(
+    say,
+    runtime === 'containerd',
+  );
   try {
     await startControllerManager({
       bin: bins.controllerManager,
@@ -156,11 +227,18 @@ export async function startControlPlane(o: StartOptions = {}): Promise<ControlPl
       pki,
       pidDir,
       logDir,
+      ...(prepared === undefined ? {} : { podCidr: prepared.network.podCidr }),
     });
     say(`kube-controller-manager ready (${Date.now() - t0} ms)`);
     let pgUrl: string | undefined;
     if (o.postgres === true) {
-      const pg = await startPostgres({ runDir: join(runDir, 'postgres') });
+      // On a real node PostgreSQL listens on the node IP too, so pods reach it (an external ledger).
+      const pg = await startPostgres({
+        runDir: join(runDir, 'postgres'),
+        ...(prepared === undefined
+          ? {}
+          : { host: prepared.network.nodeIp, allowCidr: prepared.network.podCidr }),
+      });
       writePidFile(pidDir, 'postgres', pg.pid);
       pgUrl = pg.url;
       say(`PostgreSQL ready on ${pg.host}:${pg.port}`);
@@ -179,11 +257,19 @@ export async function startControlPlane(o: StartOptions = {}): Promise<ControlPl
       ports: [etcd.clientPort, etcd.peerPort, api.port],
       ...(pgUrl === undefined ? {} : { pgUrl }),
       startedAt: new Date().toISOString(),
+      runtime,
     };
     writeState(state);
-    await startRunnerProcess(runDir);
-    say(`pod runner ready; control plane up in ${Date.now() - t0} ms (run directory ${runDir})`);
-    return { state, env: envOf(state), stop: () => stopRun(runDir, etcdDataDir) };
+    if (prepared === undefined || nodeBins === undefined) {
+      await startRunnerProcess(runDir);
+      say(`pod runner ready; control plane up in ${Date.now() - t0} ms (run directory ${runDir})`);
+      return { state, env: envOf(state), stop: () => stopRun(runDir, etcdDataDir) };
+    }
+    const rec = await startNode({ runDir, prepared, bins: nodeBins, kubeconfig, say });
+    const full: RunState = { ...state, nodeIp: prepared.network.nodeIp, images: rec.images };
+    writeState(full);
+    say(`local node ready; cluster up in ${Date.now() - t0} ms (run directory ${runDir})`);
+    return { state: full, env: envOf(full), stop: () => stopRun(runDir, etcdDataDir) };
   } catch (err) {
     await stopRun(runDir, etcdDataDir);
     throw err;

@@ -13,6 +13,7 @@ export const scriptsDir = join(controlPlaneDir, 'scripts');
 export interface Versions {
   readonly k8sVersion: string;
   readonly helmPackage: string;
+  readonly corednsVersion: string;
 }
 
 /** Parse the KEY="value" lines of versions.env. */
@@ -28,7 +29,7 @@ export function readVersions(): Versions {
   if (k8sVersion === undefined || helmPackage === undefined) {
     throw new Error('test/controlplane/versions.env lacks K8S_VERSION or HELM_PKG');
   }
-  return { k8sVersion, helmPackage };
+  return { k8sVersion, helmPackage, corednsVersion: vars.get('COREDNS_VERSION') ?? 'v1.15.0' };
 }
 
 export function cacheRoot(): string {
@@ -58,7 +59,7 @@ function which(cmd: string): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(':')) {
     if (dir !== '' && existsSync(join(dir, cmd))) return join(dir, cmd);
   }
-  for (const dir of ['/usr/bin', '/usr/local/bin', '/usr/sbin']) {
+  for (const dir of ['/usr/bin', '/usr/local/bin', '/usr/sbin', '/sbin']) {
     if (existsSync(join(dir, cmd))) return join(dir, cmd);
   }
   return undefined;
@@ -87,6 +88,46 @@ export function binaries(): Binaries {
     throw new Error(`the test control plane is not installed; missing:\n  ${missing.join('\n  ')}`);
   }
   return { etcd, apiserver, controllerManager, kubectl, helm };
+}
+
+export interface NodeBinaries {
+  readonly kubelet: string;
+  readonly kubeProxy: string;
+  readonly scheduler: string;
+  readonly coredns: string;
+  readonly containerd: string;
+  /** Where scripts/build-images.sh leaves the image archives. */
+  readonly imagesDir: string;
+}
+
+/** What the real node needs beyond the control plane, or fail naming the script that provides it. */
+export function nodeBinaries(): NodeBinaries {
+  const v = readVersions();
+  const k8s = k8sBinDir(v);
+  const missing: string[] = [];
+  const need = (p: string, how: string): string => {
+    if (!existsSync(p)) missing.push(`${p} (${how})`);
+    return p;
+  };
+  const build = 'run test/controlplane/scripts/build.sh';
+  const kubelet = need(join(k8s, 'kubelet'), build);
+  const kubeProxy = need(join(k8s, 'kube-proxy'), build);
+  const scheduler = need(join(k8s, 'kube-scheduler'), build);
+  const coredns = need(
+    join(cacheRoot(), `coredns-${v.corednsVersion}`, 'bin', 'coredns'),
+    'run test/controlplane/scripts/build-coredns.sh',
+  );
+  const containerd = which('containerd') ?? '';
+  if (containerd === '') missing.push('containerd (run test/controlplane/scripts/ensure-packages.sh)');
+  for (const tool of ['ctr', 'runc', 'nft', 'iptables', 'ip', 'openssl']) {
+    if (which(tool) === undefined) missing.push(`${tool} (run test/controlplane/scripts/ensure-packages.sh)`);
+  }
+  const imagesDir = join(cacheRoot(), 'images');
+  need(join(imagesDir, 'images.env'), 'run test/controlplane/scripts/build-images.sh');
+  if (missing.length > 0) {
+    throw new Error(`the local node is not installed; missing:\n  ${missing.join('\n  ')}`);
+  }
+  return { kubelet, kubeProxy, scheduler, coredns, containerd, imagesDir };
 }
 
 /** Node 24 from the node@24 devDependency: never the system node. */

@@ -2,7 +2,16 @@
 // directory, start on 127.0.0.1 and a free port with the socket inside the run directory, create an admin
 // role with a random password. Runs the Debian binaries as the `postgres` user when we are root.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, chownSync, existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  chownSync,
+  existsSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +73,10 @@ function pgUid(): { uid: number; gid: number } | undefined {
 
 export interface StartPostgresOptions {
   readonly runDir?: string;
+  /** Where it listens besides 127.0.0.1; the URL names this address. */
   readonly host?: string;
+  /** A network also allowed to log in (password, SCRAM): the pod range of a real node. */
+  readonly allowCidr?: string;
 }
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresHandle> {
@@ -100,6 +112,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   ]);
   execFileSync(initCmd, initArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   rmSync(pwFile);
+  if (options.allowCidr !== undefined) {
+    appendFileSync(join(dataDir, 'pg_hba.conf'), `host all all ${options.allowCidr} scram-sha-256\n`);
+  }
   const port = await freePort(host);
   let child: ChildProcess | undefined;
 
@@ -108,7 +123,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       '-D',
       dataDir,
       '-h',
-      host,
+      host === '127.0.0.1' ? host : `127.0.0.1,${host}`,
       '-p',
       String(port),
       '-k',

@@ -17,6 +17,12 @@ export interface RunState {
   readonly ports: readonly number[];
   readonly pgUrl?: string;
   readonly startedAt: string;
+  /** Which node runs the pods; absent in runs written before the real node existed means `process`. */
+  readonly runtime?: 'containerd' | 'process';
+  /** The real node's InternalIP (apiserver, kubelet, DNS and PostgreSQL listen there). */
+  readonly nodeIp?: string;
+  /** Locally built image references by short name (real node only). */
+  readonly images?: Record<string, string>;
 }
 
 export function writeState(s: RunState): void {
