@@ -1,9 +1,12 @@
 # One image, two programs: `anylog-operator` (default command) and `anylog-node` (the AnyLog node runtime,
 # started by the operator's StatefulSet with its own command). Kubernetes probes are used instead of a
 # HEALTHCHECK. Build: docker build -t anylog-operator:0.1.0 .
+# BASE_IMAGE: any Node 24 image with node and npm in /usr/local and groupadd/useradd (the local cluster's
+# test/controlplane/scripts/build-images.sh passes its own Debian bookworm + Node 24 image).
+ARG BASE_IMAGE=node:24-slim
 
 # --- build: compile TypeScript and pack the npm package -------------------------------------------------
-FROM node:24-slim AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the node@24 devDependency's download step is not needed inside node:24-slim. Optional
@@ -15,10 +18,10 @@ COPY bin ./bin
 COPY src ./src
 COPY crds ./crds
 COPY README.md CHANGELOG.md ./
-RUN npm run build && npm pack --pack-destination /pkg
+RUN npm run build && mkdir -p /pkg && npm pack --pack-destination /pkg
 
 # --- runtime: the packed tarball installed globally, no dev dependencies ---------------------------------
-FROM node:24-slim
+FROM ${BASE_IMAGE}
 ENV NODE_ENV=production \
     ANYLOG_PATH=/app
 COPY --from=build /pkg/*.tgz /tmp/

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The operator demo on a fresh machine: setup (packages, control-plane binaries, helm/kubectl, build),
-# the local control plane with PostgreSQL (npm run cluster:up), the CRD server-side, the operator chart
-# installed with helm (so the operator runs in a pod under the chart's ServiceAccount and RBAC), an
-# external-ledger AnyLogMaster on the local PostgreSQL, then its status and the node's `get processes`.
+# The operator demo on a fresh machine: setup (packages, Kubernetes binaries, CoreDNS, helm/kubectl,
+# the images built from the project's Dockerfile), the local cluster with a real node (kubelet +
+# containerd) and PostgreSQL (npm run cluster:up), the CRD server-side, the operator chart installed with
+# helm (two operator containers under the chart's ServiceAccount and RBAC, leader election), an
+# external-ledger AnyLogMaster on the local PostgreSQL, then its status and the node's `get processes`
+# through the AnyLogMaster's Service.
 # The cluster keeps running afterwards; `bash scripts/demo-operator.sh --down` (npm run cluster:down) stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +21,15 @@ if [[ "${1:-}" == "--down" ]]; then
 fi
 
 if [[ "${DEMO_SKIP_SETUP:-}" != "1" ]]; then
-  echo "==> setup (packages, control-plane binaries, helm/kubectl, build)"
+  echo "==> setup (packages, Kubernetes binaries, CoreDNS, helm/kubectl, build, images)"
   bash scripts/setup.sh
 fi
 
-echo "==> starting the local control plane and PostgreSQL ($(elapsed))"
-# cluster:up prints `export ...` lines (also when a cluster already runs) and returns; the plane stays up.
+echo "==> starting the local cluster (real node) and PostgreSQL ($(elapsed))"
+# cluster:up prints `export ...` lines (also when a cluster already runs) and returns; the cluster stays up.
 eval "$(npm run --silent cluster:up | grep '^export ')"
 : "${KUBECONFIG:?cluster:up printed no KUBECONFIG}" "${ANYLOG_TEST_PG_URL:?cluster:up started no PostgreSQL}"
+: "${ANYLOG_TEST_IMAGE:?the local cluster has no project image (is it running with --runtime=process?)}"
 KUBECTL="$ANYLOG_TEST_KUBECTL"
 HELM_HOME="$ANYLOG_TEST_RUN_DIR/helm-home"
 mkdir -p "$HELM_HOME"
@@ -52,8 +55,10 @@ for ns in "$OPNS" "$NS"; do
 done
 # --skip-crds: the CRD above is owned by kubectl; Helm 4 would conflict applying its own copy.
 h upgrade --install anylog-operator charts/anylog-operator -n "$OPNS" \
-  -f scripts/demo/values.yaml --skip-crds --wait --timeout 3m
+  -f scripts/demo/values.yaml --set "image.repository=${ANYLOG_TEST_IMAGE%:*}" --set "image.tag=${ANYLOG_TEST_IMAGE##*:}" \
+  --set "ledgerImage=${ANYLOG_TEST_POSTGRES_IMAGE}" --skip-crds --wait --timeout 5m
 k -n "$OPNS" get deployment anylog-operator
+k -n "$OPNS" get pods -o wide
 
 echo "==> external ledger: role and database in the local PostgreSQL, credentials Secret, AnyLogMaster ($(elapsed))"
 if k -n "$NS" get secret "$NAME-ledger" >/dev/null 2>&1; then
@@ -75,7 +80,7 @@ while :; do
   fi
   if [[ "$line" == *"Ready=True"* ]]; then break; fi
   if (($(date +%s) > deadline)); then
-    echo "timed out; the operator log is under $ANYLOG_TEST_RUN_DIR/pods/${OPNS}_anylog-operator-*/logs/" >&2
+    echo "timed out; the operator's log: $KUBECTL --kubeconfig $KUBECONFIG -n $OPNS logs deploy/anylog-operator" >&2
     k -n "$NS" get anylogmaster "$NAME" -o yaml >&2
     exit 1
   fi
@@ -91,13 +96,17 @@ echo "==> conditions"
 k -n "$NS" get anylogmaster "$NAME" -o \
   jsonpath='{range .status.conditions[*]}{.type}{"\t"}{.status}{"\t"}{.reason}{"\t"}{.message}{"\n"}{end}'
 echo
-POD_IP="$(k -n "$NS" get pod "$NAME-0" -o jsonpath='{.status.podIP}')"
+echo "==> kubectl get nodes,pods -o wide"
+k get nodes -o wide
+k get pods -A -o wide
+echo
+SVC_IP="$(k -n "$NS" get service "$NAME" -o jsonpath='{.spec.clusterIP}')"
 REST_PORT="$(k -n "$NS" get anylogmaster "$NAME" -o jsonpath='{.spec.network.restPort}')"
-echo "==> get processes (REST on the node pod, http://$POD_IP:$REST_PORT)"
-curl -sS --max-time 10 -H 'User-Agent: AnyLog/1.23' -H 'command: get processes' "http://$POD_IP:$REST_PORT/"
+echo "==> get processes (REST through the Service, http://$SVC_IP:$REST_PORT)"
+curl -sS --max-time 10 -H 'User-Agent: AnyLog/1.23' -H 'command: get processes' "http://$SVC_IP:$REST_PORT/"
 echo
 echo
 echo "Demo ready in $(elapsed). The cluster keeps running; to use it:"
 echo "  eval \"\$(npm run --silent cluster:env)\"; $KUBECTL -n $NS get alm"
-echo "Logs: $ANYLOG_TEST_RUN_DIR/pods/<namespace>_<pod>_<uid>/logs/<container>.log"
-echo "Stop everything (control plane, pods, PostgreSQL): bash scripts/demo-operator.sh --down"
+echo "Logs: $KUBECTL --kubeconfig $KUBECONFIG -n <namespace> logs <pod>; the node's own: $ANYLOG_TEST_RUN_DIR/logs/"
+echo "Stop everything (node, control plane, containers, PostgreSQL, pod network): npm run demo:down"

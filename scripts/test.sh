@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite (README's test command `npm test`): set-up, static checks, then every tap suite
-# with PostgreSQL and the control plane started by test/controlplane/src/with-cluster.ts.
-# Ends with one line "N passed, N failed".
+# The whole test suite (README's test command `npm test`): set-up, static checks, then the tap suites in
+# two clusters, each started and torn down by test/controlplane/src/with-cluster.ts:
+#   1. unit, contract, integration and e2e suites on a cluster whose pods run as local processes (the pod
+#      runner: fast, many pods at once);
+#   2. the real-node suites (test/e2e-node) on a cluster with a real kubelet, containerd and the images
+#      built from the project's Dockerfile.
+# Ends with one line "N passed, N failed" over both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -20,10 +24,18 @@ done
 out="$(mktemp -d)/tap.out"
 # Only *.test.ts files are tests (helpers and fixtures live beside them).
 mapfile -t files < <(find test/unit test/contract test/integration test/e2e -name '*.test.ts' 2>/dev/null | sort)
-echo "== tap: ${#files[@]} test files"
-npx tsx test/controlplane/src/with-cluster.ts -- \
+echo "== tap on the process pod runner: ${#files[@]} test files"
+ANYLOG_CLUSTER_RUNTIME=process npx tsx test/controlplane/src/with-cluster.ts --runtime=process -- \
   npx tap --reporter=tap --timeout=600 "${files[@]}" | tee "$out"
 tap_rc=${PIPESTATUS[0]}
+
+mapfile -t node_files < <(find test/e2e-node -name '*.test.ts' 2>/dev/null | sort)
+echo "== tap on the real node (kubelet + containerd): ${#node_files[@]} test files"
+# One file at a time: each runs operators, PostgreSQL and AnyLog nodes as containers on two cores.
+npx tsx test/controlplane/src/with-cluster.ts --runtime=containerd -- \
+  npx tap --reporter=tap --jobs=1 --timeout=1200 "${node_files[@]}" | tee -a "$out"
+node_rc=${PIPESTATUS[0]}
+[ "$node_rc" -ne 0 ] && tap_rc=$node_rc
 # Repeated at the end so that the tail of a CI log names them.
 [ -n "$failed_names" ] && echo "== failed checks:$failed_names"
 node scripts/count-tap.mjs "$out" "$failed_checks" "$tap_rc"
