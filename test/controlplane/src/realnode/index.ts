@@ -174,12 +174,13 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
   commands['coredns'] = corednsCommand({ bin: bins.coredns, runDir, kubeconfig, network, readyPort });
   spawnRecorded(runDir, 'coredns', commands['coredns']);
 
+  const proxyHealthz = await freePort();
   commands['kube-proxy'] = kubeProxyCommand({
     bin: bins.kubeProxy,
     runDir,
     kubeconfig,
     network,
-    healthzPort: await freePort(),
+    healthzPort: proxyHealthz,
     metricsPort: await freePort(),
   });
   spawnRecorded(runDir, 'kube-proxy', commands['kube-proxy']);
@@ -232,6 +233,12 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
   await waitFor(
     'CoreDNS',
     async () => (await get(`http://127.0.0.1:${readyPort}/ready`)).status === 200,
+    60_000,
+  );
+  // kube-proxy's healthz turns 200 once it has programmed the Services it has seen.
+  await waitFor(
+    'kube-proxy',
+    async () => (await get(`http://127.0.0.1:${proxyHealthz}/healthz`)).status === 200,
     60_000,
   );
 
