@@ -5,13 +5,7 @@
 // (read from the rules and the pods' routing tables: no packet is sent outside to prove it).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import {
-  getJson,
-  kubectlOk,
-  testNamespace,
-  waitUntil,
-  type KubeObject,
-} from '../helpers/cluster.js';
+import { getJson, kubectlOk, testNamespace, waitUntil, type KubeObject } from '../helpers/cluster.js';
 import { execIn, nodeEnv, waitPodReady } from '../helpers/node-cluster.js';
 import { containmentRules, nodeNetwork } from '../controlplane/src/realnode/network.js';
 

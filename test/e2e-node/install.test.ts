@@ -34,6 +34,7 @@ import {
   leases,
   nodeEnv,
   operatorPods,
+  applyCrd,
 } from '../helpers/node-cluster.js';
 
 // Two operator installs, a node pod and a failover on a contended 2-core machine.
@@ -268,13 +269,7 @@ t.test('kubectl apply --server-side -f manifests/install.yaml: two Ready replica
       '--wait=false',
     ]);
   });
-  await kubectlOk([
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '-f',
-    join(repoRoot, 'crds', 'anylogmaster.yaml'),
-  ]);
+  await applyCrd();
   const copy = installYamlCopy(docs, opNs, watch, clusterName);
   t.notMatch(JSON.stringify(copy), /anylog-system/, 'nothing in the copy refers to anylog-system');
   const apply = await kubectl(['apply', '--server-side', '-f', '-'], {

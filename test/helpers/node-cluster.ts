@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { parse } from 'yaml';
 import { repoRoot } from '../controlplane/src/paths.js';
+import { overlaps } from '../controlplane/src/realnode/network.js';
+import { request } from 'node:http';
 import { spawnDetached, readPidFiles, stopGroup, removePidFile } from '../controlplane/src/procs.js';
 import {
   clusterEnv,
@@ -69,12 +71,8 @@ export interface OperatorRelease {
   readonly extraSet?: readonly string[];
 }
 
-/**
- * Applies the CRD (server-side, idempotent) and `helm install --wait`s the chart with the locally built
- * images, pull policy Never. Uninstalled in teardown.
- */
-export async function installOperator(t: Test, o: OperatorRelease): Promise<void> {
-  const env = nodeEnv();
+/** The AnyLogMaster CRD applied server-side (idempotent, shared by every suite) and Established. */
+export async function applyCrd(): Promise<void> {
   await kubectlOk([
     'apply',
     '--server-side',
@@ -83,6 +81,15 @@ export async function installOperator(t: Test, o: OperatorRelease): Promise<void
     join(repoRoot, 'crds', 'anylogmaster.yaml'),
   ]);
   await waitCrdEstablished('anylogmasters.anylog.co');
+}
+
+/**
+ * Applies the CRD (server-side, idempotent) and `helm install --wait`s the chart with the locally built
+ * images, pull policy Never. Uninstalled in teardown.
+ */
+export async function installOperator(t: Test, o: OperatorRelease): Promise<void> {
+  const env = nodeEnv();
+  await applyCrd();
   const img = imageParts(env.image);
   const replicas = o.replicas ?? 1;
   const sets = [
@@ -353,19 +360,58 @@ export async function getFromHost(
 
 /** Whether an IPv4 address lies inside an IPv4 CIDR range. */
 export function ipv4InCidr(ip: string, cidr: string): boolean {
-  const toInt = (a: string): number => {
-    const parts = a.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-      throw new Error(`not an IPv4 address: ${a}`);
-    }
-    return parts.reduce((acc, p) => acc * 256 + p, 0);
-  };
-  const [base, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  if (base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32)
-    throw new Error(`not a CIDR: ${cidr}`);
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(toInt(base) / size) * size;
-  const n = toInt(ip);
-  return n >= start && n < start + size;
+  return overlaps(`${ip}/32`, cidr);
+}
+
+export interface RestAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** What `curl -H 'User-Agent: AnyLog/1.23' -H 'command: <command>' http://host:port/` does. */
+export function restGet(
+  host: string,
+  port: number,
+  command: string,
+  timeoutMs = 10_000,
+): Promise<RestAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host,
+        port,
+        path: '/',
+        method: 'GET',
+        agent: false,
+        headers: { 'User-Agent': 'AnyLog/1.23', command },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A policy as the node returns it: `{<type>: {..., id}}`. */
+export type Policy = Record<string, Record<string, unknown>>;
+
+/** The policies a `blockchain get …` answer holds; throws on a non-200 or non-JSON answer. */
+export async function policies(host: string, port: number, command: string): Promise<Policy[]> {
+  const a = await restGet(host, port, command);
+  if (a.status !== 200) throw new Error(`${command} at ${host}:${port}: HTTP ${a.status} ${a.body}`);
+  const text = a.body.trim();
+  if (text === '') return [];
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed))
+    throw new Error(`${command} at ${host}:${port}: not a list: ${text.slice(0, 200)}`);
+  return parsed as Policy[];
 }
