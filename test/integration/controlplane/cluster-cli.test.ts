@@ -61,15 +61,11 @@ function machineTraces(runDir: string): Record<string, string> {
       .filter((l) => l.includes(runDir))
       .join('\n'),
     'processes naming the run': shims.join(' '),
-    'KUBE- iptables chains': ['filter', 'nat', 'mangle']
-      .map((tb) =>
-        sh('iptables', ['-t', tb, '-S'])
-          .split('\n')
-          .filter((l) => /^-N KUBE-/.test(l))
-          .join(' '),
-      )
-      .join(' ')
-      .trim(),
+    'KUBE- iptables chains': ['iptables', 'ip6tables']
+      .flatMap((bin) => ['filter', 'nat', 'mangle'].map((tb) => sh(bin, ['-t', tb, '-S'])))
+      .flatMap((out) => out.split('\n').filter((l) => /^-N KUBE-/.test(l)))
+      .join(' '),
+    'nftables tables': sh('nft', ['list', 'tables']).trim(),
   };
 }
 
@@ -93,7 +89,8 @@ for (const runtime of ['process', 'containerd'] as const) {
     });
 
     const sysctlsBefore = saveSysctls();
-    const netnsBefore = machineTraces('/nonexistent')['network namespaces'];
+    const { 'network namespaces': netnsBefore, 'nftables tables': tablesBefore } =
+      machineTraces('/nonexistent');
     const up = await cli(pointer, 'up', ...(runtime === 'process' ? ['--runtime=process'] : []));
     t.equal(up.code, 0, `cluster:up exits 0: ${up.stderr}`);
     const kubeconfig = exported(up.stdout, 'KUBECONFIG');
@@ -175,7 +172,9 @@ for (const runtime of ['process', 'containerd'] as const) {
     t.match(after.stderr, /no local cluster is running/);
     const traces = machineTraces(runDir);
     for (const [what, state] of Object.entries(traces)) {
-      t.equal(state, what === 'network namespaces' ? netnsBefore : '', `after down: no ${what} left`);
+      const before =
+        what === 'network namespaces' ? netnsBefore : what === 'nftables tables' ? tablesBefore : '';
+      t.equal(state, before, `after down: no ${what} left`);
     }
     t.same(saveSysctls(), sysctlsBefore, 'the sysctls are as before');
   });

@@ -56,6 +56,8 @@ export interface RealNodeRecord {
   readonly sysctls: SavedSysctls;
   /** Network namespaces that existed before the run (the run removes only the others). */
   readonly netnsBefore: string[];
+  /** nftables tables that existed before the run, as `family name` (iptables-nft makes its own). */
+  readonly nftTablesBefore: string[];
   readonly containerdSocket: string;
   /** Image references by short name (pause, node-base, postgres, anylog-operator). */
   readonly images: Record<string, string>;
@@ -72,6 +74,48 @@ export function readNodeRecord(runDir: string): RealNodeRecord | undefined {
 
 function writeNodeRecord(runDir: string, r: RealNodeRecord): void {
   writeFileSync(recordFile(runDir), `${JSON.stringify(r, null, 2)}\n`);
+}
+
+/** `family name` of every nftables table. */
+function listNftTables(): string[] {
+  try {
+    return execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.replace(/^table /, '').trim())
+      .filter((l) => l !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The iptables rules the kubelet adds for itself: its canary chains and KUBE-FIREWALL (jumped to from
+ * INPUT and OUTPUT). kube-proxy --cleanup removes kube-proxy's. Then the iptables-nft tables this run
+ * brought into being, when no rule is left in them.
+ */
+function removeIptablesTraces(tablesBefore: readonly string[]): void {
+  for (const [bin, family] of [
+    ['iptables', 'ip'],
+    ['ip6tables', 'ip6'],
+  ] as const) {
+    for (const hook of ['INPUT', 'OUTPUT']) tryRun(bin, ['-t', 'filter', '-D', hook, '-j', 'KUBE-FIREWALL']);
+    for (const table of ['mangle', 'nat', 'filter']) {
+      for (const chain of ['KUBE-KUBELET-CANARY', 'KUBE-IPTABLES-HINT', 'KUBE-FIREWALL']) {
+        tryRun(bin, ['-t', table, '-F', chain]);
+        tryRun(bin, ['-t', table, '-X', chain]);
+      }
+      if (tablesBefore.includes(`${family} ${table}`)) continue;
+      let rules = '';
+      try {
+        rules = execFileSync(bin, ['-t', table, '-S'], { encoding: 'utf8' });
+      } catch {
+        continue;
+      }
+      if (rules.split('\n').every((l) => l === '' || l.startsWith('-P '))) {
+        tryRun('nft', ['delete', 'table', family, table]);
+      }
+    }
+  }
 }
 
 const NETNS_DIR = '/var/run/netns';
@@ -107,6 +151,7 @@ export function prepareNode(runDir: string): PreparedNode {
     network,
     sysctls: saveSysctls(),
     netnsBefore: listNetns(),
+    nftTablesBefore: listNftTables(),
     containerdSocket: socket,
     images: {},
     commands: {},
@@ -360,15 +405,7 @@ export async function stopNode(runDir: string): Promise<void> {
   for (const ns of listNetns()) {
     if (!rec.netnsBefore.includes(ns) && ns.startsWith('cni-')) tryRun('ip', ['netns', 'delete', ns]);
   }
-  // The kubelet's own iptables canary chains (kube-proxy --cleanup removed kube-proxy's).
-  for (const bin of ['iptables', 'ip6tables']) {
-    for (const table of ['mangle', 'nat', 'filter']) {
-      for (const chain of ['KUBE-KUBELET-CANARY', 'KUBE-IPTABLES-HINT']) {
-        tryRun(bin, ['-t', table, '-F', chain]);
-        tryRun(bin, ['-t', table, '-X', chain]);
-      }
-    }
-  }
+  removeIptablesTraces(rec.nftTablesBefore);
   teardownNetwork(rec.network, rec.sysctls);
   const results = '/var/lib/cni/results';
   if (existsSync(results)) {
