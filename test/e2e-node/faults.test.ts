@@ -40,6 +40,9 @@ import {
   policies,
   restGet,
   type Policy,
+  condition,
+  describeMaster,
+  waitMasterReady,
 } from '../helpers/node-cluster.js';
 import { createHttpNodeClient } from '../../src/nodeclient/index.js';
 import { processAlive, readPidFiles } from '../controlplane/src/procs.js';
@@ -56,43 +59,6 @@ const READY_MS = 600_000;
 
 const idOf = (p: Policy): string => String(Object.values(p)[0]?.['id']);
 const sortedIds = (ps: readonly Policy[]): string[] => ps.map(idOf).sort();
-
-function condition(obj: KubeObject, type: string): KubeObject {
-  return ((obj?.status?.conditions ?? []) as KubeObject[]).find((c: KubeObject) => c.type === type);
-}
-
-async function describeCr(ns: string): Promise<string> {
-  const r = await kubectl(['-n', ns, 'get', 'anylogmaster', NAME, '-o', 'json']);
-  if (r.code !== 0) return r.stderr;
-  const cr = JSON.parse(r.stdout);
-  const conds = ((cr.status?.conditions ?? []) as KubeObject[]).map(
-    (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
-  );
-  return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
-}
-
-async function waitCrReady(ns: string, what: string): Promise<KubeObject> {
-  try {
-    return await waitUntil(
-      `${what}: AnyLogMaster ${ns}/${NAME} Ready`,
-      async () => {
-        const cr = await getJson(['-n', ns, 'anylogmaster', NAME]);
-        const ready = condition(cr, 'Ready');
-        const gen = cr.metadata.generation as number;
-        return ready?.status === 'True' &&
-          ready.observedGeneration === gen &&
-          cr.status?.observedGeneration === gen
-          ? cr
-          : undefined;
-      },
-      READY_MS,
-      2000,
-    );
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`${message}\nstatus: ${await describeCr(ns)}`, { cause: err });
-  }
-}
 
 interface Baseline {
   readonly generation: number;
@@ -152,7 +118,7 @@ async function steady(t: Test, ns: string, base: Baseline, what: string): Promis
     180_000,
     2000,
   );
-  const cr = await waitCrReady(ns, what);
+  const cr = await waitMasterReady(ns, NAME, READY_MS, what);
   t.equal(cr.metadata.generation, base.generation, `${what}: nobody touched the CR (same generation)`);
   t.equal(cr.status.policyId, base.policyId, `${what}: status.policyId unchanged`);
   t.equal(cr.status.advertisedAddress, base.clusterIp, `${what}: still advertising the Service ClusterIP`);
@@ -269,7 +235,7 @@ release = `alm-op-${randomBytes(3).toString('hex')}`;
 await installOperator(t, { release, namespace: ns, watch: [ns], replicas: 1 });
 t.teardown(async () => {
   if (!t.passing()) {
-    t.comment(`${ns}/${NAME}: ${await describeCr(ns)}`);
+    t.comment(`${ns}/${NAME}: ${await describeMaster(ns, NAME)}`);
     t.comment(await containerLogs(ns));
     t.comment(`previous ${POD}:\n${await podLogs(ns, POD, CONTAINER, true)}`);
   }
@@ -295,7 +261,7 @@ t.test('an embedded AnyLogMaster is Ready; a marker policy is in its ledger', as
   await kubectlOk(['apply', '--server-side', '--field-manager=e2e-node', '-f', '-'], {
     input: JSON.stringify(cr),
   });
-  const ready = await waitCrReady(ns, 'start');
+  const ready = await waitMasterReady(ns, NAME, READY_MS, 'start');
   const svc = await getJson(['-n', ns, 'svc', NAME]);
   const clusterIp = svc.spec.clusterIP as string;
   const restPort = Number((svc.spec.ports as KubeObject[]).find((p: KubeObject) => p.name === 'rest')?.port);

@@ -37,6 +37,8 @@ import {
   restGet,
   waitPodReady,
   type Policy,
+  describeMaster,
+  waitMasterReady,
 } from '../helpers/node-cluster.js';
 import { adminUrl, createOwnedDatabase } from '../helpers/pg.js';
 
@@ -72,44 +74,6 @@ function inner(p: Policy): Record<string, unknown> {
 
 const idOf = (p: Policy): string => String(inner(p)['id']);
 const sortedIds = (ps: readonly Policy[]): string[] => ps.map(idOf).sort();
-
-function condition(cr: KubeObject, type: string): KubeObject {
-  return ((cr?.status?.conditions ?? []) as KubeObject[]).find((c: KubeObject) => c.type === type);
-}
-
-async function describeCr(ns: string, name: string): Promise<string> {
-  const r = await kubectl(['-n', ns, 'get', 'anylogmaster', name, '-o', 'json']);
-  if (r.code !== 0) return r.stderr;
-  const cr = JSON.parse(r.stdout);
-  const conds = ((cr.status?.conditions ?? []) as KubeObject[]).map(
-    (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
-  );
-  return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
-}
-
-/** Waits until Ready=True for the current generation; on timeout the error carries the CR's status. */
-async function waitCrReady(ns: string, name: string, timeoutMs: number): Promise<KubeObject> {
-  try {
-    return await waitUntil(
-      `AnyLogMaster ${ns}/${name} Ready`,
-      async () => {
-        const cr = await getJson(['-n', ns, 'anylogmaster', name]);
-        const ready = condition(cr, 'Ready');
-        const gen = cr.metadata.generation as number;
-        return ready?.status === 'True' &&
-          ready.observedGeneration === gen &&
-          cr.status?.observedGeneration === gen
-          ? cr
-          : undefined;
-      },
-      timeoutMs,
-      2000,
-    );
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`${message}\nstatus: ${await describeCr(ns, name)}`, { cause: err });
-  }
-}
 
 /** A sample of manifests/samples with name, namespace and node name set. */
 function sample(file: string, ns: string, name: string, nodeName: string): KubeObject {
@@ -299,7 +263,7 @@ async function checkQueryNode(
 function deleteAtEnd(t: Test, ns: string, name: string): void {
   t.teardown(async () => {
     if (!t.passing()) {
-      t.comment(`${ns}/${name}: ${await describeCr(ns, name)}`);
+      t.comment(`${ns}/${name}: ${await describeMaster(ns, name)}`);
       t.comment(await containerLogs(ns));
     }
     const r = await kubectl(['-n', ns, 'delete', 'anylogmaster', name, '--wait=true', '--timeout=180s'], {
@@ -318,7 +282,7 @@ async function masterAndQueryNodes(
   const name = cr.metadata.name as string;
   deleteAtEnd(t, ns, name);
   await apply(cr);
-  const ready = await waitCrReady(ns, name, readyMs);
+  const ready = await waitMasterReady(ns, name, readyMs);
   t.pass(`alm/${name} Ready`);
   const master = await checkAdvertised(t, ns, name, ready);
   await checkQueryNode(t, ns, `${name}-q-ip`, `${master.clusterIp}:${master.tcpPort}`, master);

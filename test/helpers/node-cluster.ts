@@ -13,6 +13,7 @@ import { request } from 'node:http';
 import { spawnDetached, readPidFiles, stopGroup, removePidFile } from '../controlplane/src/procs.js';
 import {
   clusterEnv,
+  getJson,
   helm,
   kubectl,
   kubectlOk,
@@ -289,6 +290,43 @@ export async function describeMaster(ns: string, name: string): Promise<string> 
     (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
   );
   return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
+}
+
+/** A condition of an object's status by type. */
+export function condition(obj: KubeObject, type: string): KubeObject {
+  return (obj?.status?.conditions ?? []).find((c: KubeObject) => c.type === type);
+}
+
+/**
+ * Waits until the AnyLogMaster is Ready for its current generation (condition and status both observed
+ * it); on timeout the error carries the CR's status. `what` names the step in the message.
+ */
+export async function waitMasterReady(
+  ns: string,
+  name: string,
+  timeoutMs: number,
+  what = '',
+): Promise<KubeObject> {
+  try {
+    return await waitUntil(
+      `${what === '' ? '' : `${what}: `}AnyLogMaster ${ns}/${name} Ready`,
+      async () => {
+        const cr = await getJson(['-n', ns, 'anylogmaster', name]);
+        const ready = condition(cr, 'Ready');
+        const gen = cr.metadata.generation as number;
+        return ready?.status === 'True' &&
+          ready.observedGeneration === gen &&
+          cr.status?.observedGeneration === gen
+          ? cr
+          : undefined;
+      },
+      timeoutMs,
+      2000,
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${message}\nstatus: ${await describeMaster(ns, name)}`, { cause: err });
+  }
 }
 
 /**
