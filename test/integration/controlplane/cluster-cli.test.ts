@@ -21,8 +21,12 @@ t.setTimeout(300_000);
 
 /** The developer CLI (`npm run cluster:<command>`) with its record in `pointer`, default runtime unset. */
 function cli(pointer: string, ...args: string[]): Promise<RunResult> {
+  return cliWith({}, pointer, ...args);
+}
+
+function cliWith(env: Record<string, string>, pointer: string, ...args: string[]): Promise<RunResult> {
   return run(nodeBinary(), [...tsxArgs(join(controlPlaneDir, 'src', 'cli.ts')), ...args], {
-    env: { ANYLOG_CLUSTER_POINTER: pointer, ANYLOG_CLUSTER_RUNTIME: '' },
+    env: { ANYLOG_CLUSTER_POINTER: pointer, ANYLOG_CLUSTER_RUNTIME: '', ...env },
     timeoutMs: 300_000,
   });
 }
@@ -179,3 +183,29 @@ for (const runtime of ['process', 'containerd'] as const) {
     t.same(saveSysctls(), sysctlsBefore, 'the sysctls are as before');
   });
 }
+
+t.test('cluster:up refuses pod or Service ranges that overlap the machine or each other', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'anylog-cluster-cli-'));
+  const pointer = join(dir, 'local-cluster.json');
+  t.teardown(async () => {
+    if (existsSync(pointer)) await cli(pointer, 'down');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const before = machineTraces('/nonexistent');
+  // Every machine has 127.0.0.0/8 on its loopback interface.
+  const loop = await cliWith({ ANYLOG_POD_CIDR: '127.1.0.0/24' }, pointer, 'up');
+  t.equal(loop.code, 1, 'up fails');
+  t.match(
+    loop.stderr,
+    /refusing to start the local node: pod range 127\.1\.0\.0\/24 overlaps 127\.0\.0\.\d+\/(8|32)/,
+  );
+  const same = await cliWith(
+    { ANYLOG_POD_CIDR: '10.97.0.0/24', ANYLOG_SERVICE_CIDR: '10.97.0.0/25' },
+    pointer,
+    'up',
+  );
+  t.equal(same.code, 1, 'up fails');
+  t.match(same.stderr, /pod range 10\.97\.0\.0\/24 overlaps Service range 10\.97\.0\.0\/25/);
+  t.notOk(existsSync(pointer), 'no cluster was recorded');
+  t.same(machineTraces('/nonexistent'), before, 'no bridge, table, route or chain was made');
+});
