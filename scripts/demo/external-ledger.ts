@@ -64,7 +64,7 @@ function manifests(adminUrl: URL, o: Options, password: string): string {
   };
   delete external['adminCredentialsSecretRef'];
   cr.metadata = { ...cr.metadata, name: o.name, namespace: o.namespace };
-  // Every runner pod shares the host's loopback: bind the node's pod IP (control-plane.md §7.3).
+  // Every runner pod shares the host's loopback: bind the node's pod IP.
   const network = (cr.spec['network'] ?? {}) as Record<string, unknown>;
   cr.spec = { ...cr.spec, ledger: { external }, network: { ...network, tcpBind: true, restBind: true } };
   return `${stringify(secret)}---\n${stringify(cr)}`;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates test/controlplane/kube/go.mod (control-plane.md §4.3): for each candidate Kubernetes
+# Regenerates test/controlplane/kube/go.mod: for each candidate Kubernetes
 # version, read the upstream go.mod from the module cache, preflight every staging module at the
 # published v0.<minor>.<patch> version in one `go list -m` call, and write the wrapper module for the
 # first candidate that is fully servable. Records the choice in versions.env. Re-run only to change versions.

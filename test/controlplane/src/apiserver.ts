@@ -1,6 +1,7 @@
-// Starts kube-apiserver (control-plane.md §5) against the run's etcd on a free loopback port, with the
-// flags the spec requires for isolation (loopback bind, RBAC, static token file, no ServiceAccount or
-// TaintNodesByCondition admission), and waits until /readyz returns `ok` with the admin token.
+// Starts kube-apiserver against the run's etcd on a free port and waits until /readyz returns `ok` with
+// the admin token. With the pod runner it binds the loopback (RBAC, static token file, no ServiceAccount
+// or TaintNodesByCondition admission); on a real node it binds the node IP, is the `kubernetes`
+// Service's endpoint, mounts ServiceAccount tokens and reaches the kubelet with a client certificate.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, PortInUseError } from './ports.js';

@@ -1,5 +1,5 @@
-// Local cluster for developers (control-plane.md §10.3): `up` starts the control plane and PostgreSQL
-// in the background and prints the environment; `env` prints it again; `down` stops everything by PID
+// Local cluster for developers: `up [--runtime=containerd|process]` starts the cluster (a real node by
+// default) and PostgreSQL in the background and prints the environment; `env` prints it again; `down` stops everything by PID
 // files. A second `up` while one runs says so and starts nothing. The pointer lives in the cache dir.
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

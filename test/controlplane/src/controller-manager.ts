@@ -1,6 +1,7 @@
-// Starts kube-controller-manager (control-plane.md §6) with the admin kubeconfig, no leader election,
+// Starts kube-controller-manager with the admin kubeconfig, no leader election,
 // no HTTPS port and every default controller except node lifecycle. Ready when the service-account
-// controller has created default/default (there is no health endpoint with --secure-port=0).
+// controller has created default/default (there is no health endpoint with --secure-port=0). On a real
+// node it also allocates the node's pod range (spec.podCIDR).
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { spawnDetached, stopGroup, type Managed } from './procs.js';

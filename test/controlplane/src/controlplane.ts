@@ -1,7 +1,9 @@
-// Starts and stops the whole test control plane (control-plane.md §10.1): free ports, run directory,
-// etcd on tmpfs, kube-apiserver, admin kubeconfig, kube-controller-manager, the pod runner process and
-// optionally PostgreSQL. Every process is detached with a PID file; stop() (and stopRun() from another
-// process) stops them in reverse order by recorded PID and removes every directory of the run.
+// Starts and stops the whole local cluster: free ports, run directory, etcd on tmpfs, kube-apiserver,
+// admin kubeconfig, kube-controller-manager, optionally PostgreSQL, then either the real node
+// (realnode/: contained network first, then containerd, CoreDNS, kube-proxy, kube-scheduler, kubelet,
+// provisioner) or the pod runner process. Every process is detached with a PID file; stop() (and
+// stopRun() from another process) takes the real node down, then stops the rest in order by recorded
+// PID and removes every directory of the run.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {

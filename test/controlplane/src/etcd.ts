@@ -1,4 +1,4 @@
-// Starts the run's own etcd (control-plane.md §3) on free loopback ports with its data directory on
+// Starts the run's own etcd on free loopback ports with its data directory on
 // tmpfs (mode 0700), and waits until /health reports healthy. Debian's etcd-server 3.4 is used as is.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

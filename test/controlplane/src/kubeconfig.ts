@@ -1,4 +1,4 @@
-// Kubeconfig files for the test control plane (control-plane.md §5.3, §7.5): the admin kubeconfig of
+// Kubeconfig files for the test control plane: the admin kubeconfig of
 // the run and per-ServiceAccount kubeconfigs holding a bound token, written with the yaml package.
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';

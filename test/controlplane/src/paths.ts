@@ -1,5 +1,5 @@
-// Where the test control plane's files live (control-plane.md §2): the repository root, versions.env,
-// the binary caches outside the repository, the Node 24 binary and fresh per-run directories.
+// Where the local cluster's files live: the repository root, versions.env, the binary and image caches
+// outside the repository, the Node 24 binary and fresh per-run directories.
 // The only module that knows these locations; everything else asks it.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Keys and static users for kube-apiserver (control-plane.md §5.2, §5.3): the service-account signing
+// Keys and static users for kube-apiserver: the service-account signing
 // key pair (RSA, PKCS#8 private key, SPKI public key, PEM) and tokens.csv with the admin user in
 // system:masters. The serving certificate is self-signed by the apiserver into the same directory.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

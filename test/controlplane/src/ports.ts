@@ -1,4 +1,4 @@
-// Free loopback ports for the control plane's processes (control-plane.md §10.1): listen on port 0,
+// Free loopback ports for the control plane's processes: listen on port 0,
 // read the port, close. A process may still lose the race for a port; withPortRetry re-runs a start
 // that failed because its port was taken.
 import { createServer } from 'node:net';

@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL server for tests and the local demo (control-plane.md §8): initdb into a fresh
+// A throwaway PostgreSQL server for tests and the local demo: initdb into a fresh
 // directory, start on 127.0.0.1 and a free port with the socket inside the run directory, create an admin
 // role with a random password. Runs the Debian binaries as the `postgres` user when we are root.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Detached child processes with PID files and log files (control-plane.md §10.1). Every process gets
+// Detached child processes with PID files and log files. Every process gets
 // its own process group; its PID file records the PID and the kernel start time, so a later `down`
 // never signals a recycled PID. Stopping sends SIGTERM to the group, then SIGKILL after a grace period.
 import { spawn } from 'node:child_process';

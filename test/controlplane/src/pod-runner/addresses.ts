@@ -1,4 +1,4 @@
-// Pod IP allocator (control-plane.md §7.3 step 1): addresses from 127.0.K.2 upward, where K is picked at
+// Pod IP allocator: addresses from 127.0.K.2 upward, where K is picked at
 // random per run in 100–199 (all of 127.0.0.0/8 is local on Linux, so no setup is needed). The spec's
 // 127.0.0.N start would collide with test suites that run nodes on fixed 127.0.0.x addresses in the
 // same tap run, and with a second control plane on the same machine; a per-run block avoids both.

@@ -1,4 +1,4 @@
-// Binds pending pods to the runner's node (control-plane.md §7.2): there is no scheduler, so every pod
+// Binds pending pods to the runner's node: there is no scheduler, so every pod
 // with an empty spec.nodeName and no scheduling gates gets a v1 Binding to local-node-0.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isStatus, type Api, type Json } from './api.js';

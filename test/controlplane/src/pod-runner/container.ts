@@ -1,4 +1,4 @@
-// Runs one container of a pod (control-plane.md §7.4): starts its process, restarts it per restartPolicy
+// Runs one container of a pod: starts its process, restarts it per restartPolicy
 // with a 1 s backoff doubling to 30 s (CrashLoopBackOff while waiting), runs startup, liveness and
 // readiness probes, and keeps the container status (state, lastState, ready, started, restartCount).
 import type { Json } from './api.js';

@@ -1,4 +1,4 @@
-// Maps a container to a local program (control-plane.md §7.3 step 6): `command[0]` or, without a
+// Maps a container to a local program: `command[0]` or, without a
 // command, the image name without registry, tag and digest. anylog-node and anylog-operator run the
 // repository's bin launchers with Node 24; postgres runs the shim of §7.7. A few test programs and
 // plain shell tools are mapped for test workloads. Anything else is ImageNotMapped.

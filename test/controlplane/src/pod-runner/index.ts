@@ -1,4 +1,4 @@
-// The local pod runner (control-plane.md §7): registers the node, binds pending pods, runs the pods
+// The local pod runner: registers the node, binds pending pods, runs the pods
 // bound to its node as local processes, emulates PersistentVolumes; stop() kills every container's
 // process group and deletes the node. Uses @kubernetes/client-node directly (own watch loop).
 import { mkdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Turns a pod spec into things a local process can use (control-plane.md §7.3 steps 2–5): the pod
+// Turns a pod spec into things a local process can use: the pod
 // directory, volumes as directories, mounts as symlinks under root/, path rewriting for command, args,
 // env and workingDir, and the container environment built like the kubelet does it (envFrom, env with
 // fieldRef/configMapKeyRef/secretKeyRef/resourceFieldRef, `$(VAR)` expansion).

@@ -1,4 +1,4 @@
-// Registers the runner's Node (control-plane.md §7.1): labels, capacity, InternalIP 127.0.0.1 and the
+// Registers the runner's Node: labels, capacity, InternalIP 127.0.0.1 and the
 // apiserver's version as kubeletVersion, then a status patch with Ready=True (a create may drop status).
 // No heartbeat: the node-lifecycle controller is disabled. Deleted again at teardown.
 import { cpus, totalmem } from 'node:os';

@@ -1,4 +1,4 @@
-// The life of one pod on the runner's node (control-plane.md §7.3, §7.4): address, pod directory,
+// The life of one pod on the runner's node: address, pod directory,
 // volumes, service-account kubeconfig, init containers in order, then the containers; status after each
 // change; graceful deletion (SIGTERM, wait, SIGKILL, final DELETE with a UID precondition).
 import { dirname, join } from 'node:path';

@@ -1,4 +1,4 @@
-// httpGet and tcpSocket probes against the pod's address (control-plane.md §7.4), with httpHeaders,
+// httpGet and tcpSocket probes against the pod's address, with httpHeaders,
 // named ports and the probe's timeoutSeconds. exec and grpc probes pass, with a warning in the log.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';

@@ -1,4 +1,4 @@
-// One run of a container's process (control-plane.md §7.3 step 7): spawned detached in its own process
+// One run of a container's process: spawned detached in its own process
 // group, stdout and stderr appended to logs/<container>.log, PID recorded in the run's pids directory so
 // teardown can stop it even if the runner dies. kill() sends SIGTERM to the group, SIGKILL after grace.
 import { spawnDetached, stopGroup, removePidFile, type Managed } from '../procs.js';

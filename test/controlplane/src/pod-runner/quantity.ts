@@ -1,5 +1,5 @@
 // Kubernetes resource quantities ("500m", "128Mi", "1G", "2") as numbers, for resourceFieldRef
-// environment values (control-plane.md §7.3 step 5).
+// environment values.
 const suffixes: Record<string, number> = {
   n: 1e-9,
   u: 1e-6,

@@ -1,4 +1,4 @@
-// Per-pod service-account credentials (control-plane.md §7.5): the ServiceAccount admission plugin is
+// Per-pod service-account credentials: the ServiceAccount admission plugin is
 // off, so instead of a token volume the runner asks the TokenRequest API for a token bound to the pod
 // and writes a kubeconfig with it into the pod directory; containers get KUBECONFIG pointing at it.
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Builds the pod status the runner owns (control-plane.md §7.4) and applies it with server-side apply
+// Builds the pod status the runner owns and applies it with server-side apply
 // to pods/<name>/status under the field manager `local-pod-runner`: phase, pod and host IPs, start time,
 // the four standard conditions and the (init) container statuses.
 import type { Api, Json } from './api.js';

@@ -1,4 +1,4 @@
-// PersistentVolume emulation (control-plane.md §7.6): for each pending claim, a hostPath volume at
+// PersistentVolume emulation: for each pending claim, a hostPath volume at
 // <run>/pvs/<namespace>_<claim>/, pre-bound through claimRef with the claim's class, access modes and
 // size; the controller manager's binder completes the binding. A deleted claim's volume and directory go.
 import { mkdirSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The official postgres image's environment contract on the Debian binaries (control-plane.md §7.7):
+// The official postgres image's environment contract on the Debian binaries:
 // POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA. First start: initdb (SCRAM, superuser from the
 // environment), then the server on <pod IP>:5432 with the socket inside the pod, then the database.
 // Runs PostgreSQL as the `postgres` user when we are root. Usage (set up by the pod runner):
