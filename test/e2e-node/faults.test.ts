@@ -18,6 +18,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
+  condition,
+  describeMaster,
   getJson,
   kubectl,
   kubectlOk,
@@ -40,8 +42,6 @@ import {
   policies,
   restGet,
   type Policy,
-  condition,
-  describeMaster,
   waitMasterReady,
 } from '../helpers/node-cluster.js';
 import { createHttpNodeClient } from '../../src/nodeclient/index.js';

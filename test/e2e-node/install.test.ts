@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { repoRoot } from '../controlplane/src/paths.js';
 import {
+  applyCrd,
   getJson,
   kubectl,
   kubectlOk,
@@ -34,7 +35,6 @@ import {
   leases,
   nodeEnv,
   operatorPods,
-  applyCrd,
 } from '../helpers/node-cluster.js';
 
 // Two operator installs, a node pod and a failover on a contended 2-core machine.

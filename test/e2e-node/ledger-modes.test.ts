@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../controlplane/src/paths.js';
 import {
+  describeMaster,
   getJson,
   kubectl,
   kubectlOk,
@@ -37,7 +38,6 @@ import {
   restGet,
   waitPodReady,
   type Policy,
-  describeMaster,
   waitMasterReady,
 } from '../helpers/node-cluster.js';
 import { adminUrl, createOwnedDatabase } from '../helpers/pg.js';

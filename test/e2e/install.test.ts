@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { repoRoot } from '../controlplane/src/paths.js';
 import {
+  condition,
+  describeMaster,
   getJson,
   helm,
   kubectl,
@@ -38,21 +40,6 @@ function embeddedSample(ns: string, name: string): string {
   return JSON.stringify(doc);
 }
 
-function condition(cr: KubeObject, type: string): KubeObject {
-  return (cr?.status?.conditions ?? []).find((c: KubeObject) => c.type === type);
-}
-
-/** The CR's status line for failure output: phase and every condition's reason and message. */
-async function describeCr(ns: string, name: string): Promise<string> {
-  const r = await kubectl(['-n', ns, 'get', 'anylogmaster', name, '-o', 'json']);
-  if (r.code !== 0) return r.stderr;
-  const cr = JSON.parse(r.stdout);
-  const conds = (cr.status?.conditions ?? []).map(
-    (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
-  );
-  return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
-}
-
 /** Applies the embedded sample, waits with `kubectl wait` for Ready, and checks the node pod. */
 async function sampleReady(t: Test, ns: string, name: string, timeout: string): Promise<void> {
   await kubectlOk(['apply', '--server-side', '-f', '-'], { input: embeddedSample(ns, name) });
@@ -61,7 +48,7 @@ async function sampleReady(t: Test, ns: string, name: string, timeout: string): 
     { timeoutMs: 300_000 },
   );
   if (wait.code !== 0)
-    t.comment(`${ns}/${name} not Ready:\n${await describeCr(ns, name)}\n${namespaceLogs(ns, 40)}`);
+    t.comment(`${ns}/${name} not Ready:\n${await describeMaster(ns, name)}\n${namespaceLogs(ns, 40)}`);
   t.equal(wait.code, 0, `kubectl wait --for=condition=Ready alm/${name}: ${wait.stderr}`);
   const cr = await getJson(['-n', ns, 'anylogmaster', name]);
   t.equal(condition(cr, 'Ready')?.status, 'True');

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { repoRoot } from '../controlplane/src/paths.js';
 
 export interface ClusterEnv {
   readonly kubeconfig: string;
@@ -175,4 +176,32 @@ export async function waitCrdEstablished(name: string, timeoutMs = 60_000): Prom
     timeoutMs,
     500,
   );
+}
+
+/** A condition of an object's status by type. */
+export function condition(obj: KubeObject, type: string): KubeObject {
+  return (obj?.status?.conditions ?? []).find((c: KubeObject) => c.type === type);
+}
+
+/** The CR's phase and conditions, for failure output. */
+export async function describeMaster(ns: string, name: string): Promise<string> {
+  const r = await kubectl(['-n', ns, 'get', 'anylogmaster', name, '-o', 'json']);
+  if (r.code !== 0) return r.stderr;
+  const cr = JSON.parse(r.stdout);
+  const conds = (cr.status?.conditions ?? []).map(
+    (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
+  );
+  return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
+}
+
+/** The AnyLogMaster CRD applied server-side (idempotent, shared by every suite) and Established. */
+export async function applyCrd(): Promise<void> {
+  await kubectlOk([
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    join(repoRoot, 'crds', 'anylogmaster.yaml'),
+  ]);
+  await waitCrdEstablished('anylogmasters.anylog.co');
 }

@@ -12,12 +12,14 @@ import { overlaps } from '../controlplane/src/realnode/network.js';
 import { request } from 'node:http';
 import { spawnDetached, readPidFiles, stopGroup, removePidFile } from '../controlplane/src/procs.js';
 import {
+  applyCrd,
   clusterEnv,
+  condition,
+  describeMaster,
   getJson,
   helm,
   kubectl,
   kubectlOk,
-  waitCrdEstablished,
   waitUntil,
   type KubeObject,
   type RunResult,
@@ -70,18 +72,6 @@ export interface OperatorRelease {
   readonly watch: readonly string[];
   readonly replicas?: number;
   readonly extraSet?: readonly string[];
-}
-
-/** The AnyLogMaster CRD applied server-side (idempotent, shared by every suite) and Established. */
-export async function applyCrd(): Promise<void> {
-  await kubectlOk([
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '-f',
-    join(repoRoot, 'crds', 'anylogmaster.yaml'),
-  ]);
-  await waitCrdEstablished('anylogmasters.anylog.co');
 }
 
 /**
@@ -279,22 +269,6 @@ export function embeddedMaster(ns: string, name: string): string {
   );
   doc.metadata = { ...doc.metadata, name, namespace: ns };
   return JSON.stringify(doc);
-}
-
-/** The CR's phase and conditions, for failure output. */
-export async function describeMaster(ns: string, name: string): Promise<string> {
-  const r = await kubectl(['-n', ns, 'get', 'anylogmaster', name, '-o', 'json']);
-  if (r.code !== 0) return r.stderr;
-  const cr = JSON.parse(r.stdout);
-  const conds = (cr.status?.conditions ?? []).map(
-    (c: KubeObject) => `${c.type}=${c.status} ${c.reason}: ${c.message}`,
-  );
-  return `phase=${cr.status?.phase} observedGeneration=${cr.status?.observedGeneration}/${cr.metadata.generation}\n${conds.join('\n')}`;
-}
-
-/** A condition of an object's status by type. */
-export function condition(obj: KubeObject, type: string): KubeObject {
-  return (obj?.status?.conditions ?? []).find((c: KubeObject) => c.type === type);
 }
 
 /**

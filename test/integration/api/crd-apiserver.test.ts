@@ -6,7 +6,13 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, kubectlOk, testNamespace, waitCrdEstablished, waitUntil } from '../../helpers/cluster.js';
+import {
+  applyCrd,
+  kubectl,
+  kubectlOk,
+  testNamespace,
+  waitUntil,
+} from '../../helpers/cluster.js';
 import { repoRoot } from '../../helpers/vectors.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures');
@@ -22,14 +28,7 @@ function withNamespace(text: string, ns: string): string {
 }
 
 t.test('the CRD installs server-side and is Established', async (t) => {
-  await kubectlOk([
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '-f',
-    join(repoRoot, 'crds', 'anylogmaster.yaml'),
-  ]);
-  await waitCrdEstablished('anylogmasters.anylog.co');
+  await applyCrd();
   // The apiserver publishes a new CRD's OpenAPI a few seconds after Established.
   const explain = await waitUntil(
     'kubectl explain anylogmaster.spec.ledger',
