@@ -17,7 +17,10 @@ const BUNDLE = join(repoRoot, 'dist', 'bundle', 'anylog-node.js');
 // The hook itself imports nothing: an ESM import of node:fs would load fs/promises and streams.
 const HOOK = `process.on('SIGUSR2', () => {
   const list = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
-  process.getBuiltinModule('node:fs').writeFileSync(process.env.IDLE_BUILTINS_OUT, JSON.stringify(list));
+  // Written aside, then renamed: the test polls for the file and must never read it half-written.
+  const fs = process.getBuiltinModule('node:fs');
+  fs.writeFileSync(process.env.IDLE_BUILTINS_OUT + '.tmp', JSON.stringify(list));
+  fs.renameSync(process.env.IDLE_BUILTINS_OUT + '.tmp', process.env.IDLE_BUILTINS_OUT);
 });
 `;
 const UNWANTED = [
