@@ -1,22 +1,14 @@
-// Locates the shared specification's test vectors (../shared/spec/vectors beside the repository, or
-// ANYLOG_SPEC_DIR) and reads them. Tests read the vector files directly; they are never copied.
-import { readFileSync, existsSync } from 'node:fs';
+// Reads the wire and output vectors kept in test/fixtures/vectors (provenance in that folder's README).
+// Tests read the files directly so a vector is edited in one place only.
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export function specDir(): string {
-  const fromEnv = process.env['ANYLOG_SPEC_DIR'];
-  const dir = fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(repoRoot, '..', 'shared', 'spec');
-  if (!existsSync(join(dir, 'vectors'))) {
-    throw new Error(`spec vectors not found under ${dir}; set ANYLOG_SPEC_DIR`);
-  }
-  return dir;
-}
+const vectorsDir = join(repoRoot, 'test', 'fixtures', 'vectors');
 
 export function vectorPath(name: string): string {
-  return join(specDir(), 'vectors', name);
+  return join(vectorsDir, name);
 }
 
 export function readVectorText(name: string): string {
