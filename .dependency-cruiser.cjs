@@ -1,4 +1,4 @@
-// The layer contract of architecture.md §3, enforced in CI by `npm run depcheck`.
+// The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck`.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -1,5 +1,5 @@
-// ESLint: typescript-eslint strict-type-checked, the size caps of architecture.md §5.3 for src/,
-// and the restricted imports/globals of §3 (dependency-cruiser checks the layer graph itself).
+// ESLint: typescript-eslint strict-type-checked, the size caps of docs/design/architecture.md §5.3 for src/,
+// and the restricted imports/globals of docs/design/architecture.md §3 (dependency-cruiser checks the layer graph itself).
 import tseslint from 'typescript-eslint';
 
 const restrictedEnv = {

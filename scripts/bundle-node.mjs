@@ -2,7 +2,7 @@
 // and the modules it imports into dist/bundle/ with esbuild (ADR 0010). One module graph of a few files
 // instead of ~200 costs ~8 MB less resident memory at idle and starts faster. Dependencies stay external
 // (pino, and pg/fastify which the node imports only when first needed); dynamic imports become chunks.
-// dist/bundle/ sits at the same depth as dist/node/, so `new URL('../../package.json', import.meta.url)`
+// dist/bundle/ sits at the same depth as dist/node/, so a URL two levels up from the module
 // still reaches the package root.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// TypeBox schema of AnyLogMaster `.spec` (operator.md §2.2–§2.5): types, limits, patterns, defaults and CEL.
+// TypeBox schema of AnyLogMaster `.spec` (docs/design/operator.md §2.2–§2.5): types, limits, patterns, defaults and CEL.
 // Objects are closed (`additionalProperties: false`) so the operator's own validation rejects unknown
 // fields like the apiserver's strict decoding; crd.ts strips that key when it emits the structural schema.
 import Type from 'typebox';
@@ -92,7 +92,8 @@ export const AdvertiseSchema = Type.Object(
   {
     ...closed,
     default: {},
-    description: 'advertised address (operator.md §7.1)',
+    description:
+      'the address written into the master policy: the client Service cluster IP (default), its load-balancer IP, or an overlay IP; it does not depend on the pod, so a pod restart never creates a new master policy',
     [XV]: celValidations('C7', 'C8'),
   },
 );
@@ -352,7 +353,8 @@ export const AnyLogMasterSpecSchema = Type.Object(
     deletionPolicy: Type.Optional(
       Type.Enum(['Retain', 'Delete'], {
         default: 'Retain',
-        description: 'what deleting the AnyLogMaster removes (operator.md §9)',
+        description:
+          'what deleting the AnyLogMaster removes: Retain keeps the node and ledger volumes, the ledger Secret, the master policy and any external database; Delete removes them (an external database or role only if the operator created it)',
       }),
     ),
     scheduling: Type.Optional(SchedulingSchema),

@@ -1,4 +1,4 @@
-// TypeBox schema of AnyLogMaster `.status` (operator.md §3.1): conditions and processes are list-maps,
+// TypeBox schema of AnyLogMaster `.status` (docs/design/operator.md §3.1): conditions and processes are list-maps,
 // messages are capped, and nothing here can hold a secret or a per-poll timestamp.
 // The operator writes it with server-side apply; the CRD carries it so `kubectl` shows typed status.
 import Type from 'typebox';
@@ -69,7 +69,7 @@ export const AnyLogMasterStatusSchema = Type.Object(
           'Ready, Reconciling, Stalled, LedgerReady, NodeReachable, PolicyPosted, ProcessesHealthy',
       }),
     ),
-    advertisedAddress: Type.Optional(Text(64, 'address in the master policy (operator.md §7.1)')),
+    advertisedAddress: Type.Optional(Text(64, 'the address written into the master policy')),
     endpoints: Type.Optional(
       Type.Object(
         {

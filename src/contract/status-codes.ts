@@ -1,4 +1,4 @@
-// AnyLog/EdgeLake status codes (anylog-node.md §12): number → text (byte for byte, EdgeLake's spellings)
+// AnyLog/EdgeLake status codes (docs/design/node-runtime.md §12): number → text (byte for byte, EdgeLake's spellings)
 // and the HTTP status the node answers with. Shared by the node (REST errors, TCP echo replies, script
 // messages) and the operator's node client. Data transcribed from vectors/status-codes.json; a unit test
 // compares the two.

@@ -1,4 +1,4 @@
-// Interactive CLI (anylog-node.md §1.1): only when stdin is a TTY. Prompt `AL <node name> > `; each line
+// Interactive CLI (docs/design/node-runtime.md §1.1): only when stdin is a TTY. Prompt `AL <node name> > `; each line
 // runs through the interpreter with one session (one-line `if` state); results and errors to stdout.
 import { createInterface } from 'node:readline';
 import { statusText } from '../contract/status-codes.js';

@@ -1,4 +1,4 @@
-// Which IPv4 addresses count as a local network (anylog-node.md §4.6 `bring.ip_port`, §6.9 source
+// Which IPv4 addresses count as a local network (docs/design/node-runtime.md §4.6 `bring.ip_port`, §6.9 source
 // address): 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. Pure; shared by the query engine and TCP.
 
 export function isLocalNetwork(ip: string): boolean {

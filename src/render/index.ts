@@ -1,4 +1,4 @@
-// renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order (operator.md §5 steps
+// renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order (docs/design/operator.md §5 steps
 // 4–5): managed-ledger Services and StatefulSet, node Services, ConfigMap, node StatefulSet. The
 // managed-ledger Secret is not here: it is created once from a generated password (ledger-postgres.ts).
 import { resolveSpec } from '../api/defaults.js';

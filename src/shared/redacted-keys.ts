@@ -1,4 +1,4 @@
-// The keys whose values are never logged, at any depth (operator.md and anylog-node.md: secrets never in
+// The keys whose values are never logged, at any depth (docs/design/operator.md and docs/design/node-runtime.md: secrets never in
 // logs). Shared by the pino logger of the operator (logger.ts) and the node's line logger (line-logger.ts).
 
 export const REDACTED_KEYS = [

@@ -29,7 +29,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
-{{/* The rules of operator.md §12 for the watched resources (namespaced or cluster-wide). */}}
+{{/* The rules of docs/design/operator.md §12 for the watched resources (namespaced or cluster-wide). */}}
 {{- define "anylog-operator.rules" -}}
 - apiGroups: ["anylog.co"]
   resources: ["anylogmasters"]

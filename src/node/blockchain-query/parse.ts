@@ -1,5 +1,5 @@
 // Parser of `blockchain get <types> [where …] [bring[.flags] [instructions] [separator = <sep>]]`
-// (anylog-node.md §4.6) over the expanded words after `blockchain get`. Pure and total: every word list
+// (docs/design/node-runtime.md §4.6) over the expanded words after `blockchain get`. Pure and total: every word list
 // gives a query or a code-2 problem, never an exception (fuzz-tested).
 
 export type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';

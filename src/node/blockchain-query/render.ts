@@ -1,4 +1,4 @@
-// Output forms of `blockchain get` (anylog-node.md §4.6, vectors/blockchain-get.json): json.dumps list,
+// Output forms of `blockchain get` (docs/design/node-runtime.md §4.6, vectors/blockchain-get.json): json.dumps list,
 // `bring` instructions with separators, `.json`, `.count`, `.unique`, `.ip_port`, `.table`. Pure.
 import { jsonDumps } from '../../contract/json-dumps.js';
 import { getKey, isJsonFloat, type JsonValue } from '../../contract/ordered-json.js';

@@ -1,4 +1,4 @@
-// `run tcp server` and `run rest server` (anylog-node.md §4.2): where-clause parsing, defaults (internal
+// `run tcp server` and `run rest server` (docs/design/node-runtime.md §4.2): where-clause parsing, defaults (internal
 // and external addresses default to each other, then to the node's internal IP), then the TCP/REST ports.
 import { fail, OK, type CommandDef, type CommandResult, type Invocation } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';

@@ -1,4 +1,4 @@
-// Interpreter control codes (anylog-node.md §12, codes ≥ 1000): results of script statements such as
+// Interpreter control codes (docs/design/node-runtime.md §12, codes ≥ 1000): results of script statements such as
 // `goto`, `call`, `return`, `end script`, `exit scripts` and `on error …`. Internal only; never sent.
 export const CONTROL = Object.freeze({
   CALL: 1001,

@@ -1,4 +1,4 @@
-// Physical → logical lines (anylog-node.md §3.2): trimming, CLI prompt removal, comments, angle blocks
+// Physical → logical lines (docs/design/node-runtime.md §3.2): trimming, CLI prompt removal, comments, angle blocks
 // `<…>`, open JSON joined until balanced, `and` continuation lines. Pure; used for script files and REST
 // POST bodies (without prompt removal). Labels and brace blocks are classified later by script.ts.
 import { skipQuoted } from './tokenizer.js';
@@ -61,7 +61,7 @@ export function bracketBalance(text: string): { braces: number; brackets: number
   return { braces, brackets };
 }
 
-/** Whether a line is a brace-block line of §3.3 (`if … {`, `} else {`, `} else if … {`, `}`). */
+/** Whether a line is a brace-block line of docs/design/node-runtime.md §3.3 (`if … {`, `} else {`, `} else if … {`, `}`). */
 export function isBraceLine(text: string): boolean {
   if (text === '}') return true;
   if (!text.endsWith('{')) return false;
@@ -113,7 +113,7 @@ function joinOpenJson(lines: Physical[], i: number): { text: string; next: numbe
   }
 }
 
-/** Turn source text into logical lines (§3.2). `prompts` enables rule 2 (scripts and CLI). */
+/** Turn source text into logical lines (docs/design/node-runtime.md §3.2). `prompts` enables rule 2 (scripts and CLI). */
 export function toLogicalLines(source: string, prompts = true): LinesResult {
   const physical = cleanPhysical(source, prompts);
   const lines: LogicalLine[] = [];

@@ -1,4 +1,4 @@
-// A small FIFO async mutex (anylog-node.md §1.4 serialization points: ledger file, ledger install).
+// A small FIFO async mutex (docs/design/node-runtime.md §1.4 serialization points: ledger file, ledger install).
 // run(fn) executes fn after every earlier holder finished; tryRun() skips when the lock is held.
 
 export class Mutex {

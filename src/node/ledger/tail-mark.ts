@@ -1,4 +1,4 @@
-// Types of the ledger file's incremental rewrites (anylog-node.md §8.5, §9.5): a TailMark is a position in
+// Types of the ledger file's incremental rewrites (docs/design/node-runtime.md §8.5, §9.5): a TailMark is a position in
 // `blockchain.json` (policies, bytes and md5 state up to there), a RewritePlan what a rewrite writes, a
 // ReceivedFile a transferred ledger that can be renamed into place.
 import type { Hash } from 'node:crypto';
@@ -24,7 +24,7 @@ export interface RewritePlan<R> {
   readonly result: R;
 }
 
-/** A received ledger file and its text (§9.4): renamed into place when it is the new content. */
+/** A received ledger file and its text (docs/design/node-runtime.md §9.4): renamed into place when it is the new content. */
 export interface ReceivedFile {
   readonly path: string;
   readonly text: string;

@@ -1,9 +1,9 @@
 // Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the local ledger
-// file `blockchain.json`, and the synchronizer (anylog-node.md §8, §9). Implementations live in
+// file `blockchain.json`, and the synchronizer (docs/design/node-runtime.md §8, §9). Implementations live in
 // node/ledger/ (stores) and node/sync/; commands see only these interfaces.
 import type { JsonObject, JsonValue } from '../../contract/ordered-json.js';
 
-/** One row to insert (§8.2). */
+/** One row to insert (docs/design/node-runtime.md §8.2). */
 export interface LedgerRow {
   readonly policyType: string;
   readonly policyId: string;
@@ -12,7 +12,7 @@ export interface LedgerRow {
   readonly date: string;
   readonly host: string;
   readonly status: string | null;
-  /** json.dumps of the whole policy (§7.5). */
+  /** json.dumps of the whole policy (docs/design/node-runtime.md §7.5). */
   readonly policy: string;
 }
 
@@ -28,7 +28,7 @@ export interface LedgerStore {
   insert(row: LedgerRow): Promise<InsertOutcome>;
   /** Rows deleted (0 or 1). */
   deleteById(policyId: string): Promise<number>;
-  /** `policy` values ordered by date, sequence_id (§8.4). */
+  /** `policy` values ordered by date, sequence_id (docs/design/node-runtime.md §8.4). */
   dump(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -46,7 +46,7 @@ export interface FilePolicy {
   readonly line: string;
 }
 
-/** The local ledger file with its in-memory copy (§8.5). */
+/** The local ledger file with its in-memory copy (docs/design/node-runtime.md §8.5). */
 export interface LedgerFile {
   readonly path: string;
   policies(): readonly FilePolicy[];
@@ -59,12 +59,12 @@ export interface LedgerFile {
   byType(type: string): readonly FilePolicy[];
   /**
    * A superset, in file order, of the policies of `type` whose attribute `key` equals `value` under the
-   * `blockchain get` comparison rules (§4.6); from a lazily built per-(type, key) index.
+   * `blockchain get` comparison rules (docs/design/node-runtime.md §4.6); from a lazily built per-(type, key) index.
    */
   candidates(type: string, key: string, value: string): readonly FilePolicy[];
   append(dumpsLine: string): Promise<void>;
   removeIds(ids: readonly string[]): Promise<number>;
-  /** Replace the whole content (install, §9.4 step 4). */
+  /** Replace the whole content (install, docs/design/node-runtime.md §9.4 step 4). */
   install(content: string): Promise<void>;
   reload(): Promise<void>;
 }

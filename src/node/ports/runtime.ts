@@ -7,7 +7,7 @@ import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';
 
-/** The node-global variable dictionary (§1.1), shared by all interfaces. */
+/** The node-global variable dictionary (docs/design/node-runtime.md §1.1), shared by all interfaces. */
 export interface Dictionary {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
@@ -15,13 +15,13 @@ export interface Dictionary {
   entries(): ReadonlyArray<readonly [string, string]>;
 }
 
-/** Process environment as the node sees it (`$NAME`, `$NAME = value`, §3.5–3.6). */
+/** Process environment as the node sees it (`$NAME`, `$NAME = value`, docs/design/node-runtime.md §3.5–3.6). */
 export interface EnvAccess {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
 }
 
-/** Node name and addresses (§2.2); the name changes with `set node name`. */
+/** Node name and addresses (docs/design/node-runtime.md §2.2); the name changes with `set node name`. */
 export interface NodeIdentity {
   nodeName: string;
   readonly hostname: string;
@@ -42,7 +42,7 @@ export interface DbmsConnectOptions {
   readonly memory?: boolean;
 }
 
-/** Logical databases connected with `connect dbms` (§4.3). */
+/** Logical databases connected with `connect dbms` (docs/design/node-runtime.md §4.3). */
 export interface DbmsRegistry {
   connect(options: DbmsConnectOptions): Promise<void>;
   disconnect(name: string): Promise<boolean>;
@@ -70,7 +70,7 @@ export interface SyncStatus {
   readonly lastUpdateMs: number | undefined;
 }
 
-/** The synchronizer (§9). start() returns after the first cycle when syncing from itself (§9.5). */
+/** The synchronizer (docs/design/node-runtime.md §9). start() returns after the first cycle when syncing from itself (§9.5). */
 export interface SynchronizerControl {
   status(): SyncStatus;
   start(settings: SyncSettings): Promise<void>;
@@ -97,7 +97,7 @@ export interface ScheduleRequest {
   readonly startMs: number;
 }
 
-/** Schedulers 0–10 (§10). */
+/** Schedulers 0–10 (docs/design/node-runtime.md §10). */
 export interface SchedulerControl {
   start(id: number): boolean;
   isRunning(id: number): boolean;

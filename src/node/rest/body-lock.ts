@@ -1,4 +1,4 @@
-// The REST body lock (anylog-node.md §1.4): a FIFO mutex held by a POST request from its first body
+// The REST body lock (docs/design/node-runtime.md §1.4): a FIFO mutex held by a POST request from its first body
 // line to the end of its header command, so two policy posts using the same variable cannot interleave.
 
 export class Mutex {

@@ -1,4 +1,4 @@
-// The REST method check (anylog-node.md §5.4): key = first two words when they form a listed key, else
+// The REST method check (docs/design/node-runtime.md §5.4): key = first two words when they form a listed key, else
 // the first word; `get`-like commands need GET, `print`/`wait`/`sql` accept both, everything else POST.
 
 import { BoundedMemo } from '../../shared/bounded-memo.js';

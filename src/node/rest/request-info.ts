@@ -1,4 +1,4 @@
-// What a REST request says (anylog-node.md §5.1–§5.3, §5.6): header values decoded (UTF-8, else
+// What a REST request says (docs/design/node-runtime.md §5.1–§5.3, §5.6): header values decoded (UTF-8, else
 // ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
 // product, and the HTTP client IP for error bodies.
 export type Headers = Record<string, string>;
@@ -88,7 +88,7 @@ export function agentOf(headers: Headers): { product: string; value: string } {
   return { product: (slash < 0 ? value : value.slice(0, slash)).trim().toLowerCase(), value };
 }
 
-/** The client address for error bodies: an IPv4-mapped IPv6 prefix `::ffff:` removed (§5.8). */
+/** The client address for error bodies: an IPv4-mapped IPv6 prefix `::ffff:` removed (docs/design/node-runtime.md §5.8). */
 export function clientIpOf(address: string | undefined): string {
   const ip = address ?? '';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;

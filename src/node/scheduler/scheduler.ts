@@ -1,4 +1,4 @@
-// Schedulers 0–10 (anylog-node.md §10) on the injected Clock: each running scheduler wakes every 10 s from
+// Schedulers 0–10 (docs/design/node-runtime.md §10) on the injected Clock: each running scheduler wakes every 10 s from
 // its start and runs its due tasks one after the other (a task never overlaps itself); results go to the
 // console, failures are logged and recorded. Implements the SchedulerControl port.
 import type { ExecContext, CommandResult } from '../ports/command.js';
@@ -101,7 +101,7 @@ export class Schedulers implements SchedulerControl {
     });
   }
 
-  /** Run every due task in order (§10.1); a task removed while an earlier one runs is not started. */
+  /** Run every due task in order (docs/design/node-runtime.md §10.1); a task removed while an earlier one runs is not started. */
   async runDue(slot: Slot): Promise<void> {
     for (const task of [...slot.tasks]) {
       const now = this.host().clock.now();

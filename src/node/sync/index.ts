@@ -1,11 +1,11 @@
-// Sync (anylog-node.md §9): the synchronizer (node side, self-sync), master-side serving of
+// Sync (docs/design/node-runtime.md §9): the synchronizer (node side, self-sync), master-side serving of
 // `event get_blockchain`, and the installer the TCP server calls for a received ledger file.
 import type { NodeServices } from '../ports/runtime.js';
 import { Synchronizer } from './synchronizer.js';
 import { installLedgerText } from './install.js';
 import { readFile, rm } from 'node:fs/promises';
 
-/** Called by the TCP server on the last frame of an accepted ledger transfer (GENERIC 2, §6.8, §9.4). */
+/** Called by the TCP server on the last frame of an accepted ledger transfer (GENERIC 2, docs/design/node-runtime.md §6.8, §9.4). */
 export async function installReceivedLedger(node: NodeServices, filePath: string): Promise<void> {
   if (node.sync instanceof Synchronizer) {
     await node.sync.installFile(filePath);

@@ -1,7 +1,7 @@
-// Node side of sync: installing a received ledger (anylog-node.md §9.4). Merge local-only policies
+// Node side of sync: installing a received ledger (docs/design/node-runtime.md §9.4). Merge local-only policies
 // (re-pushed to the master), replace blockchain.json (old copy kept), optionally copy into the local
 // `ledger` table. The merge is planned under the ledger-file lock, from policies parsed once. For a
-// self-sync whose table only grew (§9.5), installTail applies the same merge to the file's tail: the
+// self-sync whose table only grew (docs/design/node-runtime.md §9.5), installTail applies the same merge to the file's tail: the
 // new rows replace the lines appended since the last install, so the cost follows the change.
 import { isJsonObject, withKey, jsonObject, type JsonValue } from '../../contract/ordered-json.js';
 import { jsonDumps } from '../../contract/json-dumps.js';
@@ -44,7 +44,7 @@ function globalPolicy(policy: FilePolicy): FilePolicy | undefined {
   return parsePolicyLine(asGlobal(policy), 0);
 }
 
-/** §9.4 steps 2–3 over parsed policies. */
+/** docs/design/node-runtime.md §9.4 steps 2–3 over parsed policies. */
 function planParsed(received: readonly FilePolicy[], current: readonly FilePolicy[]): ParsedPlan {
   const receivedIds = new Set(received.map((p) => p.id));
   const pushes: FilePolicy[] = [];
@@ -62,7 +62,7 @@ function planParsed(received: readonly FilePolicy[], current: readonly FilePolic
   return { kept, pushes, drops };
 }
 
-/** §9.4 steps 1–3: undefined when the received text holds no valid policy. */
+/** docs/design/node-runtime.md §9.4 steps 1–3: undefined when the received text holds no valid policy. */
 export function planMerge(received: string, current: readonly FilePolicy[]): MergePlan | undefined {
   const parsed = parseLedgerText(received);
   if (parsed.policies.length === 0) return undefined;
@@ -125,7 +125,7 @@ export interface InstallOutcome {
   readonly mark?: TailMark;
 }
 
-/** Install received policies (§9.4 steps 2–5); not installed when there is none. */
+/** Install received policies (docs/design/node-runtime.md §9.4 steps 2–5); not installed when there is none. */
 export async function installPolicies(
   node: NodeServices,
   received: readonly FilePolicy[],
@@ -149,13 +149,13 @@ export async function installPolicies(
     await node.ledgerFile.install([...plan.kept, ...plan.pushes].map((p) => `${p.line}\n`).join(''));
   }
   await tellMaster(node, plan.pushes, plan.drops, options);
-  // §9.4 step 5: every policy of the new file, the merged local ones included.
+  // docs/design/node-runtime.md §9.4 step 5: every policy of the new file, the merged local ones included.
   if (options.destDbms) await copyToTable(node, [...plan.kept, ...plan.pushes], hostOf(options.connection));
   // After drops the file's head is not the received dump: no mark, the next self-sync dumps again.
   return mark === undefined || plan.drops.length > 0 ? { installed: true } : { installed: true, mark };
 }
 
-/** Install ledger text (§9.4 steps 2–5). Returns false when it held no valid policy. */
+/** Install ledger text (docs/design/node-runtime.md §9.4 steps 2–5). Returns false when it held no valid policy. */
 export async function installLedgerText(
   node: NodeServices,
   received: string,
@@ -170,7 +170,7 @@ export async function installLedgerText(
 }
 
 /**
- * The self-sync install of rows appended to the table (§9.5 with §9.4's merge): the file keeps its lines
+ * The self-sync install of rows appended to the table (docs/design/node-runtime.md §9.5 with §9.4's merge): the file keeps its lines
  * up to `mark` (the previous dump), the rest is replaced by `added` plus the local policies of that tail
  * that neither the old dump nor `added` holds (made global and re-pushed). undefined when this cannot be
  * done in place (stale mark, a local `deleted` policy): the caller installs the whole dump.
@@ -210,7 +210,7 @@ async function copyToTable(node: NodeServices, policies: readonly FilePolicy[], 
   }
 }
 
-/** The policy text with a `ledger` value, for a local insert (§4.4 step 3). */
+/** The policy text with a `ledger` value, for a local insert (docs/design/node-runtime.md §4.4 step 3). */
 export function withLedger(type: string, inner: JsonValue, ledger: 'local' | 'global'): string {
   const obj = isJsonObject(inner) ? inner : jsonObject();
   return jsonDumps(makePolicy(type, withKey(obj, 'ledger', ledger)));

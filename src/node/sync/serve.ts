@@ -1,4 +1,4 @@
-// Master side of sync: serving `event get_blockchain <dest file> <hash> <trace>` (anylog-node.md §9.3).
+// Master side of sync: serving `event get_blockchain <dest file> <hash> <trace>` (docs/design/node-runtime.md §9.3).
 // Dump the ledger table, compare md5 with the requester's version, send the dump as a GENERIC 2 file
 // transfer to `<dest>.master_id_<n>.<ext>`; a repeated md5 to the same requester within 5 s is delayed
 // by a timer (never by blocking a worker). Per-node state lives in a WeakMap keyed by NodeServices.
@@ -50,7 +50,7 @@ function dumpText(policies: readonly string[]): string {
   return policies.length === 0 ? '' : `${policies.join('\n')}\n`;
 }
 
-/** The ledger dump of §8.4 (each policy followed by `\n`) and its md5. */
+/** The ledger dump of docs/design/node-runtime.md §8.4 (each policy followed by `\n`) and its md5. */
 export async function dumpLedger(node: NodeServices): Promise<DumpResult> {
   const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
   if (store === undefined)
@@ -156,7 +156,7 @@ async function transfer(
 }
 
 /**
- * The delayed copy of §9.3 step 5 sends the ledger as it is when the delay ends (a dump taken at request
+ * The delayed copy of docs/design/node-runtime.md §9.3 step 5 sends the ledger as it is when the delay ends (a dump taken at request
  * time could arrive after a newer copy and roll the requester back), and nothing when the requester was
  * sent that content after the delay was set or already has it.
  */
@@ -173,7 +173,7 @@ async function delayedTransfer(
   await transfer(node, request, dump, trace);
 }
 
-/** §9.3 step 4: the requester is current; with trace a `print` says so. */
+/** docs/design/node-runtime.md §9.3 step 4: the requester is current; with trace a `print` says so. */
 async function notChanged(node: NodeServices, request: ServeRequest, md5: string): Promise<CommandResult> {
   if (request.args[2] === '2')
     await tracePrint(
@@ -184,7 +184,7 @@ async function notChanged(node: NodeServices, request: ServeRequest, md5: string
   return ok();
 }
 
-/** Serve one request (§9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
+/** Serve one request (docs/design/node-runtime.md §9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
 export async function serveGetBlockchain(node: NodeServices, request: ServeRequest): Promise<CommandResult> {
   if (request.args.length < 3) return fail(64);
   const trace = request.args[2] === '2';

@@ -1,4 +1,4 @@
-// The REST port's socket front (anylog-node.md §5.1): accepts connections itself and serves the common
+// The REST port's socket front (docs/design/node-runtime.md §5.1): accepts connections itself and serves the common
 // requests (a `step` callback parses one request head and produces its answer bytes) in order, one at
 // a time per connection, keep-alive when the answer says so. A request the step calls `slow` hands the
 // whole connection, with the bytes read so far, to a full HTTP server (node:http + fastify, loaded on

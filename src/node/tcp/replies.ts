@@ -1,4 +1,4 @@
-// PURE reply rules of the TCP protocol (anylog-node.md §6.6): a command's result → the reply message
+// PURE reply rules of the TCP protocol (docs/design/node-runtime.md §6.6): a command's result → the reply message
 // (print / echo / nothing), and a received reply message → the text stored for the waiting job.
 import type { CommandResult } from '../ports/command.js';
 import { statusText, STATUS } from '../../contract/status-codes.js';
@@ -20,7 +20,7 @@ export interface ReplyMessage {
   readonly generic: number;
 }
 
-/** §5.7 rule: text starting with `{` or `[` is JSON. */
+/** docs/design/node-runtime.md §5.7 rule: text starting with `{` or `[` is JSON. */
 export function isJsonText(text: string): boolean {
   return text.startsWith('{') || text.startsWith('[');
 }
@@ -67,7 +67,7 @@ export function replyText(command: string, data: string): string {
   return data === '' ? message : `${message}: ${data}`;
 }
 
-/** True when the command text is a reply (`print` / `echo`, §6.5 step 3). */
+/** True when the command text is a reply (`print` / `echo`, docs/design/node-runtime.md §6.5 step 3). */
 export function isReplyCommand(command: string): boolean {
   const first = firstWords(command)[0];
   return first === 'print' || first === 'echo';

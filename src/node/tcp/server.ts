@@ -1,4 +1,4 @@
-// The TCP server (anylog-node.md §6.1, §6.5): `node:net` listener, frame reassembly across arbitrary
+// The TCP server (docs/design/node-runtime.md §6.1, §6.5): `node:net` listener, frame reassembly across arbitrary
 // `data` chunks, 30 s idle limit, silent close of probes, invalid frames logged as 193 and closed without
 // a reply, back-pressure on streamed files. Messages are handled by MessageSession; processLocal() feeds
 // self-addressed messages through the same path in-process.
@@ -78,7 +78,7 @@ export class TcpServer implements TcpServerControl {
     await closed;
   }
 
-  /** Run frames through the receive path as if they came from `socketIp` (self-addressed, §6.1). */
+  /** Run frames through the receive path as if they came from `socketIp` (self-addressed, docs/design/node-runtime.md §6.1). */
   async processLocal(frames: readonly Buffer[], socketIp: string): Promise<void> {
     const session = new MessageSession(this.context(), socketIp);
     for (const raw of frames) {

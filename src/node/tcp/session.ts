@@ -1,6 +1,6 @@
-// One incoming message (anylog-node.md §6.5–§6.8): validates its frames, buffers request/reply data or
+// One incoming message (docs/design/node-runtime.md §6.5–§6.8): validates its frames, buffers request/reply data or
 // streams a `file write` to disk, then dispatches: replies to jobs/console, requests to the interpreter
-// within the threads limit (answered by §6.6), ledger files to the installer, large messages to execution.
+// within the threads limit (answered by docs/design/node-runtime.md §6.6), ledger files to the installer, large messages to execution.
 import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
@@ -164,7 +164,7 @@ export class MessageSession {
     await this.runLargeMessage(path, header, origin);
   }
 
-  /** §6.7: execute the file's text, then delete it (success) or move it to err_dir (failure). */
+  /** docs/design/node-runtime.md §6.7: execute the file's text, then delete it (success) or move it to err_dir (failure). */
   private async runLargeMessage(path: string, header: FrameHeader, origin: PeerOrigin): Promise<void> {
     const { node } = this.ctx;
     const text = await readFile(path, 'utf8');

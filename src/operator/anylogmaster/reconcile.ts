@@ -1,7 +1,7 @@
-// The AnyLogMaster reconcile pass (operator.md §5): initial status (rule 8) → validate → steps 4–9
+// The AnyLogMaster reconcile pass (docs/design/operator.md §5): initial status (rule 8) → validate → steps 4–9
 // (pipeline.ts) → status computed by the pure status.ts against the cached status (the framework writes
 // each status write's answer back into the cache, so it includes the last pass's write), handed to the
-// framework (written once, only if changed) → Events for transitions → the requeue of §8.1, or the error
+// framework (written once, only if changed) → Events for transitions → the requeue of docs/design/operator.md §8.1, or the error
 // that carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
 import { toError } from '../../shared/errors.js';

@@ -1,5 +1,5 @@
 // PURE: step outcomes of one pass → the status conditions, root observedGeneration and phase of an
-// AnyLogMaster, following operator.md §3.3 exactly (generation rules, lastTransitionTime only on status
+// AnyLogMaster, following docs/design/operator.md §3.3 exactly (generation rules, lastTransitionTime only on status
 // flips, Ready mirroring order, progress deadline, abnormal-true Reconciling/Stalled present only when
 // True, runtime degradation without Reconciling). reconcile.ts calls it once per pass; no I/O, no clock.
 import {
@@ -47,7 +47,7 @@ const DEFAULT_DOMAIN: Readonly<Record<DomainType, ConditionOutcome>> = {
   ProcessesHealthy: condition('Unknown', 'NotChecked', NOT_CHECKED),
 };
 
-/** Ready's reason when a domain condition carries a reason Ready may not use (§3.2). */
+/** Ready's reason when a domain condition carries a reason Ready may not use (docs/design/operator.md §3.2). */
 const READY_FALLBACK: Readonly<Record<DomainType, Reason>> = {
   LedgerReady: 'WaitingForLedger',
   NodeReachable: 'Progressing',
@@ -214,7 +214,7 @@ function phaseOf(deleting: boolean, flight: Flight, ready: boolean, readyStatus:
   return readyStatus === 'False' ? 'Degraded' : 'Pending';
 }
 
-/** Computes conditions, root observedGeneration and phase for one pass (operator.md §3.3, §3.4). */
+/** Computes conditions, root observedGeneration and phase for one pass (docs/design/operator.md §3.3, §3.4). */
 export function computeStatus(input: StatusInput): ComputedStatus {
   const previous = readConditions(input.previous);
   const gen = input.generation;

@@ -1,4 +1,4 @@
-// Normalisation of objects entering the operator (operator.md §11.3): apiVersion and kind set (list
+// Normalisation of objects entering the operator (docs/design/operator.md §11.3): apiVersion and kind set (list
 // items lack them), managedFields stripped, metadata narrowed once so no caller needs non-null
 // assertions. Also parses metav1.Status error bodies. Pure.
 import { KubeApiError, apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType } from './kube.js';

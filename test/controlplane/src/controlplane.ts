@@ -42,7 +42,7 @@ export function defaultRuntime(): Runtime {
 }
 
 export interface StartOptions {
-  /** Also start PostgreSQL (§8) and export ANYLOG_TEST_PG_URL. */
+  /** Also start PostgreSQL (docs/design/local-cluster.md §8) and export ANYLOG_TEST_PG_URL. */
   readonly postgres?: boolean;
   /** Progress messages (to stderr by default). */
   readonly progress?: (msg: string) => void;

@@ -1,4 +1,4 @@
-// LedgerUnreachable against a private PostgreSQL that is stopped and started again (operator.md §6.1
+// LedgerUnreachable against a private PostgreSQL that is stopped and started again (docs/design/operator.md §6.1
 // SQLSTATE mapping): a stopped server is a temporary error naming no secret, and provisioning succeeds
 // once the server is back. Uses test/controlplane/src/postgres.ts startPostgres().
 import t from 'tap';

@@ -1,4 +1,4 @@
-// Configuration (§2.1–§2.3): defaults, legacy aliases, derived addresses, defaulted environment and the
+// Configuration (docs/design/node-runtime.md §2.1–§2.3): defaults, legacy aliases, derived addresses, defaulted environment and the
 // single error listing every problem.
 import t from 'tap';
 import { bootDictionary, loadConfig } from '../../../src/node/config.js';
@@ -6,7 +6,7 @@ import { ConfigError } from '../../../src/shared/errors.js';
 
 const host = {
   hostname: 'pod-0',
-  cwd: '/work/x',
+  cwd: '/srv/anylog',
   interfaces: {
     eth0: [
       {
@@ -36,12 +36,12 @@ t.test('defaults for a master', async (t) => {
     ledgerConn: '10.1.2.3:32048',
     blockchainSyncSeconds: 30,
     destination: 'file',
-    anylogPath: '/work/x',
+    anylogPath: '/srv/anylog',
   });
   t.equal(c.defaultedEnv['SYNC_TIME'], '30 seconds');
   t.equal(c.defaultedEnv['BLOCKCHAIN_DESTINATION'], 'file');
   t.equal(c.defaultedEnv['LOCATION'], '0.0, 0.0');
-  t.equal(c.dirs['blockchain_file'], '/work/x/AnyLog-Network/blockchain/blockchain.json');
+  t.equal(c.dirs['blockchain_file'], '/srv/anylog/AnyLog-Network/blockchain/blockchain.json');
   t.ok(Object.isFrozen(c));
   t.match(bootDictionary(c), { hostname: 'pod-0', ip: '10.1.2.3', io_buff_size: '2048' });
   t.equal(loadConfig({}, host).nodeName, 'AnyLog');

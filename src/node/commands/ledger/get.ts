@@ -1,4 +1,4 @@
-// `blockchain get` / `blockchain read` (anylog-node.md §4.6) over the local ledger file. No match answers
+// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match answers
 // `[]`, except that an assignment stores the empty string (so `if not !x` works in scripts).
 import {
   fail,

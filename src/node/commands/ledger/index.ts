@@ -1,4 +1,4 @@
-// The ledger command family (anylog-node.md §4.2 `run blockchain sync`, §4.3, §4.4, §4.5
+// The ledger command family (docs/design/node-runtime.md §4.2 `run blockchain sync`, §4.3, §4.4, §4.5
 // `event get_blockchain`): aggregated here and registered by node/commands/index.ts.
 import type { CommandDef } from '../../ports/command.js';
 import { DBMS_COMMANDS } from './dbms.js';

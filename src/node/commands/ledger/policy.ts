@@ -1,4 +1,4 @@
-// Policy commands (anylog-node.md §4.4): `blockchain prepare policy`, `blockchain insert` (local file and
+// Policy commands (docs/design/node-runtime.md §4.4): `blockchain prepare policy`, `blockchain insert` (local file and
 // pushes to masters) and master-side `blockchain push [ignore]`. Ids from contract/policy-id.ts; the file
 // append is one line; duplicate ids are rejected through the file's id index (plus in-flight ids).
 import { jsonDumps } from '../../../contract/json-dumps.js';
@@ -122,7 +122,7 @@ async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Pr
   });
 }
 
-/** §4.4 insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
+/** docs/design/node-runtime.md §4.4 insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
 function insertShapeProblem(value: JsonValue, text: string): CommandResult | undefined {
   if (!isJsonObject(value))
     return fail(2, `Error in 'blockchain insert': provided policy is not a json object: ${text}`);

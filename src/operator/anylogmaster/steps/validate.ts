@@ -1,4 +1,4 @@
-// Step 3 (operator.md §5): validate the stored object with the TypeBox schema and the TypeScript twins of
+// Step 3 (docs/design/operator.md §5): validate the stored object with the TypeBox schema and the TypeScript twins of
 // the CEL rules; a failure is Stalled/InvalidSpec (no retry until the generation changes).
 import { resolveSpec } from '../../../api/defaults.js';
 import type { AnyLogMaster, ResolvedSpec } from '../../../api/types.js';

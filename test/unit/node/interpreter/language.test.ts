@@ -1,5 +1,5 @@
-// Pure parts of the script language: logical lines (§3.2), brace blocks (§3.3), conditions (§3.8),
-// expansion (§3.5), where clauses (§3.11) and policy variables (§3.7).
+// Pure parts of the script language: logical lines (docs/design/node-runtime.md §3.2), brace blocks (§3.3), conditions (§3.8),
+// expansion (docs/design/node-runtime.md §3.5), where clauses (§3.11) and policy variables (§3.7).
 import t from 'tap';
 import { toLogicalLines } from '../../../../src/node/interpreter/lines.js';
 import { parseProgram } from '../../../../src/node/interpreter/script.js';
@@ -172,7 +172,7 @@ t.test('where clauses: typed keys, errors and the closed-set fallback', async (t
   t.equal(parseTimeValue('five'), undefined);
 });
 
-t.test('policy variables (§3.7)', async (t) => {
+t.test('policy variables (docs/design/node-runtime.md §3.7)', async (t) => {
   const dict = new MapDictionary({
     node_name: 'anylog-master',
     port: '32048',

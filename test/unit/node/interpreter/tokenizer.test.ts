@@ -1,4 +1,4 @@
-// Tokenizer (§3.4) table cases and a fuzz run: no exception escapes and no input takes > 100 ms.
+// Tokenizer (docs/design/node-runtime.md §3.4) table cases and a fuzz run: no exception escapes and no input takes > 100 ms.
 import t from 'tap';
 import { tokenize } from '../../../../src/node/interpreter/tokenizer.js';
 
@@ -45,7 +45,7 @@ const cases: [string, string[]][] = [
   ['unterminated "quote here', ['unterminated', 'quote here']],
 ];
 
-t.test('splits words as §3.4 says', async (t) => {
+t.test('splits words as docs/design/node-runtime.md §3.4 says', async (t) => {
   for (const [line, words] of cases)
     t.same(
       tokenize(line).map((w) => w.text),

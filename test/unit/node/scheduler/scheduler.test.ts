@@ -1,4 +1,4 @@
-// The scheduler (anylog-node.md §4.2, §10, §11.8) driven through the real interpreter and commands on a
+// The scheduler (docs/design/node-runtime.md §4.2, §10, §11.8) driven through the real interpreter and commands on a
 // fake clock: 10 s wake-ups from the start, repeat intervals, `schedule` options and errors, task ids and
 // modes, `task stop|resume|remove|run`, declared-but-not-running schedulers, no self-overlap, failures
 // that do not stop the others, stopping, and the exact `get scheduler` output. No real sleeping.
@@ -79,7 +79,7 @@ t.test('schedule options: name defaults to the command, start delays, command ke
   await sn.schedulers.stopAll();
 });
 
-t.test('schedule and run scheduler errors (§4.2)', async (t) => {
+t.test('schedule and run scheduler errors (docs/design/node-runtime.md §4.2)', async (t) => {
   const sn = createSchedulerNode();
   const cases: [string, number, string | RegExp][] = [
     ['schedule time = 10 seconds and name = x', 2, "Missing 'task' in schedule statement"],
@@ -137,7 +137,7 @@ t.test('task ids: lowest free id ≥ 1, reused after remove', async (t) => {
   );
 });
 
-t.test('task stop, resume, remove and run (§10.3)', async (t) => {
+t.test('task stop, resume, remove and run (docs/design/node-runtime.md §10.3)', async (t) => {
   const sn = createSchedulerNode();
   await ok(t, sn, 'run scheduler 1');
   await ok(t, sn, 'schedule time = 10 seconds and name = keep task probe keep');
@@ -296,7 +296,7 @@ t.test('stopping: no wake-ups after stopAll, timers cancelled, no restart', asyn
   t.notOk(sn.schedulers.isRunning(1));
 });
 
-t.test('get scheduler: exact layout, one scheduler, all, undeclared, bad id (§11.8)', async (t) => {
+t.test('get scheduler: exact layout, one scheduler, all, undeclared, bad id (docs/design/node-runtime.md §11.8)', async (t) => {
   const sn = createSchedulerNode();
   await ok(t, sn, 'run scheduler 1');
   await ok(t, sn, 'schedule time = 15 seconds and name = Sync Print task echo hello from scheduler');

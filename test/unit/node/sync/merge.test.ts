@@ -1,4 +1,4 @@
-// Pure parts of sync: merging a received ledger with local-only policies (§9.4) and master copy names (§9.3).
+// Pure parts of sync: merging a received ledger with local-only policies (docs/design/node-runtime.md §9.4) and master copy names (§9.3).
 import t from 'tap';
 import { planMerge } from '../../../../src/node/sync/install.js';
 import { masterCopyName } from '../../../../src/node/sync/serve.js';

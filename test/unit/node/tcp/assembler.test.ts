@@ -1,4 +1,4 @@
-// Frame validation and reassembly (anylog-node.md §6.5): chunk boundaries, sequence rules, truncated /
+// Frame validation and reassembly (docs/design/node-runtime.md §6.5): chunk boundaries, sequence rules, truncated /
 // oversized / garbage input, and a fuzz run of generated inputs (no exception other than FrameError,
 // each decode well under 100 ms).
 import t from 'tap';

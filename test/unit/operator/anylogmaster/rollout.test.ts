@@ -1,4 +1,4 @@
-// Rollout check of the node StatefulSet and pod (operator.md §5 step 6).
+// Rollout check of the node StatefulSet and pod (docs/design/operator.md §5 step 6).
 import t from 'tap';
 import { checkRollout, statefulSetProblem } from '../../../../src/operator/anylogmaster/rollout.js';
 
