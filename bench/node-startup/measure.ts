@@ -1,4 +1,4 @@
-// Focused anylog-node measurement (issue 2, acceptance 9): start-up to REST ready, idle RSS and REST
+// Focused anylog-node measurement: start-up to REST ready, idle RSS and REST
 // `get status` throughput with wrk, on 127.0.0.51–59 so it never collides with bench:node (.41–.43).
 // Usage: npx tsx bench/node-startup/measure.ts [entry.js]  (default bin/anylog-node.js; builds nothing).
 // Env: RUNS (start-ups, default 5), WRK_SECONDS (default 5, 0 = skip wrk), NODE_ARGS (extra node flags).

@@ -1,5 +1,5 @@
-// npm run bench:node — measures the anylog-node runtime and prints one JSON document (issue 2,
-// acceptance 9): start-up to REST ready, idle RSS, REST `get status` throughput and latency (new
+// npm run bench:node — measures the anylog-node runtime and prints one JSON document:
+// start-up to REST ready, idle RSS, REST `get status` throughput and latency (new
 // connection per request and keep-alive, at 1/4/16 connections), REST `blockchain insert` and TCP
 // `blockchain push` rates, `blockchain get` latencies and RSS at 1,000/10,000/100,000 policies,
 // push-to-visible after a forced sync, and a second node pulling the whole ledger.

@@ -1,5 +1,5 @@
 // npm run bench:operator — measures the operator against the real local control plane with real
-// anylog-node pods and prints one JSON document (issue 4, acceptance 9): time for N AnyLogMasters
+// anylog-node pods and prints one JSON document: time for N AnyLogMasters
 // (embedded ledger) to all reach Ready, reconciles/s during the ramp, API requests (and writes) per
 // reconcile when idle, operator RSS at 0 and N objects, and the time from a spec change to
 // status.observedGeneration catching up. The operator is the built `anylog-operator run` in its own
@@ -7,7 +7,7 @@
 // from its /metrics. Run through with-cluster (the npm script does); BENCH_OBJECTS sets N (default 50).
 // The operator runs at LOG_LEVEL=debug so its kube client logs every write (verb, path): the idle
 // window reports which requests wrote, and Lease renewals (leader election, not reconcile work) apart
-// from the reconcile writes that issue 4 wants at zero.
+// from the reconcile writes, which should be zero at steady state.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // PURE: does a live child already hold every field the operator would apply? Server-side apply of an
 // unchanged object is a no-op on the server but still a write request, so at steady state the children
-// step compares the rendered object with the cached one and skips the PATCH (docs/design/operator.md §8.2, issue 4:
+// step compares the rendered object with the cached one and skips the PATCH (docs/design/operator.md §8.2:
 // zero API writes at steady state). Fields the apiserver defaults or other managers own are ignored.
 
 function isRecord(value: unknown): value is Record<string, unknown> {

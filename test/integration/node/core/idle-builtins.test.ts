@@ -1,4 +1,4 @@
-// Idle-memory guard (issue 2, acceptance 9: idle RSS under 60 MB): the built node (dist/bundle, as the
+// Idle-memory guard (target: idle RSS under 60 MB): the built node (dist/bundle, as the
 // image runs it) started as the built-in master and served a REST GET and a POST must not have loaded the
 // Node built-ins that only cost memory: perf_hooks (the `performance` global), worker_threads and util's
 // parseArgs/diff helpers (an ESM import of node:util evaluates them), node:http/http2/undici (fastify's

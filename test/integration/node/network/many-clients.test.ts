@@ -1,4 +1,4 @@
-// Load without errors (issue 2 acceptance): 64 concurrent REST clients (a new connection per request,
+// Load without errors: 64 concurrent REST clients (a new connection per request,
 // some forwarding to peers with `destination`) and 16 TCP peers sending `run client` requests to one
 // node, for ~8 s with bounded loops. Real nodes (interpreter, commands, TCP and REST servers) on
 // loopback addresses 127.0.0.2 (the target) and 127.0.0.10–25 (the peers).

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 2: the embedded sample reaches Ready against the real control plane with real
+// The embedded sample reaches Ready against the real control plane with real
 // anylog-node processes — children with owner references, no password in the ConfigMap, required
 // processes Running, Ready=True with observedGeneration == generation, and `kubectl wait` returns.
 import t from 'tap';

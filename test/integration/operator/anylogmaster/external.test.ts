@@ -1,4 +1,4 @@
-// Issue 4 acceptance 3 and 6 with an external ledger on the test PostgreSQL: a missing credentials Secret
+// An external ledger on the test PostgreSQL: a missing credentials Secret
 // is Stalled/SecretNotFound and recovers once the Secret exists; Ready with exactly one master policy row
 // in the ledger carrying the advertised address; deletionPolicy Delete keeps a finalizer, and deleting
 // the CR removes the policy row before the finalizer goes.

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 5, PostgreSQL stopped: an AnyLogMaster on an external ledger in a PRIVATE
+// PostgreSQL stopped: an AnyLogMaster on an external ledger in a PRIVATE
 // PostgreSQL (the shared one serves other suites) reaches Ready; stopping the server turns LedgerReady
 // False/LedgerUnreachable and Ready False (degraded: no Reconciling, no Stalled) with exactly one
 // Warning Event over several polls; starting it again heals to Ready with one more LedgerReady and

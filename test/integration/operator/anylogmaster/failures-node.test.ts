@@ -1,4 +1,4 @@
-// Issue 4 acceptance 5, a node that stops answering: the embedded sample reaches Ready, then the node
+// A node that stops answering: the embedded sample reaches Ready, then the node
 // pod's process group is frozen with SIGSTOP (the pod is not deleted; its sockets stay open, so REST
 // requests hang as with a wedged node). NodeReachable turns False/NodeUnreachable and Ready False with
 // exactly one Warning Event over several polls (the pod's readiness probe may later turn the reason

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 5, the Events of a missing credentials Secret (external.test.ts covers the
+// The Events of a missing credentials Secret (external.test.ts covers the
 // conditions): Stalled/SecretNotFound naming the Secret is reported by exactly one Warning Event however
 // many passes re-check it, and creating the Secret heals to Ready with LedgerReady and Ready reported
 // once each. Uses a role and database of its own on the shared PostgreSQL, which it never stops.

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 4–6 on the embedded ledger: idempotence (steady state without API writes, operator
+// The embedded ledger's lifecycle: idempotence (steady state without API writes, operator
 // restart, node pod deletion, re-apply → still one master policy), a spec change rolls the pod and
 // replaces the policy (old id dropped, exactly one left) with observedGeneration following, and
 // deletionPolicy Retain carries no finalizer, so deletion does not wait for the operator.

@@ -1,4 +1,4 @@
-// Acceptance 7 of issue 4: a watch survives the API server being stopped and started. The test starts a
+// A watch survives the API server being stopped and started. The test starts a
 // private etcd + kube-apiserver of its own (so the suites sharing the run's control plane are never
 // disturbed), stops that apiserver by its recorded PID, starts it again with the same command line on the
 // same port, and checks that the reflector reconnects with backoff and sees a change made afterwards.

@@ -1,4 +1,4 @@
-// Start-up cost guard (issue 2, acceptance 9): loading the REST server and serving a GET or a
+// Start-up cost guard: loading the REST server and serving a GET or a
 // Content-Length POST through the socket front loads neither fastify nor node:http (whose ESM import also
 // evaluates http2 and undici); the first request the front hands over (a chunked POST) loads fastify and
 // is answered. Runs in a child process so the module list is clean.
