@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every generated artefact (CRD, chart CRD copy, values.schema.json, install.yaml, docs
-# reference) and fails when the result differs from what is committed.
+# reference) and fails when the result differs from what is committed; then checks that every file refers
+# only to what the repository holds (scripts/check-references.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 generated=()
@@ -27,3 +28,4 @@ if [ -n "$untracked" ]; then
   exit 1
 fi
 echo "check:drift: ${generated[*]} up to date"
+npx tsx scripts/check-references.ts

@@ -84,7 +84,7 @@ function checkLine(view: RepoView, file: string, text: string, lineNo: number, o
     for (const m of text.replace(/`[^`]*`/g, ' ').matchAll(MD_LINK)) {
       const target = (m[1] ?? '').split('#')[0] ?? '';
       if (target === '' || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
-      const path = posix.normalize(posix.join(posix.dirname(file), target));
+      const path = posix.normalize(posix.join(posix.dirname(file), target)).replace(/\/$/, '');
       if (!inside(path)) report(`link ${target} leaves the repository`);
       else if (!view.paths.has(path) && ![...view.paths].some((p) => p.startsWith(`${path}/`))) {
         report(`link ${target} points at a missing file`);

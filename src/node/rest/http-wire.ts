@@ -34,7 +34,7 @@ const REASONS: Readonly<Record<number, string>> = {
 /** node:http's default maximum header size. */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
-/** The largest POST body (1 MiB); larger bodies are answered 413 with AnyLog's code 230 (docs/design/node-runtime.md §5.9). */
+/** The largest POST body (1 MiB); larger bodies are answered 413 with AnyLog's code 230 (docs/design/node-runtime.md §5.1). */
 export const BODY_LIMIT = 1024 * 1024;
 
 export interface ParsedHead {

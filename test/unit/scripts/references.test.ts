@@ -47,7 +47,7 @@ t.test('each kind of unfollowable reference is reported with its line', async (t
 });
 
 t.test('markdown links must reach a file inside the repository; code spans are not links', async (t) => {
-  t.same(problems('docs/guide.md', '[a](design/node.md#4-commands) [b](a/x.md) `[c](nowhere)`'), []);
+  t.same(problems('docs/guide.md', '[a](design/node.md#4-commands) [b](a/x.md) [d](design/) `[c](nowhere)`'), []);
   t.same(problems('docs/guide.md', '[a](missing.md) [b](../../outside.txt)'), [
     '1: path ../../outside.txt leaves the repository',
     '1: refers to missing.md, which the repository does not contain',
