@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates every generated artefact (CRD, chart CRD copy, values.schema.json, install.yaml, docs
-# reference) and fails when the result differs from what is committed; then checks that every file refers
-# only to what the repository holds (scripts/check-references.ts).
+# Checks that the project has one version number (scripts/check-versions.ts), then regenerates every
+# generated artefact (CRD, chart CRD copy, values.schema.json, install.yaml, docs reference) and fails when
+# the result differs from what is committed, then checks that every file refers only to what the repository
+# holds (scripts/check-references.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# First, on the files as they are: a stale install.yaml is named here before it is regenerated below.
+npm run --silent check:versions
 generated=()
 if [ -f src/api/schema.ts ]; then
   npm run --silent gen:crds

@@ -19,7 +19,7 @@ export const ChartValuesSchema: TSchema = Type.Object(
       {
         repository: Type.String({
           minLength: 1,
-          default: 'anylog-operator',
+          default: 'ghcr.io/anylog-operator/anylog-operator',
           description: 'Operator image repository',
         }),
         tag: Type.String({ default: '', description: "Image tag; empty = the chart's appVersion" }),

@@ -241,7 +241,7 @@ t.test('kubectl apply --server-side -f manifests/install.yaml: two Ready replica
   const docs: KubeObject[] = parseAllDocuments(readFileSync(installYaml, 'utf8'))
     .map((d) => d.toJS())
     .filter((d) => d !== null);
-  // As shipped: everything in anylog-system, two replicas with leader election, a fixed image.
+  // As shipped: everything in anylog-system, two replicas with leader election, the released image.
   t.equal(docs.find((d) => d.kind === 'Namespace')?.metadata.name, 'anylog-system', 'installs anylog-system');
   const namespaced = docs.filter((d) => !['Namespace', 'CustomResourceDefinition'].includes(d.kind));
   for (const d of namespaced.filter((x) => !x.kind.startsWith('Cluster')))
@@ -249,7 +249,12 @@ t.test('kubectl apply --server-side -f manifests/install.yaml: two Ready replica
   const dep = docs.find((d) => d.kind === 'Deployment');
   t.equal(dep?.spec.replicas, 2, 'two replicas');
   const container = dep?.spec.template.spec.containers[0];
-  t.match(container?.image, /^anylog-operator:/, 'a fixed image name');
+  const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
+  t.equal(
+    container?.image,
+    `ghcr.io/anylog-operator/anylog-operator:${version}`,
+    'the published image of the project version',
+  );
   t.equal(
     container?.env.find((e: KubeObject) => e.name === 'LEADER_ELECTION')?.value,
     'true',

@@ -31,7 +31,7 @@ export interface AnyLogMasterDeps {
   readonly random?: () => number;
 }
 
-export const DEFAULT_OPERATOR_VERSION = '0.1.0';
+export const DEFAULT_OPERATOR_VERSION = '0.2.0';
 export const FALLBACK_NODE_IMAGE_REPO = 'ghcr.io/anylog-co/anylog-operator';
 
 /** Dependencies after defaults, shared by every pass. */

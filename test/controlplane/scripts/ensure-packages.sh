@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local cluster needs when they are missing: etcd-server, postgresql,
 # lua5.4 and unzip for the control plane; containerd, runc, the CNI plugins, iptables, nftables,
-# conntrack, iproute2 and openssl for the real node; buildah and mmdebstrap to build its images.
+# conntrack, iproute2 and openssl for the real node; buildah and mmdebstrap to build its images;
+# shellcheck for `npm run lint` (actionlint checks the workflows' run: scripts with it).
 # Idempotent; uses sudo when not root. Never starts services.
 set -euo pipefail
 need=()
@@ -20,6 +21,7 @@ have_cmd ip || need+=(iproute2)
 have_cmd openssl || need+=(openssl)
 have_cmd buildah || need+=(buildah)
 have_cmd mmdebstrap || need+=(mmdebstrap)
+have_cmd shellcheck || need+=(shellcheck)
 if [ "${#need[@]}" -eq 0 ]; then
   echo "ensure-packages: every package of the local cluster is installed"
   exit 0
