@@ -16,6 +16,7 @@ export const VERSIONED_FILES = {
   values: 'charts/anylog-operator/values.yaml',
   installYaml: 'manifests/install.yaml',
   operatorDefaults: 'src/operator/anylogmaster/deps.ts',
+  imageDefaults: 'src/api/defaults.ts',
 } as const;
 
 export interface CheckOptions {
@@ -109,6 +110,13 @@ export function checkVersions(root: string, options: CheckOptions = {}): CheckRe
   const defaults = /DEFAULT_OPERATOR_VERSION\s*=\s*'([^']*)'/.exec(readText(root, f.operatorDefaults));
   if (defaults === null) problems.push(`${f.operatorDefaults}: no DEFAULT_OPERATOR_VERSION = '...'`);
   else expect(f.operatorDefaults, 'DEFAULT_OPERATOR_VERSION', defaults[1]);
+
+  const published = /PUBLISHED_IMAGE_REPOSITORY\s*=\s*'([^']*)'/.exec(readText(root, f.imageDefaults));
+  if (published?.[1] !== repository) {
+    problems.push(
+      `${f.imageDefaults} PUBLISHED_IMAGE_REPOSITORY: ${published?.[1] ?? 'missing'} (the chart's image.repository is ${repository})`,
+    );
+  }
 
   if (options.tag !== undefined && options.tag !== `v${version}`) {
     problems.push(`Git tag ${options.tag}: a release of ${version} is tagged v${version}`);

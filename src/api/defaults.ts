@@ -5,6 +5,12 @@ import { Value } from 'typebox/value';
 import { AnyLogMasterSpecSchema } from './schema-spec.js';
 import type { AnyLogMasterSpec, ResolvedLedger, ResolvedSpec } from './types.js';
 
+/**
+ * Where releases publish the operator image (which also runs the nodes); the node image when neither the
+ * spec nor DEFAULT_NODE_IMAGE names one. scripts/check-versions.ts keeps it equal to the chart's default.
+ */
+export const PUBLISHED_IMAGE_REPOSITORY = 'ghcr.io/anylog-operator/anylog-operator';
+
 /** Operator settings that provide image defaults (DEFAULT_NODE_IMAGE, DEFAULT_LEDGER_IMAGE). */
 export interface ImageDefaults {
   readonly nodeImage: string;

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
-import { effectiveImages, resolveSpec } from '../api/defaults.js';
+import { effectiveImages, PUBLISHED_IMAGE_REPOSITORY, resolveSpec } from '../api/defaults.js';
 import { renderCrdYaml } from '../api/crd.js';
 import { renderReferenceDoc } from '../api/reference-doc.js';
 import type { AnyLogMaster } from '../api/types.js';
@@ -43,7 +43,7 @@ Commands:
   --help                   this text
 
 render inputs (placeholders; the operator observes the real values):
-  --image <ref>            node image when spec.image is absent      (default ghcr.io/anylog-co/anylog-operator:<version>)
+  --image <ref>            node image when spec.image is absent      (default ghcr.io/anylog-operator/anylog-operator:<version>)
   --ledger-image <ref>     ledger image when absent (managed mode)   (default postgres:17)
   --address <ip>           advertised address                         (default 10.96.0.10; Overlay: spec ip)
   --operator-version <v>   version label                              (default this package's version)
@@ -116,7 +116,7 @@ function placeholderInputs(cr: AnyLogMaster, options: RenderOptions): RenderInpu
   const version = options.operatorVersion ?? packageVersion();
   const spec = resolveSpec(cr.spec);
   const images = effectiveImages(spec, {
-    nodeImage: options.image ?? `ghcr.io/anylog-co/anylog-operator:${version}`,
+    nodeImage: options.image ?? `${PUBLISHED_IMAGE_REPOSITORY}:${version}`,
     ledgerImage: options.ledgerImage ?? 'postgres:17',
   });
   const address = options.address ?? spec.network.advertise.ip ?? '10.96.0.10';

@@ -2,6 +2,7 @@
 // is a structural superset), resolved once at registration, plus the per-pass environment handed to
 // the steps. The NodeClient factory is injectable so tests can point it at a real node elsewhere.
 import type { AnyLogMaster, ResolvedSpec } from '../../api/types.js';
+import { PUBLISHED_IMAGE_REPOSITORY } from '../../api/defaults.js';
 import { createHttpNodeClient, type NodeClient } from '../../nodeclient/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -32,7 +33,6 @@ export interface AnyLogMasterDeps {
 }
 
 export const DEFAULT_OPERATOR_VERSION = '0.2.0';
-export const FALLBACK_NODE_IMAGE_REPO = 'ghcr.io/anylog-co/anylog-operator';
 
 /** Dependencies after defaults, shared by every pass. */
 export interface ResolvedDeps {
@@ -54,7 +54,7 @@ export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
     operatorVersion,
     nodeImage:
       deps.config.defaultNodeImage === ''
-        ? `${FALLBACK_NODE_IMAGE_REPO}:${operatorVersion}`
+        ? `${PUBLISHED_IMAGE_REPOSITORY}:${operatorVersion}`
         : deps.config.defaultNodeImage,
     nodeClient: deps.nodeClient ?? ((host, port, logger) => createHttpNodeClient({ host, port, logger })),
     domainMetrics: createDomainMetrics(deps.metrics, () => clock?.now() ?? Date.now()),

@@ -65,6 +65,12 @@ const oneAtATime: [string, RegExp | string, string, RegExp][] = [
     `DEFAULT_OPERATOR_VERSION = '${bumped}'`,
     /deps\.ts DEFAULT_OPERATOR_VERSION: 9\.9\.9/,
   ],
+  [
+    VERSIONED_FILES.imageDefaults,
+    /PUBLISHED_IMAGE_REPOSITORY = '[^']*'/,
+    `PUBLISHED_IMAGE_REPOSITORY = 'ghcr.io/fork/anylog-operator'`,
+    /defaults\.ts PUBLISHED_IMAGE_REPOSITORY: ghcr\.io\/fork\/anylog-operator/,
+  ],
 ];
 
 for (const [file, from, to, reported] of oneAtATime) {
