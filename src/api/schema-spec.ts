@@ -92,7 +92,7 @@ export const AdvertiseSchema = Type.Object(
   {
     ...closed,
     default: {},
-    description: 'advertised address (operator.md §7.1)',
+    description: 'the address the node publishes in its master policy for peers to reach it',
     [XV]: celValidations('C7', 'C8'),
   },
 );
@@ -352,7 +352,9 @@ export const AnyLogMasterSpecSchema = Type.Object(
     deletionPolicy: Type.Optional(
       Type.Enum(['Retain', 'Delete'], {
         default: 'Retain',
-        description: 'what deleting the AnyLogMaster removes (operator.md §9)',
+        description:
+          'what deleting the AnyLogMaster removes: Retain keeps the volumes, the managed ledger Secret and ' +
+          'the master policy; Delete removes them and the database and role it created in an external ledger',
       }),
     ),
     scheduling: Type.Optional(SchedulingSchema),

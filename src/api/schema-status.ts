@@ -69,7 +69,7 @@ export const AnyLogMasterStatusSchema = Type.Object(
           'Ready, Reconciling, Stalled, LedgerReady, NodeReachable, PolicyPosted, ProcessesHealthy',
       }),
     ),
-    advertisedAddress: Type.Optional(Text(64, 'address in the master policy (operator.md §7.1)')),
+    advertisedAddress: Type.Optional(Text(64, 'the address in the master policy')),
     endpoints: Type.Optional(
       Type.Object(
         {
