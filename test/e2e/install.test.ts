@@ -1,4 +1,4 @@
-// End-to-end install paths (operator.md §13, control-plane.md §9.1) against the real control plane:
+// End-to-end install paths (the chart and manifests/install.yaml) against the real control plane:
 // helm lint, the CRD server-side, server dry runs of the chart and manifests/install.yaml, Pod Security
 // "restricted" admission of the operator and node pods, `helm install --wait` running the operator under
 // the chart's ServiceAccount (the runner gives it a TokenRequest kubeconfig, so the chart's RBAC is what
@@ -88,7 +88,7 @@ t.test('helm lint --strict with default and test values', async (t) => {
   t.not(bad.code, 0, 'the values schema rejects a negative replicaCount');
 });
 
-/** operator.md §12: the permissions the operator needs, no more (group/resource: verbs). */
+/** The permissions the operator needs, no more (group/resource: verbs). */
 const rbacTable: Record<string, string> = {
   'anylog.co/anylogmasters': 'get,list,patch,watch',
   'anylog.co/anylogmasters/status': 'get,patch,update',
@@ -116,13 +116,22 @@ function flattenRules(rules: KubeObject[]): Record<string, string> {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort().join(',')]));
 }
 
-t.test('rendered RBAC is exactly the operator.md §12 table', async (t) => {
+t.test("rendered RBAC is exactly the operator's permission table", async (t) => {
   for (const extra of [[], ['--set', 'watchNamespaces={team-a,team-b}']]) {
     const tpl = await helm(['template', release, chart, '-n', 'anylog-system', ...extra]);
     t.equal(tpl.code, 0, tpl.stderr);
-    const objs = parseAllDocuments(tpl.stdout)
+    const all = parseAllDocuments(tpl.stdout)
       .map((d) => d.toJS())
       .filter((o) => o !== null);
+    // The `helm test` hook brings its own Role: listing AnyLogMasters in the release namespace, no more.
+    const isHook = (o: KubeObject): boolean => o.metadata.annotations?.['helm.sh/hook'] !== undefined;
+    const hookRoles = all.filter((o) => isHook(o) && o.kind.endsWith('Role'));
+    t.same(
+      hookRoles.map((o) => [o.kind, o.metadata.namespace, flattenRules(o.rules)]),
+      [['Role', 'anylog-system', { 'anylog.co/anylogmasters': 'list' }]],
+      'the test hook Role lists AnyLogMasters only',
+    );
+    const objs = all.filter((o) => !isHook(o));
     const roles = objs.filter(
       (o) =>
         (o.kind === 'ClusterRole' || o.kind === 'Role') &&
@@ -167,13 +176,29 @@ t.test('CRD applied server-side becomes Established', async (t) => {
 
 t.test('server dry runs with strict validation and restricted Pod Security', async (t) => {
   const ns = await testNamespace(t, 'e2e-dry', restricted);
-  const tpl = await helm(['template', release, chart, '-n', ns, '-f', testValues]);
+  // Everything the chart can render: two replicas (PodDisruptionBudget), the NetworkPolicy with
+  // addresses, and the `helm test` hooks; the CRD is left out, as the suites share the applied one.
+  const everything = [
+    'replicaCount=2',
+    'networkPolicy.enabled=true',
+    'networkPolicy.apiServer.cidrs={10.96.0.1/32}',
+    'networkPolicy.ledger.cidrs={192.0.2.0/24}',
+    'crds.install=false',
+  ].flatMap((s) => ['--set', s]);
+  const tpl = await helm(['template', release, chart, '-n', ns, '-f', testValues, ...everything]);
   t.equal(tpl.code, 0, tpl.stderr);
   const dry = await kubectl(['apply', '--dry-run=server', '--validate=strict', '-n', ns, '-f', '-'], {
     input: tpl.stdout,
   });
   t.equal(dry.code, 0, `helm template | kubectl apply --dry-run=server: ${dry.stderr}`);
   t.match(dry.stdout, /deployment\.apps\/anylog-operator created \(server dry run\)/);
+  t.match(dry.stdout, /poddisruptionbudget\.policy\/anylog-operator created \(server dry run\)/);
+  t.match(dry.stdout, /networkpolicy\.networking\.k8s\.io\/anylog-operator created \(server dry run\)/);
+  t.match(
+    dry.stdout,
+    /pod\/anylog-operator-test created \(server dry run\)/,
+    'restricted admits the test pod',
+  );
 
   // install.yaml targets anylog-system; a dry run cannot create the namespace it then fills.
   await kubectlOk(['apply', '--server-side', '-f', '-'], {
@@ -213,9 +238,8 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
   const ns = await testNamespace(t, 'e2e-helm', restricted);
   const install = await helm(
     [
-      // The CRD was applied server-side by kubectl above (as docs/upgrade.md tells users to do). Helm 4
-      // applies crds/ server-side too and then conflicts with kubectl's ownership of .spec.versions, so an
-      // install after a kubectl-applied CRD passes --skip-crds.
+      // The CRD was applied server-side by kubectl above and other suites of the run share it, so this
+      // release leaves it alone (crds.install=false), as a second release of the chart in a cluster would.
       'install',
       release,
       chart,
@@ -225,7 +249,8 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
       testValues,
       '--set',
       `watchNamespaces={${ns}}`,
-      '--skip-crds',
+      '--set',
+      'crds.install=false',
       '--wait',
       '--timeout',
       '3m',
