@@ -295,7 +295,7 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
   t.equal(
     (await kubectl(['get', 'crd', 'anylogmasters.anylog.co'])).code,
     0,
-    'the CRD stays (Helm never deletes CRDs)',
+    'the CRD stays (this release does not own it)',
   );
 });
 
