@@ -19,7 +19,7 @@ function typeName(node: Node): string {
     return [...new Set(names)].join(' or ');
   }
   if (node['type'] === 'array') return `${isNode(node['items']) ? typeName(node['items']) : 'any'}[]`;
-  if (node['type'] === 'object' && !isNode(node['properties'])) return 'map';
+  if (node['type'] === 'object' && !isNode(node['properties'])) return 'object';
   return String(node['type']);
 }
 

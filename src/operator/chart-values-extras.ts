@@ -91,7 +91,8 @@ export const NetworkPolicyValues = Type.Object(
     }),
     metricsFrom: peers('Peers allowed to reach the metrics port; empty = any source'),
     healthFrom: peers(
-      'Peers allowed to reach the health port; empty = any source (kubelet probes and `helm test` use it)',
+      'Peers allowed to reach the health port; empty = any source. Kubelet probes use it, and so does the ' +
+        '`helm test` pod (label `app.kubernetes.io/component: test`)',
     ),
     apiServer: Type.Object(
       {
