@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The operator demo on a fresh machine: setup (packages, Kubernetes binaries, CoreDNS, helm/kubectl,
 # the images built from the project's Dockerfile), the local cluster with a real node (kubelet +
-# containerd) and PostgreSQL (npm run cluster:up), the CRD server-side, the operator chart installed with
-# helm (two operator containers under the chart's ServiceAccount and RBAC, leader election), an
-# external-ledger AnyLogMaster on the local PostgreSQL, then its status and the node's `get processes`
-# through the AnyLogMaster's Service.
+# containerd) and PostgreSQL (npm run cluster:up), the operator chart installed with helm (the CRD, two
+# operator containers under the chart's ServiceAccount and RBAC, leader election) and checked with
+# `helm test`, an external-ledger AnyLogMaster on the local PostgreSQL, then its status and the node's
+# `get processes` through the AnyLogMaster's Service.
 # The cluster keeps running afterwards; `bash scripts/demo-operator.sh --down` (npm run cluster:down) stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,26 +39,20 @@ h() {
     HELM_DATA_HOME="$HELM_HOME/data" "$ANYLOG_TEST_HELM" --kubeconfig "$KUBECONFIG" "$@"
 }
 
-echo "==> installing the CRD server-side ($(elapsed))"
-k apply --server-side -f crds/anylogmaster.yaml
-# Right after the apply the CRD may have no conditions yet, which kubectl wait reports as an error.
-for i in $(seq 1 30); do
-  if k wait --for=condition=Established crd/anylogmasters.anylog.co --timeout=60s 2>/dev/null; then break; fi
-  if ((i == 30)); then echo "the CRD did not become Established" >&2; exit 1; fi
-  sleep 1
-done
-
 echo "==> installing the operator chart into $OPNS ($(elapsed))"
 for ns in "$OPNS" "$NS"; do
   k create namespace "$ns" --dry-run=client -o yaml | k apply --server-side -f - >/dev/null
   k label namespace "$ns" pod-security.kubernetes.io/enforce=restricted --overwrite >/dev/null
 done
-# --skip-crds: the CRD above is owned by kubectl; Helm 4 would conflict applying its own copy.
+# The chart brings the CRD: `helm upgrade` keeps it current, `helm uninstall` leaves it.
 h upgrade --install anylog-operator charts/anylog-operator -n "$OPNS" \
   -f scripts/demo/values.yaml --set "image.repository=${ANYLOG_TEST_IMAGE%:*}" --set "image.tag=${ANYLOG_TEST_IMAGE##*:}" \
-  --set "ledgerImage=${ANYLOG_TEST_POSTGRES_IMAGE}" --skip-crds --wait --timeout 5m
+  --set "ledgerImage=${ANYLOG_TEST_POSTGRES_IMAGE}" --wait --timeout 5m
 k -n "$OPNS" get deployment anylog-operator
 k -n "$OPNS" get pods -o wide
+
+echo "==> helm test: the operator's readiness through a Service, AnyLogMasters served ($(elapsed))"
+h test anylog-operator -n "$OPNS" --timeout 3m --logs | sed -n '/^POD LOGS/,$p' | awk '!seen[$0]++'
 
 echo "==> external ledger: role and database in the local PostgreSQL, credentials Secret, AnyLogMaster ($(elapsed))"
 if k -n "$NS" get secret "$NAME-ledger" >/dev/null 2>&1; then

@@ -1,14 +1,20 @@
 // Regenerates the chart's derived files and the plain install manifest (npm run gen:manifests):
 //   charts/anylog-operator/values.schema.json  from src/operator/chart-values.ts
-//   charts/anylog-operator/crds/anylogmaster.yaml  copy of crds/anylogmaster.yaml
-//   manifests/install.yaml  Namespace + CRD + `helm template` of the chart with default values
+//   charts/anylog-operator/templates/crd-anylogmaster.yaml  crds/anylogmaster.yaml as a chart template
+//   charts/anylog-operator/README.md  the values table (between its markers) from values.schema.json
+//   charts/anylog-operator/Chart.yaml  the Artifact Hub annotations block at its end
+//   manifests/install.yaml  Namespace + CRD + `helm template` of the chart with default values (the CRD
+//     is not rendered from the chart there, and neither are the `helm test` hooks)
 // helm comes from the test tool cache (test/controlplane/scripts/install-tools.sh) or ANYLOG_TEST_HELM.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chartValuesJsonSchema } from '../src/operator/chart-values.js';
+import { renderChartYaml } from './chart/annotations.js';
+import { renderCrdTemplate } from './chart/crd-template.js';
+import { renderChartReadme } from './chart/readme.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const chart = join(root, 'charts', 'anylog-operator');
@@ -35,16 +41,33 @@ function writeIfChanged(path: string, text: string): void {
   console.log(`gen:manifests: wrote ${path.slice(root.length + 1)}`);
 }
 
-writeIfChanged(join(chart, 'values.schema.json'), `${JSON.stringify(chartValuesJsonSchema(), null, 2)}\n`);
+const schema = chartValuesJsonSchema();
+writeIfChanged(join(chart, 'values.schema.json'), `${JSON.stringify(schema, null, 2)}\n`);
 
 const crd = join(root, 'crds', 'anylogmaster.yaml');
 if (!existsSync(crd)) throw new Error('crds/anylogmaster.yaml is missing: run npm run gen:crds first');
-mkdirSync(join(chart, 'crds'), { recursive: true });
-copyFileSync(crd, join(chart, 'crds', 'anylogmaster.yaml'));
+writeIfChanged(
+  join(chart, 'templates', 'crd-anylogmaster.yaml'),
+  renderCrdTemplate(readFileSync(crd, 'utf8')),
+);
+const readme = join(chart, 'README.md');
+writeIfChanged(readme, renderChartReadme(readFileSync(readme, 'utf8'), schema));
+const chartYaml = join(chart, 'Chart.yaml');
+writeIfChanged(
+  chartYaml,
+  renderChartYaml({
+    chartYaml: readFileSync(chartYaml, 'utf8'),
+    valuesYaml: readFileSync(join(chart, 'values.yaml'), 'utf8'),
+    crdYaml: readFileSync(crd, 'utf8'),
+    exampleYaml: readFileSync(join(root, 'manifests', 'samples', 'anylogmaster-embedded.yaml'), 'utf8'),
+  }),
+);
 
 const helm = findHelm();
 const helmHome = join(root, 'node_modules', '.cache', 'helm');
-const rendered = execFileSync(helm, ['template', 'anylog-operator', chart, '--namespace', namespace], {
+// install.yaml carries crds/anylogmaster.yaml itself (without Helm's keep annotation) and no test hooks.
+const plain = ['--set', 'crds.install=false', '--skip-tests'];
+const rendered = execFileSync(helm, ['template', 'anylog-operator', chart, '-n', namespace, ...plain], {
   encoding: 'utf8',
   env: {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',

@@ -120,9 +120,18 @@ t.test('rendered RBAC is exactly the docs/design/operator.md §12 table', async 
   for (const extra of [[], ['--set', 'watchNamespaces={team-a,team-b}']]) {
     const tpl = await helm(['template', release, chart, '-n', 'anylog-system', ...extra]);
     t.equal(tpl.code, 0, tpl.stderr);
-    const objs = parseAllDocuments(tpl.stdout)
+    const all = parseAllDocuments(tpl.stdout)
       .map((d) => d.toJS())
       .filter((o) => o !== null);
+    // The `helm test` hook brings its own Role: listing AnyLogMasters in the release namespace, no more.
+    const isHook = (o: KubeObject): boolean => o.metadata.annotations?.['helm.sh/hook'] !== undefined;
+    const hookRoles = all.filter((o) => isHook(o) && o.kind.endsWith('Role'));
+    t.same(
+      hookRoles.map((o) => [o.kind, o.metadata.namespace, flattenRules(o.rules)]),
+      [['Role', 'anylog-system', { 'anylog.co/anylogmasters': 'list' }]],
+      'the test hook Role lists AnyLogMasters only',
+    );
+    const objs = all.filter((o) => !isHook(o));
     const roles = objs.filter(
       (o) =>
         (o.kind === 'ClusterRole' || o.kind === 'Role') &&
@@ -167,13 +176,29 @@ t.test('CRD applied server-side becomes Established', async (t) => {
 
 t.test('server dry runs with strict validation and restricted Pod Security', async (t) => {
   const ns = await testNamespace(t, 'e2e-dry', restricted);
-  const tpl = await helm(['template', release, chart, '-n', ns, '-f', testValues]);
+  // Everything the chart can render: two replicas (PodDisruptionBudget), the NetworkPolicy with
+  // addresses, and the `helm test` hooks; the CRD is left out, as the suites share the applied one.
+  const everything = [
+    'replicaCount=2',
+    'networkPolicy.enabled=true',
+    'networkPolicy.apiServer.cidrs={10.96.0.1/32}',
+    'networkPolicy.ledger.cidrs={192.0.2.0/24}',
+    'crds.install=false',
+  ].flatMap((s) => ['--set', s]);
+  const tpl = await helm(['template', release, chart, '-n', ns, '-f', testValues, ...everything]);
   t.equal(tpl.code, 0, tpl.stderr);
   const dry = await kubectl(['apply', '--dry-run=server', '--validate=strict', '-n', ns, '-f', '-'], {
     input: tpl.stdout,
   });
   t.equal(dry.code, 0, `helm template | kubectl apply --dry-run=server: ${dry.stderr}`);
   t.match(dry.stdout, /deployment\.apps\/anylog-operator created \(server dry run\)/);
+  t.match(dry.stdout, /poddisruptionbudget\.policy\/anylog-operator created \(server dry run\)/);
+  t.match(dry.stdout, /networkpolicy\.networking\.k8s\.io\/anylog-operator created \(server dry run\)/);
+  t.match(
+    dry.stdout,
+    /pod\/anylog-operator-test created \(server dry run\)/,
+    'restricted admits the test pod',
+  );
 
   // install.yaml targets anylog-system; a dry run cannot create the namespace it then fills.
   await kubectlOk(['apply', '--server-side', '-f', '-'], {
@@ -213,9 +238,8 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
   const ns = await testNamespace(t, 'e2e-helm', restricted);
   const install = await helm(
     [
-      // The CRD was applied server-side by kubectl above (as docs/upgrade.md tells users to do). Helm 4
-      // applies crds/ server-side too and then conflicts with kubectl's ownership of .spec.versions, so an
-      // install after a kubectl-applied CRD passes --skip-crds.
+      // The CRD was applied server-side by kubectl above and other suites of the run share it, so this
+      // release leaves it alone (crds.install=false), as a second release of the chart in a cluster would.
       'install',
       release,
       chart,
@@ -225,7 +249,8 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
       testValues,
       '--set',
       `watchNamespaces={${ns}}`,
-      '--skip-crds',
+      '--set',
+      'crds.install=false',
       '--wait',
       '--timeout',
       '3m',
@@ -270,7 +295,7 @@ t.test('helm install --wait runs the operator under the chart RBAC; sample Ready
   t.equal(
     (await kubectl(['get', 'crd', 'anylogmasters.anylog.co'])).code,
     0,
-    'the CRD stays (Helm never deletes CRDs)',
+    'the CRD stays (this release does not own it)',
   );
 });
 

@@ -76,7 +76,8 @@ export interface OperatorRelease {
 
 /**
  * Applies the CRD (server-side, idempotent) and `helm install --wait`s the chart with the locally built
- * images, pull policy Never. Uninstalled in teardown.
+ * images, pull policy Never, and `crds.install=false`: the CRD is cluster-wide and shared by every suite
+ * and release of the run, so no release may own it. Uninstalled in teardown.
  */
 export async function installOperator(t: Test, o: OperatorRelease): Promise<void> {
   const env = nodeEnv();
@@ -91,6 +92,7 @@ export async function installOperator(t: Test, o: OperatorRelease): Promise<void
     `replicaCount=${replicas}`,
     `leaderElection=${replicas > 1 ? 'true' : 'false'}`,
     `watchNamespaces={${o.watch.join(',')}}`,
+    'crds.install=false',
     ...(o.extraSet ?? []),
   ];
   const r = await helm(
@@ -100,7 +102,6 @@ export async function installOperator(t: Test, o: OperatorRelease): Promise<void
       chartDir,
       '-n',
       o.namespace,
-      '--skip-crds',
       '--wait',
       '--timeout',
       '5m',

@@ -29,7 +29,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
-{{/* The rules of docs/design/operator.md §12 for the watched resources (namespaced or cluster-wide). */}}
+{{/* What the operator may do with the resources it watches; bound cluster-wide or per watched namespace. */}}
 {{- define "anylog-operator.rules" -}}
 - apiGroups: ["anylog.co"]
   resources: ["anylogmasters"]
@@ -52,4 +52,60 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end -}}
+
+{{/* Affinity of the operator pods: the user's, plus preferred anti-affinity between the replicas unless
+the user's affinity brings its own podAntiAffinity. */}}
+{{- define "anylog-operator.affinity" -}}
+{{- $affinity := deepCopy .Values.affinity -}}
+{{- if and .Values.podAntiAffinity.enabled (not (hasKey $affinity "podAntiAffinity")) -}}
+{{- $term := dict "topologyKey" .Values.podAntiAffinity.topologyKey "labelSelector" (dict "matchLabels" (include "anylog-operator.selectorLabels" . | fromYaml)) -}}
+{{- $preferred := list (dict "weight" (int .Values.podAntiAffinity.weight) "podAffinityTerm" $term) -}}
+{{- $_ := set $affinity "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" $preferred) -}}
+{{- end -}}
+{{- with $affinity }}{{ toYaml . }}{{ end -}}
+{{- end -}}
+
+{{/* topologySpreadConstraints with the operator pods' selector filled in where an entry has none. */}}
+{{- define "anylog-operator.topologySpread" -}}
+{{- $out := list -}}
+{{- range .Values.topologySpreadConstraints -}}
+{{- $c := deepCopy . -}}
+{{- if not (hasKey $c "labelSelector") -}}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" (include "anylog-operator.selectorLabels" $ | fromYaml)) -}}
+{{- end -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{- with $out }}{{ toYaml . }}{{ end -}}
+{{- end -}}
+
+{{/* Namespaces whose pods the operator manages: the watched ones, or every namespace. */}}
+{{- define "anylog-operator.watchedNamespaceSelector" -}}
+{{- if empty .Values.watchNamespaces -}}
+namespaceSelector: {}
+{{- else -}}
+namespaceSelector:
+  matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: In
+      values:
+        {{- toYaml .Values.watchNamespaces | nindent 8 }}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels of the `helm test` objects: not the operator's selector labels, so nothing selects them as operator pods. */}}
+{{- define "anylog-operator.testLabels" -}}
+app.kubernetes.io/name: {{ include "anylog-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: test
+app.kubernetes.io/part-of: anylog
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Hook annotations of the `helm test` objects: made before the test pod (weight), removed once the test passed and before the next run. */}}
+{{- define "anylog-operator.testHook" -}}
+helm.sh/hook: test
+helm.sh/hook-weight: {{ . | quote }}
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- end -}}
