@@ -2,7 +2,7 @@
 // replicas), preferred anti-affinity by hostname (on by default, yielding to the user's own
 // podAntiAffinity) and topologySpreadConstraints with the operator's selector filled in.
 import t from 'tap';
-import { only, render, type Obj } from './render.js';
+import { only, render, type Obj } from '../../helpers/chart-render.js';
 
 const podSpec = (objs: Obj[]): Obj => only(objs, 'Deployment').spec.template.spec;
 const selector = (objs: Obj[]): Obj => only(objs, 'Deployment').spec.selector.matchLabels;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../controlplane/src/paths.js';
 import { renderCrdTemplate } from '../../../scripts/chart/crd-template.js';
-import { chartDir, only, render } from './render.js';
+import { chartDir, only, render } from '../../helpers/chart-render.js';
 
 const crdFile = readFileSync(join(repoRoot, 'crds', 'anylogmaster.yaml'), 'utf8');
 const crd = parse(crdFile);

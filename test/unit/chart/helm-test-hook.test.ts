@@ -5,7 +5,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chartDir, isHook, NAMESPACE, only, render, RELEASE, type Obj } from './render.js';
+import { chartDir, isHook, NAMESPACE, only, render, RELEASE, type Obj } from '../../helpers/chart-render.js';
 
 const NAME = `${RELEASE}-anylog-operator-test`;
 

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chartDir } from './render.js';
+import { chartDir } from '../../helpers/chart-render.js';
 
 const script = join(chartDir, 'files', 'helm-test.mjs');
 const TOKEN = 'test-token-123';

@@ -4,7 +4,7 @@
 // managed ledgers (labels from src/api/labels.ts), external ledgers by address, DNS and extra rules.
 import t from 'tap';
 import { commonLabels } from '../../../src/api/labels.js';
-import { only, render, type Obj } from './render.js';
+import { only, render, type Obj } from '../../helpers/chart-render.js';
 
 const policies = (objs: Obj[]): Obj[] => objs.filter((o) => o.kind === 'NetworkPolicy');
 const tcp = (...ports: (number | string)[]) => ports.map((port) => ({ port, protocol: 'TCP' }));

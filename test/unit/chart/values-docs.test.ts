@@ -10,7 +10,7 @@ import { chartValuesJsonSchema } from '../../../src/operator/chart-values.js';
 import { renderChartYaml } from '../../../scripts/chart/annotations.js';
 import { BEGIN, END, renderChartReadme, valuesTable } from '../../../scripts/chart/readme.js';
 import { repoRoot } from '../../controlplane/src/paths.js';
-import { chartDir } from './render.js';
+import { chartDir } from '../../helpers/chart-render.js';
 
 type Node = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot, toolsBinDir } from '../../controlplane/src/paths.js';
+import { repoRoot, toolsBinDir } from '../controlplane/src/paths.js';
 
 export const chartDir = join(repoRoot, 'charts', 'anylog-operator');
 export const RELEASE = 'alo';
