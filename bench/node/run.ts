@@ -205,6 +205,7 @@ async function tcpCloseRate(
   messages: number;
   seconds: number;
   messagesPerSec: number;
+  perNodeCpuSec: number;
   closeP50Ms: number;
   closeP99Ms: number;
 }> {
