@@ -2,10 +2,15 @@
 // start-up to REST ready, idle RSS, REST `get status` throughput and latency (new
 // connection per request and keep-alive, at 1/4/16 connections), REST `blockchain insert` and TCP
 // `blockchain push` rates, `blockchain get` latencies and RSS at 1,000/10,000/100,000 policies,
-// push-to-visible after a forced sync, and a second node pulling the whole ledger.
+// push-to-visible after a forced sync, a sequential TCP sender that waits for the server's close after each
+// message, and a second node pulling the whole ledger.
 // Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs;
-// BENCH_SECTIONS (comma list of startup, getStatus, ledger, tcpPush, pull; default all) and BENCH_NO_BUILD=1
-// are for iterating on one part; BENCH_WRK_RUNS (default 3) sets the wrk runs per `get status` point.
+// BENCH_SECTIONS (comma list of startup, getStatus, ledger, tcpPush, tcpClose, pull; default all) and
+// BENCH_NO_BUILD=1 are for iterating on one part; BENCH_WRK_RUNS (default 3) sets the wrk runs per
+// `get status` point. As root the whole run re-executes itself in a private network namespace with only
+// loopback up (`unshare -n`), so the host's loopback traffic and conntrack do not distort new-connection
+// figures; BENCH_NETNS=0 keeps the host's namespace.
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +33,9 @@ const WRK_SECONDS = Number(process.env['BENCH_WRK_SECONDS'] ?? 5);
 /** wrk runs per `get status` configuration; the median is reported with every run's rate. */
 const WRK_RUNS = Math.max(1, Number(process.env['BENCH_WRK_RUNS'] ?? 3));
 const SECTIONS = new Set(
-  (process.env['BENCH_SECTIONS'] ?? 'startup,getStatus,ledger,tcpPush,pull').split(',').map((s) => s.trim()),
+  (process.env['BENCH_SECTIONS'] ?? 'startup,getStatus,ledger,tcpPush,tcpClose,pull')
+    .split(',')
+    .map((s) => s.trim()),
 );
 
 function policyJson(i: number): string {
@@ -186,6 +193,61 @@ async function tcpPushRate(
   };
 }
 
+/**
+ * One message per new connection, the sender keeping its side open and waiting for the server's close
+ * before the next (a simple EdgeLake client): messages per second, and the time from the last frame
+ * written to the server's FIN (docs/design/node-runtime.md §6.1). SOURCE_PORT 0: handled, never answered.
+ */
+async function tcpCloseRate(
+  node: NodeProc,
+  count: number,
+): Promise<{
+  messages: number;
+  seconds: number;
+  messagesPerSec: number;
+  perNodeCpuSec: number;
+  closeP50Ms: number;
+  closeP99Ms: number;
+}> {
+  const frames = encodeMessage(
+    { infoType: 6, sourceIp: '127.0.0.99', sourcePort: 0 },
+    'get status',
+    new Uint8Array(0),
+  );
+  const once = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      let sentAt = 0;
+      const sock = connect({ host: node.ip, port: node.tcpPort, allowHalfOpen: true, noDelay: true }, () => {
+        for (const f of frames) sock.write(f);
+        sentAt = performance.now();
+      });
+      sock.once('end', () => {
+        const ms = performance.now() - sentAt;
+        sock.end();
+        sock.once('close', () => resolve(ms));
+      });
+      sock.once('error', reject);
+      sock.resume();
+    });
+  for (let i = 0; i < 50; i++) await once(); // warm-up
+  const samples: number[] = [];
+  const cpu0 = cpuSeconds(node.proc.pid);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) samples.push(await once());
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(node.proc.pid) - cpu0;
+  samples.sort((a, b) => a - b);
+  return {
+    messages: count,
+    seconds: round(seconds, 3),
+    messagesPerSec: Math.round(count / seconds),
+    // What a loaded machine does not distort: messages per node CPU-second.
+    perNodeCpuSec: Math.round(count / cpu),
+    closeP50Ms: round(percentile(samples, 50), 3),
+    closeP99Ms: round(percentile(samples, 99), 3),
+  };
+}
+
 async function pushToVisible(node: NodeProc, tag: number): Promise<number> {
   const name = `visible-${tag}`;
   const t0 = performance.now();
@@ -254,12 +316,35 @@ async function secondNodePull(
   return { policies: count, seconds: round(seconds, 3), rssMb: rss };
 }
 
+/** As root, run this benchmark again inside a new network namespace with loopback up; true when it did. */
+function reexecInPrivateNetwork(): boolean {
+  if (process.getuid?.() !== 0 || process.env['BENCH_NETNS'] === '0' || process.env['BENCH_IN_NETNS'] === '1')
+    return false;
+  execFileSync(
+    'unshare',
+    [
+      '-n',
+      '--',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, BENCH_IN_NETNS: '1' } },
+  );
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (reexecInPrivateNetwork()) return;
   if (process.env['BENCH_NO_BUILD'] !== '1') buildPackage();
   const os = await import('node:os');
   const report: Record<string, unknown> = {
     machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },
     node: process.version,
+    network: process.env['BENCH_IN_NETNS'] === '1' ? 'private namespace, loopback only' : 'host namespace',
     // Every `rssMb` / `idleRssMb` is VmRSS from /proc in MiB (kB / 1024), as ps and top count it.
     units: { rssMb: 'MiB', latency: 'ms', startupMs: 'ms' },
   };
@@ -296,6 +381,7 @@ async function main(): Promise<void> {
     report['restInsert'] = inserts;
     report['ledgerSizes'] = sizes;
     if (SECTIONS.has('tcpPush')) report['tcpPush'] = await tcpPushRate(master, Math.min(10_000, MAX), 16);
+    if (SECTIONS.has('tcpClose')) report['tcpSequentialClose'] = await tcpCloseRate(master, 5_000);
     if (SECTIONS.has('pull')) report['secondNodePull'] = await secondNodePull(master, inserted);
   } finally {
     await master.stop();

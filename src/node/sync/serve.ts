@@ -117,7 +117,8 @@ export interface ServeRequest {
 
 async function tracePrint(node: NodeServices, requester: string, text: string): Promise<void> {
   try {
-    await node.peers.sendCommand([requester], `print ${text}`, { wait: false });
+    // The message is one word of `print`, so its spaces travel as TABs (docs/design/node-runtime.md §6.4, §9.3).
+    await node.peers.sendCommand([requester], `print ${text.replaceAll(' ', '\t')}`, { wait: false });
   } catch (err) {
     node.logger.debug(
       { requester, err: err instanceof Error ? err.message : String(err) },

@@ -86,6 +86,8 @@ export interface MessageMeta {
   readonly jobId?: number;
   readonly counterReceivers?: number;
   readonly receiverId?: number;
+  /** PAR_USED: 1 in requests and replies, 0 in file transfers (as EdgeLake). */
+  readonly parUsed?: number;
   readonly sourceIp: string;
   readonly sourcePort: number;
   readonly genericFlag?: number;
@@ -219,7 +221,7 @@ export function messageHeader(
     jobId: meta.jobId ?? 0,
     counterReceivers: meta.counterReceivers ?? 1,
     receiverId: meta.receiverId ?? 0,
-    parUsed: 1,
+    parUsed: meta.parUsed ?? 1,
     sourceIpLength: ipLength,
     sourceIp: meta.sourceIp,
     sourcePort: meta.sourcePort,

@@ -106,9 +106,10 @@ export class PeerClient implements PeerTransport {
   ): Promise<void> {
     const command = `file write ${remotePath.replaceAll(' ', '\t')}`;
     const failure = await this.sendFrames(destination, command, data, {
-      ...fields(0, 0, 1, 0),
+      ...fields(0, 0, 0, 0),
       infoType: INFO_FILE,
       genericFlag,
+      parUsed: 0,
     });
     if (failure !== undefined) throw new PeerError(STATUS.PEER_REFUSED, failure.text);
   }
@@ -161,7 +162,9 @@ export class PeerClient implements PeerTransport {
     }
     this.lmsgCounter = (this.lmsgCounter % LMSG_CYCLE) + 1;
     const fileName = `cmd.${this.node.identity.externalIp}.${this.lmsgCounter}.lmsg`;
-    const meta = { ...job, infoType: INFO_FILE, genericFlag: 3 };
+    // A file transfer as EdgeLake sends it (COUNTER_RECEIVERS and PAR_USED 0), keeping the job fields so a
+    // waiting requester still gets its answer (docs/design/node-runtime.md §6.3, §6.7).
+    const meta = { ...job, counterReceivers: 0, infoType: INFO_FILE, genericFlag: 3, parUsed: 0 };
     return this.sendFrames(destination, `file write ${fileName}`, Buffer.from(command, 'utf8'), meta);
   }
 

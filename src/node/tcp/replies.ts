@@ -8,6 +8,8 @@ export const INFO_REPLY = 4;
 export const INFO_BLOCKCHAIN_FAILURE = 2;
 export const INFO_FILE = 0;
 
+/** GENERIC flag of `echo` replies: EdgeLake leaves it 0 (docs/design/node-runtime.md §6.3). */
+export const GENERIC_ECHO = 0;
 export const GENERIC_TEXT = 1;
 export const GENERIC_JSON = 2;
 
@@ -29,17 +31,38 @@ function firstWords(text: string): string[] {
   return text.trim().split(/[ \t]+/, 2);
 }
 
+/** True when the command asks for JSON output (`… format = json`), the replies EdgeLake flags as JSON. */
+export function asksForJson(commandText: string): boolean {
+  return /(^|[ \t])format[ \t]*=[ \t]*json([ \t]|$)/.test(commandText);
+}
+
+/**
+ * GENERIC flag of a `print` reply (docs/design/node-runtime.md §6.6): 2 only for JSON text answering a command
+ * that asked for JSON, else 1. A relaying EdgeLake node prints every other answer as `[From Node …]` text.
+ */
+export function printFlag(commandText: string, text: string): number {
+  return asksForJson(commandText) && isJsonText(text) ? GENERIC_JSON : GENERIC_TEXT;
+}
+
+/** Commands EdgeLake runs for a peer without answering, whatever their result (`event <unknown>`). */
+export function isSilentCommand(commandText: string): boolean {
+  const [first, second = ''] = firstWords(commandText);
+  return first === 'event' && !KNOWN_EVENTS.has(second);
+}
+
+const KNOWN_EVENTS = new Set(['get_blockchain', 'metadata_ping', 'metadata_pong']);
+
 /** The reply for `result` of executing `commandText` from a peer, or undefined when nothing is sent. */
 export function buildReply(
   commandText: string,
   result: CommandResult,
   jobId: number,
 ): ReplyMessage | undefined {
-  const base = { error: result.code, infoType: INFO_REPLY, generic: GENERIC_TEXT };
+  if (isSilentCommand(commandText)) return undefined;
+  const base = { error: result.code, infoType: INFO_REPLY, generic: GENERIC_ECHO };
   if (result.code === 0) {
     const text = result.text ?? '';
-    if (text !== '')
-      return { ...base, command: 'print', data: text, generic: isJsonText(text) ? GENERIC_JSON : 1 };
+    if (text !== '') return { ...base, command: 'print', data: text, generic: printFlag(commandText, text) };
     return jobId === 0 ? undefined : { ...base, command: 'echo', data: '' };
   }
   if (result.code === STATUS.UNRECOGNIZED_COMMAND) {

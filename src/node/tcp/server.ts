@@ -1,6 +1,7 @@
 // The TCP server (docs/design/node-runtime.md §6.1, §6.5): `node:net` listener, frame reassembly across arbitrary
-// `data` chunks, 30 s idle limit, silent close of probes, invalid frames logged as 193 and closed without
-// a reply, back-pressure on streamed files. Messages are handled by MessageSession; processLocal() feeds
+// `data` chunks, half-close and close once a message is complete and handled (as EdgeLake), 30 s idle
+// limit for unfinished messages, silent close of probes, invalid frames logged as 193 and closed,
+// back-pressure on streamed files. Messages are handled by MessageSession; processLocal() feeds
 // self-addressed messages through the same path in-process.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerAddress, TcpServerControl } from '../ports/network.js';
@@ -85,6 +86,7 @@ export class TcpServer implements TcpServerControl {
       const done = session.accept(raw);
       if (done !== undefined) await done;
     }
+    await session.settled();
   }
 
   private handle(socket: Socket): void {
@@ -117,7 +119,9 @@ export class TcpServer implements TcpServerControl {
     socket.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {
+        const wasComplete = session.complete;
         this.onData(socket, splitter, session, chunk);
+        if (session.complete && !wasComplete) this.closeWhenHandled(socket, session);
       } catch (err) {
         failed = true;
         log.warn(
@@ -127,6 +131,19 @@ export class TcpServer implements TcpServerControl {
         socket.destroy();
         void session.abort();
       }
+    });
+  }
+
+  /**
+   * EdgeLake's worker half-closes and closes the connection once it has handled the last frame (or a frame
+   * with an error); a sender that waits for that close knows its message was processed (docs/design/node-runtime.md §6.1).
+   */
+  private closeWhenHandled(socket: Socket, session: MessageSession): void {
+    void session.settled().then(() => {
+      if (socket.destroyed) return;
+      socket.end(() => {
+        socket.destroy();
+      });
     });
   }
 

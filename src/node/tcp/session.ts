@@ -1,15 +1,16 @@
-// One incoming message (docs/design/node-runtime.md §6.5–§6.8): validates its frames, buffers request/reply data or
-// streams a `file write` to disk, then dispatches: replies to jobs/console, requests to the interpreter
-// within the threads limit (answered by docs/design/node-runtime.md §6.6), ledger files to the installer, large messages to execution.
+// One incoming message (docs/design/node-runtime.md §6.5–§6.8): validates its frames, runs the command of every
+// request frame (as EdgeLake does) within the threads limit and answers it (docs/design/node-runtime.md §6.6),
+// buffers reply data or streams a `file write` to disk, then dispatches: replies to jobs/console, ledger
+// files to the installer, large messages to execution. `settled()` tells the server when to close.
 import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
 import type { PeerOrigin } from '../ports/command.js';
-import type { FrameHeader } from './codec.js';
+import { decodeHeader, HEADER_SIZE, MAX_BODY, type FrameHeader } from './codec.js';
 import { MessageAssembler } from './assembler.js';
 import { authorizeFileWrite, fileWritePath, FileSink, type AcceptedFile } from './file-receiver.js';
 import { executeFromPeer } from './dispatch.js';
-import { buildReply, isReplyCommand, INFO_REPLY, GENERIC_TEXT } from './replies.js';
+import { buildReply, isReplyCommand, INFO_REPLY, GENERIC_ECHO } from './replies.js';
 import { fromWireText } from './wire-text.js';
 import type { PeerClient } from './peer-client.js';
 import type { ConcurrencyLimiter } from './limiter.js';
@@ -24,16 +25,20 @@ export interface ReceiveContext {
   readonly installLedger: LedgerInstaller;
 }
 
-type Mode = 'buffer' | 'file' | 'refused';
+type Mode = 'request' | 'reply' | 'file' | 'refused';
 
 export class MessageSession {
   private readonly assembler = new MessageAssembler();
-  private mode: Mode = 'buffer';
+  private mode: Mode = 'request';
   private command = '';
   private readonly parts: Buffer[] = [];
   private sink: FileSink | undefined;
   private file: AcceptedFile | undefined;
   private lastWrite: Promise<void> = Promise.resolve();
+  /** Work started for this message so far, in frame order (request frames run one after the other). */
+  private work: Promise<void> = Promise.resolve();
+  /** A request frame's command failed: later frames of the message are not run (docs/design/node-runtime.md §6.5). */
+  private halted = false;
 
   constructor(
     private readonly ctx: ReceiveContext,
@@ -58,13 +63,55 @@ export class MessageSession {
     return this.lastWrite;
   }
 
-  /** Accept one raw frame (throws FrameError); on the last frame returns the dispatch promise. */
+  /** Resolves when everything started for this message is done (commands run and answered, files handled). */
+  settled(): Promise<void> {
+    return this.work;
+  }
+
+  /**
+   * Accept one raw frame (throws FrameError). Returns the work it started: the command of a request frame,
+   * or on the last frame the dispatch of a reply or file; undefined when nothing started.
+   */
   accept(raw: Buffer): Promise<void> | undefined {
-    const frame = this.assembler.accept(raw);
+    const frame = this.acceptFrame(raw);
     if (this.assembler.frames === 1) this.start(frame.command.toString('utf8'), frame.header);
-    if (this.mode === 'buffer') this.parts.push(Buffer.from(frame.data));
-    else if (this.mode === 'file' && this.sink !== undefined) this.lastWrite = this.sink.write(frame.data);
-    return this.assembler.complete ? this.finish(frame.header) : undefined;
+    let started: Promise<void> | undefined;
+    if (this.mode === 'request') {
+      const header = frame.header;
+      started = this.work.then(() => this.runFrame(header));
+    } else {
+      if (this.mode === 'reply') this.parts.push(Buffer.from(frame.data));
+      else if (this.mode === 'file' && this.sink !== undefined) this.lastWrite = this.sink.write(frame.data);
+      if (this.assembler.complete) {
+        const last = frame.header;
+        started = this.work.then(() => this.finish(last));
+      }
+    }
+    if (started !== undefined) this.work = started.catch(() => undefined);
+    return started;
+  }
+
+  /**
+   * A COMMAND_LENGTH beyond a frame's body ends the connection like any invalid frame (193), but EdgeLake
+   * still answers its source with an `echo` error 2, so this node does too (docs/design/node-runtime.md §6.5 step 1).
+   */
+  private acceptFrame(raw: Buffer): ReturnType<MessageAssembler['accept']> {
+    try {
+      return this.assembler.accept(raw);
+    } catch (err) {
+      const header = raw.length >= HEADER_SIZE ? decodeHeader(raw) : undefined;
+      if (header !== undefined && header.commandLength > MAX_BODY) {
+        const answered = this.reply(header, this.origin(header), {
+          command: 'echo',
+          data: statusText(STATUS.COMMAND_STRUCTURE),
+          error: STATUS.COMMAND_STRUCTURE,
+          infoType: INFO_REPLY,
+          generic: GENERIC_ECHO,
+        });
+        this.work = this.work.then(() => answered).catch(() => undefined);
+      }
+      throw err;
+    }
   }
 
   /** The connection ended early or a frame was invalid: drop partial files. */
@@ -74,6 +121,10 @@ export class MessageSession {
 
   private start(command: string, header: FrameHeader): void {
     this.command = command;
+    if (isReplyCommand(command)) {
+      this.mode = 'reply';
+      return;
+    }
     if (!/^file[ \t]+write([ \t]|$)/.test(command)) return;
     this.file = authorizeFileWrite(this.ctx.node, fileWritePath(command), header.genericFlag);
     this.mode = this.file === undefined ? 'refused' : 'file';
@@ -98,8 +149,10 @@ export class MessageSession {
     const header = { ...first, error: last.error, flagLast: last.flagLast };
     const origin = this.origin(header);
     switch (this.mode) {
-      case 'buffer':
-        await this.dispatchBuffered(header, origin);
+      case 'request':
+        return;
+      case 'reply':
+        this.dispatchReply(header, origin);
         return;
       case 'file':
         await this.finishFile(header, origin);
@@ -111,19 +164,22 @@ export class MessageSession {
           data: statusText(STATUS.FILE_NOT_AUTHORIZED),
           error: STATUS.FILE_NOT_AUTHORIZED,
           infoType: INFO_REPLY,
-          generic: GENERIC_TEXT,
+          generic: GENERIC_ECHO,
         });
         return;
     }
   }
 
-  private async dispatchBuffered(header: FrameHeader, origin: PeerOrigin): Promise<void> {
+  private dispatchReply(header: FrameHeader, origin: PeerOrigin): void {
     const data = Buffer.concat(this.parts).toString('utf8');
-    if (isReplyCommand(this.command)) {
-      this.ctx.client.receiveReply(header, `${origin.ip}:${origin.port}`, this.command, data);
-      return;
-    }
-    await this.runRequest(this.command, header, origin);
+    this.ctx.client.receiveReply(header, `${origin.ip}:${origin.port}`, this.command, data);
+  }
+
+  /** The command of one request frame, answered with that frame's header (docs/design/node-runtime.md §6.5 step 3). */
+  private async runFrame(header: FrameHeader): Promise<void> {
+    if (this.halted) return;
+    const code = await this.runRequest(this.command, header, this.origin(header));
+    if (code !== 0 && code !== STATUS.UNRECOGNIZED_COMMAND) this.halted = true;
   }
 
   /** Execute a request within the threads limit and send its reply; returns the status code. */

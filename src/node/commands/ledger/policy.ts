@@ -22,6 +22,7 @@ import {
 import type { NodeServices } from '../../ports/runtime.js';
 import { parseWhere } from '../../interpreter/where.js';
 import { pushPolicy } from '../../ledger/push.js';
+import { STATUS } from '../../../contract/status-codes.js';
 import { parsePolicy, policyText } from './shared.js';
 
 function prepare(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
@@ -191,7 +192,11 @@ async function push(inv: Invocation, ctx: ExecContext, node: NodeServices): Prom
   if (inv.words.length !== at + 1) return fail(2);
   const text = policyText(node, inv.words[at] ?? '', inv.rawWords[at]).text;
   const value = parsePolicy(text);
-  if (value === undefined) return fail(6, `String is not representative of JSON: ${text}`);
+  if (value === undefined) {
+    // A peer's unparsable push is a failed blockchain operation on EdgeLake (30); locally it stays 6.
+    const code = ctx.source === 'tcp' ? STATUS.BLOCKCHAIN_FAILED : 6;
+    return fail(code, `String is not representative of JSON: ${text}`);
+  }
   const host = ctx.peer?.socketIp ?? node.identity.internalIp;
   return pushPolicy(node, value, { host, ignoreDuplicate: ignore });
 }

@@ -8,15 +8,20 @@ import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
 import { createHash } from 'node:crypto';
+import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 
 function harness(t: Test) {
   const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
   t.teardown(() => store.close());
   const sent: { dest: string; path: string; data: string; flag: number }[] = [];
+  const commands: { dest: readonly string[]; command: string }[] = [];
   const timers: { at: number; fn: () => void }[] = [];
   let now = 1_000_000;
   const peers: PeerTransport = {
-    sendCommand: async () => [],
+    sendCommand: async (dest, command) => {
+      commands.push({ dest, command });
+      return [];
+    },
     sendFile: async (dest, path, data, flag) => {
       sent.push({ dest, path, data: Buffer.from(data).toString('utf8'), flag });
     },
@@ -38,7 +43,7 @@ function harness(t: Test) {
       },
     },
   } as unknown as NodeServices;
-  return { node, store, sent, timers, advance: (ms: number) => (now += ms) };
+  return { node, store, sent, commands, timers, advance: (ms: number) => (now += ms) };
 }
 
 const row = (id: string) => ({
@@ -79,4 +84,17 @@ t.test('serving rules', async (t) => {
     await serveGetBlockchain(h.node, req('0'));
   }
   t.equal(h.sent.at(-1)?.path, '/b/blockchain.master_id_1.new', 'copy ids cycle 1..9');
+});
+
+t.test('trace 2 answers with a print whose message travels as one word (TABs)', async (t) => {
+  const h = harness(t);
+  await h.store.createTable();
+  await h.store.insert(row('1'));
+  const md5 = createHash('md5').update('{"p": {"id": "1"}}\n').digest('hex');
+  const fact = (edgeLakeEntry('tcp', 'get-blockchain-trace-unchanged').edgelake['reply'] ?? {}) as Record<
+    string,
+    unknown
+  >;
+  await serveGetBlockchain(h.node, { args: ['/b/blockchain.new', md5, '2'], requester: '10.0.0.2:32148' });
+  t.same(h.commands, [{ dest: ['10.0.0.2:32148'], command: String(fact['command']).replace('<md5>', md5) }]);
 });

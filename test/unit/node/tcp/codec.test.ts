@@ -202,22 +202,24 @@ t.test('reply rules of docs/design/node-runtime.md §6.6', async (t) => {
     infoType: 4,
     generic: 1,
   });
-  t.equal(buildReply('get status', { code: 0, text: '{"a": 1}' }, 0)?.generic, 2);
+  t.equal(buildReply('get status where format = json', { code: 0, text: '{"a": 1}' }, 0)?.generic, 2);
+  t.equal(buildReply('blockchain get svc', { code: 0, text: '[{"a": 1}]' }, 0)?.generic, 1);
   t.equal(buildReply('event metadata_pong', { code: 0 }, 0), undefined);
   t.same(buildReply('event metadata_pong', { code: 0 }, 7), {
     command: 'echo',
     data: '',
     error: 0,
     infoType: 4,
-    generic: 1,
+    generic: 0,
   });
   t.same(buildReply('run client x y', { code: 212 }, 0), {
     command: 'echo',
     data: 'Unauthorized command',
     error: 212,
     infoType: 4,
-    generic: 1,
+    generic: 0,
   });
+  t.equal(buildReply('event foo', { code: 1 }, 7), undefined, 'an unknown event is never answered');
   t.equal(
     buildReply('get x', { code: 2, detail: "Unknown command: 'get x'" }, 3)?.data,
     "Error Command Structure: Unknown command: 'get x'",
