@@ -60,7 +60,7 @@ t.test('get ip list: IPv4 then IPv6, link-local scoped', async (t) => {
       { family: 'IPv4', address: '10.0.0.5' },
     ],
   });
-  t.equal(
+  t.same(
     two
       .split('\r\n')
       .slice(3)
