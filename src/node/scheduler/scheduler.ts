@@ -1,6 +1,6 @@
-// Schedulers 0–10 (docs/design/node-runtime.md §10) on the injected Clock: each running scheduler wakes every 10 s from
-// its start and runs its due tasks one after the other (a task never overlaps itself); results go to the
-// console, failures are logged and recorded. Implements the SchedulerControl port.
+// Schedulers 0–10 (docs/design/node-runtime.md §10) on the injected Clock: each running scheduler checks its tasks
+// when it starts and then every 10 s, running its due tasks one after the other (a task never overlaps itself);
+// results go to the console, failures are logged and recorded. Implements the SchedulerControl port.
 import type { ExecContext, CommandResult } from '../ports/command.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { LogPort as Logger } from '../../shared/log-port.js';
@@ -82,8 +82,18 @@ export class Schedulers implements SchedulerControl {
     slot.declared = true;
     slot.startedMs = this.host().clock.monotonic();
     slot.ticks = 0;
+    // EdgeLake's scheduler loop looks at its tasks before its first sleep: due tasks (the system
+    // `Metadata Ping` at boot) run at once, not 10 s later (docs/design/node-runtime.md §10.1).
+    this.wake(slot);
     this.arm(id, slot);
     return true;
+  }
+
+  private wake(slot: Slot): void {
+    if (slot.busy !== undefined) return;
+    slot.busy = this.runDue(slot).finally(() => {
+      slot.busy = undefined;
+    });
   }
 
   private arm(id: number, slot: Slot): void {
@@ -92,11 +102,7 @@ export class Schedulers implements SchedulerControl {
     const due = slot.startedMs + slot.ticks * TICK_MS;
     slot.timer = clock.setTimer(Math.max(0, due - clock.monotonic()), () => {
       if (!slot.running) return;
-      if (slot.busy === undefined) {
-        slot.busy = this.runDue(slot).finally(() => {
-          slot.busy = undefined;
-        });
-      }
+      this.wake(slot);
       this.arm(id, slot);
     });
   }
@@ -119,6 +125,11 @@ export class Schedulers implements SchedulerControl {
     const host = this.host();
     task.running = true;
     task.lastStartMs = host.clock.now();
+    // Counted and marked Active when the run starts, as EdgeLake does; until the command answers the
+    // run status is that of a successful run (EdgeLake's initial return value).
+    task.counter += 1;
+    if (task.mode === 'Paused') task.mode = 'Active';
+    task.runStatus = statusText(0);
     try {
       const result = await host.execute(task.command, {
         source: 'scheduler',
@@ -136,8 +147,6 @@ export class Schedulers implements SchedulerControl {
       task.runStatus = statusText(3);
       host.logger.error({ err: error, task: task.name }, 'scheduled task threw');
     } finally {
-      task.counter += 1;
-      if (task.mode === 'Paused') task.mode = 'Active';
       task.running = false;
     }
   }

@@ -1,5 +1,5 @@
 // The scheduler (docs/design/node-runtime.md §4.2, §10, §11.8) driven through the real interpreter and commands on a
-// fake clock: 10 s wake-ups from the start, repeat intervals, `schedule` options and errors, task ids and
+// fake clock: a check at start and 10 s wake-ups from it, repeat intervals, `schedule` options and errors, task ids and
 // modes, `task stop|resume|remove|run`, declared-but-not-running schedulers, no self-overlap, failures
 // that do not stop the others, stopping, and the exact `get scheduler` output. No real sleeping.
 import t, { type Test } from 'tap';
@@ -48,6 +48,26 @@ t.test('a running scheduler wakes every 10 s from its start and runs due tasks i
     ],
   );
   t.ok(sn.out.includes('probe p15'), 'task output goes to the console');
+  await sn.schedulers.stopAll();
+});
+
+t.test('a starting scheduler runs its due tasks at once, then on its 10 s grid', async (t) => {
+  const sn = createSchedulerNode();
+  await sn.clock.advance(2 * SEC);
+  await ok(t, sn, 'schedule time = 15 seconds and name = early task probe early');
+  t.same(
+    sn.schedulers.tasks(1).map((x) => [x.mode, x.counter, x.runStatus]),
+    [['Paused', 0, 'No runs']],
+    'declared, not started: never run',
+  );
+  await ok(t, sn, 'run scheduler 1');
+  t.same(
+    sn.schedulers.tasks(1).map((x) => [x.mode, x.counter, x.runStatus]),
+    [['Active', 1, 'Success']],
+    'counted and Active as the run starts (EdgeLake checks its tasks before its first sleep)',
+  );
+  await sn.clock.advance(20 * SEC);
+  t.same(startsAt(sn), ['2:early', '22:early'], 'at start, then at the first wake-up 15 s or more later');
   await sn.schedulers.stopAll();
 });
 

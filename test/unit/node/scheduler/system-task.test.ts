@@ -1,5 +1,6 @@
 // The assembled node's schedulers on a fake clock (docs/design/node-runtime.md §10.1, §10.4, §11.2, §11.8): scheduler 0
-// runs from boot with task 1 `Metadata Ping` (1 minute, `set servers ping`), cannot be started again, and
+// runs from boot with task 1 `Metadata Ping` (1 minute, `set servers ping`), which runs at once as on EdgeLake
+// (test/fixtures/edgelake/commands.json), cannot be started again, and
 // the `get processes` Scheduler row lists the running scheduler ids. No servers, no real sleeping.
 import t, { type Test } from 'tap';
 import { mkdtempSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { loadConfig } from '../../../../src/node/config.js';
 import type { CommandResult } from '../../../../src/node/ports/command.js';
 import { bootNode } from '../../../helpers/boot-node.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
+import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 
 async function bootOnFakeClock(t: Test): Promise<{
   clock: FakeClock;
@@ -29,24 +31,23 @@ function schedulerRow(processes: string): string {
   return (processes.split('\r\n').find((l) => l.startsWith('    Scheduler ')) ?? '').replace(/ *\|$/, '');
 }
 
-t.test('scheduler 0 and its Metadata Ping task from boot', async (t) => {
+t.test('scheduler 0 runs its Metadata Ping task at once, then every minute', async (t) => {
+  const fact = edgeLakeEntry('commands', 'metadata-ping-at-start').edgelake['task'] as Record<
+    string,
+    unknown
+  >;
   const { clock, run } = await bootOnFakeClock(t);
   const before = await run('get scheduler 0');
   t.match(before.text, /^\r\nScheduler ID: {5}0\r\nScheduler Status: Running\r\nScheduled Tasks\r\n/);
-  t.match(
-    before.text,
-    /\r\n 1\|Paused\|Metadata Ping\| +0\|No runs +\|2026-11-26 12:00:00\.000000\|0:1:0 +\|set servers ping\|\r\n$/,
+  const row = new RegExp(
+    `\\r\\n ${String(fact['id'])}\\|${String(fact['mode'])}\\|${String(fact['name'])}\\| +${String(fact['counter'])}\\|` +
+      `${String(fact['run_status'])} +\\|2026-11-26 12:00:00\\.000000\\|${String(fact['repeat'])} +\\|${String(fact['command'])}\\|\\r\\n$`,
   );
-  await clock.advance(10_000);
-  t.match(
-    (await run('get scheduler 0')).text,
-    /\r\n 1\|Active\|Metadata Ping\| +1\|Success +\|/,
-    'ran at 10 s',
-  );
+  t.match(before.text, row, 'right after boot: Active, counted once, Success (EdgeLake)');
   await clock.advance(50_000);
   t.match((await run('get scheduler 0')).text, /\| +1\|Success/, 'not again before a minute passed');
   await clock.advance(10_000);
-  t.match((await run('get scheduler 0')).text, /\| +2\|Success/, 'again at 70 s');
+  t.match((await run('get scheduler 0')).text, /\| +2\|Success/, 'again at 60 s');
   const again = await run('run scheduler 0');
   t.equal(again.code, 136, 'scheduler 0 always runs: 136');
 });
