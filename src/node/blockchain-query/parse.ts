@@ -12,6 +12,7 @@ import {
   type JsonValue,
 } from '../../contract/ordered-json.js';
 import { pythonStr } from '../../contract/python-repr.js';
+import { STATUS } from '../../contract/status-codes.js';
 import { tokenize } from '../interpreter/tokenizer.js';
 import { AND_OR, isBringWord, parseKeyPath, withValues } from './keys.js';
 import { parseWhereCondition } from './where-condition.js';
@@ -87,11 +88,11 @@ export type ParseResult =
   | { readonly ok: false; readonly code: number; readonly detail: string };
 
 /** Status codes of a failed parse (docs/design/node-runtime.md §12). */
-export const STRUCTURE = 2;
-export const IF_PARSE = 181;
-export const JSON_SEARCH_KEY = 240;
+const STRUCTURE = STATUS.COMMAND_STRUCTURE;
+const IF_PARSE = STATUS.IF_PARSE;
+const JSON_SEARCH_KEY = STATUS.JSON_SEARCH_KEY;
 
-function problem(detail: string, code = STRUCTURE): ParseResult {
+function problem(detail: string, code: number = STRUCTURE): ParseResult {
   return { ok: false, code, detail };
 }
 
