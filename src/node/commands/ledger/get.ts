@@ -1,7 +1,7 @@
 // `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match, or a
 // bring that yields nothing, answers `[]`, except that an assignment stores the empty string (so
-// `if not !x` works in scripts). Variables in a `{…}` search are substituted like policy text (§3.7);
-// an undefined `!var` as an exact-match value is EdgeLake's 240.
+// `if not !x` works in scripts). Variables in a `{…}` search are substituted like policy text
+// (docs/design/node-runtime.md §3.7); an undefined `!var` as an exact-match value is EdgeLake's 240.
 import {
   fail,
   ok,

@@ -1,7 +1,7 @@
 // `blockchain get` against the answers observed on EdgeLake (test/fixtures/edgelake/query.json) over the
 // fixture's ledger: bring rendering (docs/design/node-runtime.md §4.6), the where forms (pair, condition,
-// `{…}`), the bring flags min/max/list/children, the comparisons kept on purpose (§13) and the error
-// codes 181 and 240.
+// `{…}`), the bring flags min/max/list/children, the comparisons kept on purpose
+// (docs/design/node-runtime.md §13) and the error codes 181 and 240.
 import t from 'tap';
 import { runBlockchainGet, type GetOutcome } from '../../../../src/node/blockchain-query/index.js';
 import { PolicyIndex } from '../../../../src/node/ledger/policy-index.js';
