@@ -16,29 +16,13 @@ import { STATUS } from '../../contract/status-codes.js';
 import { tokenize } from '../interpreter/tokenizer.js';
 import { AND_OR, isBringWord, parseKeyPath, withValues } from './keys.js';
 import { parseWhereCondition } from './where-condition.js';
+import type { Condition, WhereExpr } from './where-types.js';
+
+export type { Op, TestOp, Condition, WhereExpr } from './where-types.js';
 
 export { parseKeyPath } from './keys.js';
 
-export type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';
-export type TestOp = Op | 'with' | 'contains' | 'startswith' | 'endswith';
 const OPS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
-
-export interface Condition {
-  readonly path: readonly string[];
-  readonly op: TestOp;
-  /** The value as written (`with`: its list text). */
-  readonly value: string;
-  /** `with` only: the accepted values. */
-  readonly values?: readonly string[];
-}
-
-/** A condition-form where clause. */
-export type WhereExpr =
-  | { readonly kind: 'and' | 'or'; readonly left: WhereExpr; readonly right: WhereExpr }
-  | { readonly kind: 'not'; readonly operand: WhereExpr }
-  | { readonly kind: 'test'; readonly cond: Condition }
-  /** A bare key: the attribute is present, not null and not empty. */
-  | { readonly kind: 'present'; readonly path: readonly string[] };
 
 export type Instruction =
   | { readonly kind: 'attr'; readonly alternatives: readonly (readonly string[])[] }

@@ -4,7 +4,7 @@
 // with op one of `=`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `with`, `contains`, `startswith`, `endswith`.
 // A key alone tests that the attribute has a value. Pure; a problem is returned as its detail text
 // (status 181, as EdgeLake's `if` parser answers).
-import type { Condition, TestOp, WhereExpr } from './parse.js';
+import type { Condition, TestOp, WhereExpr } from './where-types.js';
 import { AND_OR, parseKeyPath, withValues } from './keys.js';
 
 const TEST_OPS: Readonly<Record<string, TestOp>> = {
