@@ -247,7 +247,7 @@ const ROWS: readonly CodeRow[] = [
   [237, 'Not Supported in this Version', 501],
   [238, 'Error in message format'],
   [239, 'Wrong Address'],
-  [240, 'Error in JSON search key'],
+  [240, 'Error in JSON search key', 400],
   [241, 'Profiler lib not loaded'],
   [242, 'Profiler call not in sequence'],
   [243, 'Profiler process failure'],
@@ -379,5 +379,6 @@ export const STATUS = Object.freeze({
   UNAUTHORIZED: 212,
   LARGE_COMMAND: 230,
   NOT_SUPPORTED: 237,
+  JSON_SEARCH_KEY: 240,
   FILE_NOT_AUTHORIZED: 294,
 } as const);

@@ -1,6 +1,7 @@
 // Selection of `blockchain get` (docs/design/node-runtime.md §4.6): candidate policies from the ledger file's indexes
-// (by type, by attribute value), then every `where` condition with EdgeLake's comparison rules: numeric
-// when both sides are numbers, `*` matches anything, lists match by any element, strings case-insensitive.
+// (by type, by attribute value), then the `where` tests with EdgeLake's comparison rules: numeric when
+// both sides are numbers, `*` matches anything, lists match by any element, strings case-insensitive;
+// `with` accepts any of its values; `contains`/`startswith`/`endswith` compare text.
 import {
   getKey,
   isJsonArray,
@@ -10,7 +11,7 @@ import {
 } from '../../contract/ordered-json.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import type { FilePolicy } from '../ports/ledger.js';
-import type { Condition, GetQuery } from './parse.js';
+import type { Condition, GetQuery, Op, WhereExpr } from './parse.js';
 
 /** What the engine reads: the local ledger file (LedgerFile satisfies it). */
 export interface PolicySource {
@@ -49,7 +50,7 @@ function asNumber(value: JsonValue): number | undefined {
   return undefined;
 }
 
-function compareOrdered(a: number | string, b: number | string, op: Condition['op']): boolean {
+function compareOrdered(a: number | string, b: number | string, op: Op): boolean {
   switch (op) {
     case '=':
       return a === b;
@@ -66,15 +67,34 @@ function compareOrdered(a: number | string, b: number | string, op: Condition['o
   }
 }
 
-function matchValue(value: JsonValue, cond: Condition): boolean {
-  if (isJsonArray(value)) return value.some((v) => matchValue(v, cond));
+function valueText(value: JsonValue): string {
+  return typeof value === 'boolean' ? String(value) : pythonStr(value);
+}
+
+function matchOne(value: JsonValue, op: Op, given: string): boolean {
   if (value === '*') return true;
   const n = asNumber(value);
-  const given = cond.value.trim();
-  if (n !== undefined && given !== '' && !Number.isNaN(Number(given)))
-    return compareOrdered(n, Number(given), cond.op);
-  const text = typeof value === 'boolean' ? String(value) : pythonStr(value);
-  return compareOrdered(text.toLowerCase(), cond.value.toLowerCase(), cond.op);
+  const trimmed = given.trim();
+  if (n !== undefined && trimmed !== '' && !Number.isNaN(Number(trimmed)))
+    return compareOrdered(n, Number(trimmed), op);
+  return compareOrdered(valueText(value).toLowerCase(), given.toLowerCase(), op);
+}
+
+function matchText(value: JsonValue, cond: Condition): boolean {
+  const text = valueText(value).toLowerCase();
+  const given = cond.value.toLowerCase();
+  if (cond.op === 'contains') return text.includes(given);
+  if (cond.op === 'startswith') return text.startsWith(given);
+  return text.endsWith(given);
+}
+
+function matchValue(value: JsonValue, cond: Condition): boolean {
+  if (isJsonArray(value)) return value.some((v) => matchValue(v, cond));
+  const op = cond.op;
+  if (op === 'with') return (cond.values ?? [cond.value]).some((v) => matchOne(value, '=', v));
+  if (op === 'contains' || op === 'startswith' || op === 'endswith')
+    return value !== null && matchText(value, cond);
+  return matchOne(value, op, cond.value);
 }
 
 export function matchesAll(policy: FilePolicy, conditions: readonly Condition[]): boolean {
@@ -83,6 +103,32 @@ export function matchesAll(policy: FilePolicy, conditions: readonly Condition[])
     if (value === undefined || !matchValue(value, cond)) return false;
   }
   return true;
+}
+
+/** A value counts as present unless missing, null or the empty string (EdgeLake's truth of `[key]`). */
+export function hasValue(value: JsonValue | undefined): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+export function matchesWhere(policy: FilePolicy, expr: WhereExpr): boolean {
+  switch (expr.kind) {
+    case 'and':
+      return matchesWhere(policy, expr.left) && matchesWhere(policy, expr.right);
+    case 'or':
+      return matchesWhere(policy, expr.left) || matchesWhere(policy, expr.right);
+    case 'not':
+      return !matchesWhere(policy, expr.operand);
+    case 'present':
+      return hasValue(lookupPath(policy, expr.path));
+    case 'test':
+      return matchesAll(policy, [expr.cond]);
+  }
+}
+
+function matches(policy: FilePolicy, query: GetQuery): boolean {
+  return (
+    matchesAll(policy, query.conditions) && (query.where === undefined || matchesWhere(policy, query.where))
+  );
 }
 
 function candidatesOfType(
@@ -103,11 +149,11 @@ function candidates(source: PolicySource, query: GetQuery): readonly FilePolicy[
   return unique.flatMap((t) => candidatesOfType(source, t, query.conditions)).sort((a, b) => a.seq - b.seq);
 }
 
-function findOne(pool: readonly FilePolicy[], conditions: readonly Condition[], last: boolean): FilePolicy[] {
+function findOne(pool: readonly FilePolicy[], query: GetQuery, last: boolean): FilePolicy[] {
   const step = last ? -1 : 1;
   for (let i = last ? pool.length - 1 : 0; i >= 0 && i < pool.length; i += step) {
     const p = pool[i];
-    if (p !== undefined && matchesAll(p, conditions)) return [p];
+    if (p !== undefined && matches(p, query)) return [p];
   }
   return [];
 }
@@ -116,8 +162,8 @@ function findOne(pool: readonly FilePolicy[], conditions: readonly Condition[], 
 export function selectPolicies(source: PolicySource, query: GetQuery): readonly FilePolicy[] {
   const pool = candidates(source, query);
   const flags = query.bring?.flags ?? new Set();
-  if (flags.has('last') || flags.has('recent')) return findOne(pool, query.conditions, true);
-  if (flags.has('first')) return findOne(pool, query.conditions, false);
-  if (query.conditions.length === 0) return pool;
-  return pool.filter((p) => matchesAll(p, query.conditions));
+  if (flags.has('last') || flags.has('recent')) return findOne(pool, query, true);
+  if (flags.has('first')) return findOne(pool, query, false);
+  if (query.conditions.length === 0 && query.where === undefined) return pool;
+  return pool.filter((p) => matches(p, query));
 }

@@ -1,10 +1,12 @@
 // Output forms of `blockchain get` (docs/design/node-runtime.md §4.6, vectors/blockchain-get.json): json.dumps list,
-// `bring` instructions with separators, `.json`, `.count`, `.unique`, `.ip_port`, `.table`. Pure.
+// `bring` instructions with separators, `.json`, `.count`, `.unique`, `.ip_port`, `.table`, `.min`, `.max`,
+// `.list`. Missing, null and empty values produce nothing, as on EdgeLake; an empty text means "no output"
+// (the command answers `[]`). Pure.
 import { jsonDumps } from '../../contract/json-dumps.js';
 import { getKey, isJsonFloat, type JsonValue } from '../../contract/ordered-json.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import type { FilePolicy } from '../ports/ledger.js';
-import { lookupPath } from './evaluate.js';
+import { hasValue, lookupPath } from './evaluate.js';
 import type { Bring, Instruction } from './parse.js';
 import { renderTable, type Cell } from './table.js';
 import { isLocalNetwork } from '../local-network.js';
@@ -15,9 +17,14 @@ export interface RenderContext {
   readonly internalIp: string;
 }
 
+/** `[]` and `[*]` alone name the policy type. */
+function isTypePath(path: readonly string[]): boolean {
+  return path.length === 1 && (path[0] === '' || path[0] === '*');
+}
+
 function attrValue(policy: FilePolicy, alternatives: readonly (readonly string[])[]): JsonValue | undefined {
   for (const path of alternatives) {
-    if (path.length === 1 && path[0] === '') return policy.type;
+    if (isTypePath(path)) return policy.type;
     const v = lookupPath(policy, path);
     if (v !== undefined) return v;
   }
@@ -27,28 +34,30 @@ function attrValue(policy: FilePolicy, alternatives: readonly (readonly string[]
 function instructionText(policy: FilePolicy, ins: Instruction): string {
   if (ins.kind === 'literal') return ins.text;
   const v = attrValue(policy, ins.alternatives);
-  return v === undefined ? '' : pythonStr(v);
+  return hasValue(v) && v !== undefined ? pythonStr(v) : '';
 }
 
 function lastKey(ins: Instruction & { kind: 'attr' }): string {
   const path = ins.alternatives[0] ?? [];
-  const key = path[path.length - 1] ?? '';
-  return key === '' ? 'policy' : key;
+  return isTypePath(path) ? 'policy' : (path[path.length - 1] ?? 'policy');
 }
 
 type Entry = Array<[string, JsonValue]>;
 
+/** One object per policy with a value; `.null` (implied by `.table`) fills missing keys with `""`. */
 function jsonEntries(policies: readonly FilePolicy[], bring: Bring): Entry[] {
   const entries: Entry[] = [];
   const seen = new Set<string>();
+  const fill = bring.flags.has('null') || bring.flags.has('table');
   for (const p of policies) {
     const entry: Entry = [];
     for (const ins of bring.instructions) {
       if (ins.kind !== 'attr') continue;
       const v = attrValue(p, ins.alternatives);
-      if (v !== undefined) entry.push([lastKey(ins), v]);
-      else if (bring.flags.has('null')) entry.push([lastKey(ins), '']);
+      if (hasValue(v) && v !== undefined) entry.push([lastKey(ins), v]);
+      else if (v === undefined && fill) entry.push([lastKey(ins), '']);
     }
+    if (entry.length === 0) continue;
     const text = dumpEntry(entry);
     if (bring.flags.has('unique') && seen.has(text)) continue;
     seen.add(text);
@@ -112,21 +121,50 @@ function joinWithSeparator(outputs: readonly string[], separator: string | undef
   return out;
 }
 
+/** EdgeLake's `.min`/`.max`: numbers when both sides parse as numbers, else text. */
+function better(candidate: string, current: string, max: boolean): boolean {
+  const a = Number(candidate);
+  const b = Number(current);
+  const numeric = candidate.trim() !== '' && current.trim() !== '' && !Number.isNaN(a) && !Number.isNaN(b);
+  if (numeric) return max ? a > b : a < b;
+  return max ? candidate > current : candidate < current;
+}
+
+function renderExtreme(policies: readonly FilePolicy[], bring: Bring): string {
+  const max = bring.flags.has('max');
+  let best = '';
+  for (const p of policies) {
+    for (const ins of bring.instructions) {
+      if (ins.kind !== 'attr') continue;
+      const text = instructionText(p, ins);
+      if (text !== '' && (best === '' || better(text, best, max))) best = text;
+    }
+  }
+  return best;
+}
+
 function renderInstructions(policies: readonly FilePolicy[], bring: Bring): string {
-  if (bring.flags.has('json') || bring.flags.has('table')) {
+  const flags = bring.flags;
+  if (flags.has('json') || flags.has('table') || flags.has('count')) {
     const entries = jsonEntries(policies, bring);
-    if (bring.flags.has('table')) return renderJsonTable(entries, bring);
-    if (bring.flags.has('count')) return `[{"count" : ${entries.length} }]`;
+    if (flags.has('table')) return renderJsonTable(entries, bring);
+    // With instructions the count is always of JSON entries, in the JSON form (observed on EdgeLake).
+    if (flags.has('count')) return `[{"count" : ${entries.length} }]`;
     return `[${entries.map(dumpEntry).join(',')}]`;
   }
+  if (flags.has('min') || flags.has('max')) return renderExtreme(policies, bring);
   const outputs = policies.map((p) => bring.instructions.map((ins) => instructionText(p, ins)).join(''));
-  const kept = uniqueFilter(outputs, bring.flags.has('unique'));
-  if (bring.flags.has('count')) return String(kept.filter((o) => o !== '').length);
+  const kept = uniqueFilter(outputs, flags.has('unique'));
+  if (flags.has('list')) {
+    const items = kept.filter((o) => o !== '');
+    return `[${items.map((o) => jsonDumps(o)).join(', ')}]`;
+  }
   return joinWithSeparator(kept, bring.separator);
 }
 
 function renderFlagsOnly(policies: readonly FilePolicy[], bring: Bring, ctx: RenderContext): string {
   const flags = bring.flags;
+  if (flags.has('min') || flags.has('max')) return '';
   if (flags.has('ip_port')) {
     const list = policies.flatMap((p) => ipPort(p, ctx) ?? []);
     const kept = uniqueFilter(list, flags.has('unique'));

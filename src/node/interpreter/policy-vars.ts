@@ -3,8 +3,9 @@
 //   substitutePolicyVariables('{"master": {"name": !node_name, "port": !port.int}}', dict)
 // Outside strings, `!word` after a space, `:`, `[`, `{` (or at the start) is replaced: `.int`/`.float`
 // values, `true`/`false` and JSON list/object values unquoted, anything else as a JSON string literal.
-// `"!word"` (a whole string) gets the escaped value inside its quotes. `|` of the original text becomes
-// `"`. Undefined or empty variables are left as written (the JSON then fails to parse, as on EdgeLake).
+// Every `!` between double quotes stays as written (`"!word"` included), as on EdgeLake, so a script
+// gives the same policy and id on both. `|` of the original text becomes `"`. Undefined or empty
+// variables are left as written (the JSON then fails to parse, as on EdgeLake).
 import { applySuffix, type VarLookup } from './expand.js';
 
 const WORD_RE = /^![A-Za-z0-9_.]+/;
@@ -60,16 +61,6 @@ interface Step {
   readonly replacement?: string;
 }
 
-/** A JSON string at `i`: replaced when its whole content is one defined variable. */
-function stringStep(text: string, i: number, dict: VarLookup): Step {
-  const end = stringEnd(text, i);
-  const whole = /^"(![A-Za-z0-9_.]+)"$/.exec(text.slice(i, end));
-  const hit = whole?.[1] === undefined ? undefined : lookup(whole[1], dict);
-  return hit === undefined
-    ? { next: end }
-    : { next: end, replacement: `"${JSON.stringify(hit.value).slice(1, -1)}"` };
-}
-
 /** A character outside strings: an `!word` after a delimiter is replaced when defined. */
 function wordStep(text: string, i: number, dict: VarLookup): Step {
   const prev = i === 0 ? ' ' : (text[i - 1] ?? '');
@@ -85,7 +76,7 @@ export function substitutePolicyVariables(text: string, dict: VarLookup): string
   let i = 0;
   let pending = 0;
   while (i < text.length) {
-    const step = text[i] === '"' ? stringStep(text, i, dict) : wordStep(text, i, dict);
+    const step = text[i] === '"' ? { next: stringEnd(text, i) } : wordStep(text, i, dict);
     if (step.replacement !== undefined) {
       out += literal(text.slice(pending, i)) + step.replacement;
       pending = step.next;

@@ -1,5 +1,7 @@
-// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match answers
-// `[]`, except that an assignment stores the empty string (so `if not !x` works in scripts).
+// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match, or a
+// bring that yields nothing, answers `[]`, except that an assignment stores the empty string (so
+// `if not !x` works in scripts). Variables in a `{…}` search are substituted like policy text
+// (docs/design/node-runtime.md §3.7); an undefined `!var` as an exact-match value is EdgeLake's 240.
 import {
   fail,
   ok,
@@ -9,20 +11,44 @@ import {
   type Invocation,
 } from '../../ports/command.js';
 import type { NodeServices } from '../../ports/runtime.js';
-import { runBlockchainGet, type GetOutcome } from '../../blockchain-query/index.js';
+import { runBlockchainGet, type GetOutcome, type ParseOptions } from '../../blockchain-query/index.js';
+import { parseVarRef } from '../../interpreter/expand.js';
+import { substitutePolicyVariables } from '../../interpreter/policy-vars.js';
 
 /** Run a `blockchain get` given the words after `blockchain get`. */
-export function queryLedger(node: NodeServices, words: readonly string[]): GetOutcome {
-  return runBlockchainGet(words, node.ledgerFile, {
-    externalIp: node.identity.externalIp,
-    internalIp: node.identity.internalIp,
+export function queryLedger(
+  node: NodeServices,
+  words: readonly string[],
+  options: ParseOptions = {},
+): GetOutcome {
+  return runBlockchainGet(
+    words,
+    node.ledgerFile,
+    { externalIp: node.identity.externalIp, internalIp: node.identity.internalIp },
+    options,
+  );
+}
+
+/** Indexes of raw words that are `!name` references to undefined variables. */
+function undefinedVariables(rawWords: readonly string[], node: NodeServices): Set<number> {
+  const found = new Set<number>();
+  rawWords.forEach((raw, i) => {
+    if (raw.startsWith('!!')) return;
+    const ref = parseVarRef(raw);
+    if (ref?.sigil === '!' && node.dict.get(ref.name) === undefined) found.add(i);
   });
+  return found;
 }
 
 async function blockchainGet(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
-  const outcome = queryLedger(node, inv.words.slice(2));
+  const words = inv.words
+    .slice(2)
+    .map((w) => (w.startsWith('{') ? substitutePolicyVariables(w, node.dict) : w));
+  const outcome = queryLedger(node, words, {
+    undefinedVariables: undefinedVariables(inv.rawWords.slice(2), node),
+  });
   if (!outcome.ok) return fail(outcome.code, outcome.detail);
-  if (outcome.matched.length === 0) return ok(ctx.assigned ? '' : '[]');
+  if (outcome.matched.length === 0 || outcome.text === '') return ok(ctx.assigned ? '' : '[]');
   return Promise.resolve(ok(outcome.text));
 }
 

@@ -17,11 +17,14 @@ const q = (command: string): string => {
   return out.ok ? out.text : `ERR ${out.code} ${out.detail}`;
 };
 
-t.test('structure errors are code 2 with a detail', async (t) => {
+t.test('structure errors are code 2 with a detail; an unparsable condition is 181', async (t) => {
   t.match(q('operator bring.bogus'), /^ERR 2 Unrecognized 'bring' directive: 'bogus'/);
-  t.match(q('operator where name = a or name = b'), /^ERR 2/);
-  t.match(q('operator where name'), /^ERR 2/);
-  t.match(q('operator where name ~ x'), /^ERR 2/);
+  t.match(
+    q('operator where name = a or name = b'),
+    /^ERR 2/,
+    'or after a pair: EdgeLake reads it as a bring word',
+  );
+  t.match(q('operator where name ~ x'), /^ERR 181/);
   t.match(q('operator extra'), /^ERR 2/);
   t.notOk(parseBlockchainGet([]).ok);
   t.notOk(parseBlockchainGet(['where']).ok);
