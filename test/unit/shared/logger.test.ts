@@ -9,7 +9,12 @@ function capture(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       cb();
     },
   });
@@ -35,7 +40,10 @@ t.test('a password five levels deep is masked (beyond what path redaction reache
 
 t.test('secrets in child bindings, at any depth and in grandchildren, are masked', async (t) => {
   const { log, lines } = capture();
-  const child = log.child({ token: 'child-token', conn: { db: { connectionString: 'postgres://u:pw@h/db' } } });
+  const child = log.child({
+    token: 'child-token',
+    conn: { db: { connectionString: 'postgres://u:pw@h/db' } },
+  });
   child.child({ deeper: [{ x: { y: { z: { Authorization: 'Bearer grand' } } } }] }).warn('from a grandchild');
   const raw = lines[0] ?? '';
   for (const leak of ['child-token', 'u:pw', 'Bearer grand']) t.notMatch(raw, leak);
