@@ -76,7 +76,10 @@ t.test('not ready, not in flight, Ready Unknown: Pending; Ready False: Degraded'
   );
   t.equal(pending.reconciling, undefined);
   t.equal(pending.phase, 'Pending');
-  const down: StepOutcomes = { ...unknown, node: condition('False', 'Unreachable', 'connection refused') };
+  const down: StepOutcomes = {
+    ...unknown,
+    node: condition('False', 'NodeUnreachable', 'connection refused'),
+  };
   const degraded = run(down, { previous: settled });
   t.match(
     degraded.conditions.find((c) => c.type === 'Ready'),
