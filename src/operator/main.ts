@@ -12,6 +12,7 @@ import { loadOperatorConfig, type OperatorConfig } from './config.js';
 import { EventRecorder } from './framework/events.js';
 import {
   LoopLagMonitor,
+  livenessCheck,
   checkRoute,
   parseBindAddress,
   serveRoutes,
@@ -179,8 +180,12 @@ async function startEndpoints(
   if (health !== undefined) {
     endpoints.push(
       await serveRoutes(health, {
-        '/livez': checkRoute(() =>
-          lag.lagMs() >= LOOP_LAG_LIMIT_MS ? { ok: false, reason: 'event loop blocked' } : manager.liveness(),
+        '/livez': checkRoute(
+          livenessCheck(
+            () => lag.lagMs(),
+            LOOP_LAG_LIMIT_MS,
+            () => manager.liveness(),
+          ),
         ),
         '/readyz': checkRoute(() => manager.readiness()),
       }),

@@ -25,4 +25,4 @@ export async function installReceivedLedger(node: NodeServices, filePath: string
 
 export { createSynchronizer, Synchronizer, type SynchronizerOptions } from './synchronizer.js';
 export { serveGetBlockchain, dumpLedger, masterCopyName, type ServeRequest } from './serve.js';
-export { installLedgerText, planMerge, withLedger, type MergePlan } from './install.js';
+export { installLedgerText, withLedger } from './install.js';

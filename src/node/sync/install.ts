@@ -19,17 +19,6 @@ import {
 } from '../ledger/ledger-file.js';
 import { ledgerRow, pushPolicy } from '../ledger/push.js';
 
-export interface MergePlan {
-  /** The content to install. */
-  readonly content: string;
-  /** Local policies (now `global`) to push with `blockchain push ignore`. */
-  readonly pushes: readonly string[];
-  /** Ids to drop on the master (local `deleted` policies). */
-  readonly drops: readonly string[];
-  /** Policies of the installed content. */
-  readonly policies: readonly FilePolicy[];
-}
-
 interface ParsedPlan {
   readonly kept: readonly FilePolicy[];
   readonly pushes: readonly FilePolicy[];
@@ -60,15 +49,6 @@ function planParsed(received: readonly FilePolicy[], current: readonly FilePolic
   const dropped = new Set(drops);
   const kept = drops.length === 0 ? received : received.filter((p) => !dropped.has(p.id));
   return { kept, pushes, drops };
-}
-
-/** docs/design/node-runtime.md §9.4 steps 1–3: undefined when the received text holds no valid policy. */
-export function planMerge(received: string, current: readonly FilePolicy[]): MergePlan | undefined {
-  const parsed = parseLedgerText(received);
-  if (parsed.policies.length === 0) return undefined;
-  const plan = planParsed(parsed.policies, current);
-  const content = [...plan.kept, ...plan.pushes].map((p) => `${p.line}\n`).join('');
-  return { content, pushes: plan.pushes.map((p) => p.line), drops: plan.drops, policies: plan.kept };
 }
 
 export interface InstallOptions {

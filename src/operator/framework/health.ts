@@ -87,13 +87,15 @@ export function checkRoute(check: () => CheckResult): Route {
   };
 }
 
-/** Measures event-loop lag with a 1 s interval timer (unref'd). */
+/** Measures event-loop lag with an interval timer (1 s by default, unref'd). */
 export class LoopLagMonitor {
   #last = performance.now();
   #lagMs = 0;
+  readonly #intervalMs: number;
   readonly #timer: NodeJS.Timeout;
 
   constructor(intervalMs = 1000) {
+    this.#intervalMs = intervalMs;
     this.#timer = setInterval(() => {
       const now = performance.now();
       this.#lagMs = Math.max(0, now - this.#last - intervalMs);
@@ -104,10 +106,19 @@ export class LoopLagMonitor {
 
   /** Lag of the last tick, or the time since the last tick when the loop is stuck right now. */
   lagMs(): number {
-    return Math.max(this.#lagMs, performance.now() - this.#last - 1000);
+    return Math.max(this.#lagMs, performance.now() - this.#last - this.#intervalMs);
   }
 
   stop(): void {
     clearInterval(this.#timer);
   }
+}
+
+/** The /livez check: failing while the event loop lags `limitMs` or more, otherwise `other`. */
+export function livenessCheck(
+  lagMs: () => number,
+  limitMs: number,
+  other: () => CheckResult,
+): () => CheckResult {
+  return () => (lagMs() >= limitMs ? { ok: false, reason: 'event loop blocked' } : other());
 }

@@ -25,6 +25,22 @@ async function holder(ns: string): Promise<string | undefined> {
   return (lease?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity;
 }
 
+/** Counts changes of the lease's renewTime from now on (each call reads the lease once). */
+async function renewalCounter(ns: string): Promise<() => Promise<number>> {
+  const renewTime = async (): Promise<string | undefined> => {
+    const lease = await kube.get(LEASES_V1, { namespace: ns, name: 'test-leader' });
+    return (lease?.['spec'] as { renewTime?: string } | undefined)?.renewTime;
+  };
+  let last = await renewTime();
+  let count = 0;
+  return async () => {
+    const now = await renewTime();
+    if (now !== last) count += 1;
+    last = now;
+    return count;
+  };
+}
+
 t.test('only the holder runs workers; a killed holder is replaced within 20 s', async (t) => {
   const ns = await testNamespace(t, kube, 'fw-leader');
   await kube.create(CONFIGMAPS, configMap(ns, 'first', {}), FM);
@@ -57,7 +73,9 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   await waitFor('the leader reconciles the new key', 20_000, () =>
     childOut.includes(`reconciled ${ns}/second`),
   );
-  await new Promise((r) => setTimeout(r, 3000));
+  // Two renewals by A while B stands by with synced caches: B had its chances to take over.
+  const renewals = await renewalCounter(ns);
+  await waitFor('A renews twice', 20_000, async () => (await renewals()) >= 2);
   t.same(passesB, [], 'the standby ran no pass');
   t.notOk(b.isLeader);
   t.equal(await holder(ns), 'A');
@@ -75,8 +93,11 @@ t.test('only the holder runs workers; a killed holder is replaced within 20 s', 
   t.ok(b.isLeader);
   const gets = await metrics.value('rest_client_requests_total', { method: 'GET' });
   const puts = await metrics.value('rest_client_requests_total', { method: 'PUT' });
-  await new Promise((r) => setTimeout(r, 6000));
-  t.ok((await metrics.value('rest_client_requests_total', { method: 'PUT' })) - puts >= 2, 'renewals');
+  await waitFor(
+    'two renewals by B',
+    20_000,
+    async () => (await metrics.value('rest_client_requests_total', { method: 'PUT' })) - puts >= 2,
+  );
   t.equal(
     (await metrics.value('rest_client_requests_total', { method: 'GET' })) - gets,
     0,

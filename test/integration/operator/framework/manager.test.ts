@@ -101,12 +101,12 @@ t.test('manager: status once, no self-trigger, zero writes at steady state', asy
   const ltt = (firstWritten?.['status'] as { conditions: { lastTransitionTime: string }[] }).conditions[0]
     ?.lastTransitionTime;
 
-  // Let the status write and the child's creation settle, then measure over several resyncs.
-  await new Promise((r) => setTimeout(r, 2000));
+  // One more pass after the status write and the child's creation, then measure over two resyncs.
+  const settled = passes.length;
+  await waitFor('a pass after the first writes', 20_000, () => passes.length > settled);
   const writesBefore = await writeCount();
   const passesBefore = passes.length;
-  await new Promise((r) => setTimeout(r, 5000));
-  t.ok(passes.length - passesBefore >= 2, `resync passes ran (${passes.length - passesBefore})`);
+  await waitFor('two resync passes', 20_000, () => passes.length - passesBefore >= 2);
   t.equal(await writeCount(), writesBefore, 'zero write requests at steady state');
   const later = await kube.get(WIDGETS, { namespace: ns, name: 'w' });
   t.equal(

@@ -1,0 +1,41 @@
+// The REST method table as a client meets it: for each kind of command, which of GET and POST is
+// refused with 405 and the Allow header naming the accepted methods.
+import t from 'tap';
+import { buildApp } from '../../../../src/node/rest/app.js';
+import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { createFakeNode } from '../../../helpers/fake-node.js';
+
+const AL = { 'user-agent': 'AnyLog/1.23' };
+
+// command → the methods the node accepts for it
+const TABLE: readonly (readonly [string, readonly ('GET' | 'POST')[]])[] = [
+  ['get status', ['GET']],
+  ['blockchain get operator', ['GET']],
+  ['blockchain read operator', ['GET']],
+  ['help', ['GET']],
+  ['print hello', ['GET', 'POST']],
+  ['wait 1 seconds', ['GET', 'POST']],
+  ['wait', ['GET', 'POST']],
+  ['sql mydb select 1', ['GET', 'POST']],
+  ['blockchain drop policy where id = x', ['POST']],
+  ['set node name x', ['POST']],
+  ['waitress', ['POST']],
+];
+
+t.test('each command kind is refused with 405 exactly for the methods it does not accept', async (t) => {
+  const fake = createFakeNode({ name: 'master-node' });
+  const app = buildApp({ node: fake.node, limiter: new ConcurrencyLimiter(5, 100), timeoutSeconds: () => 5 });
+  t.teardown(() => app.close());
+  for (const [command, accepted] of TABLE) {
+    for (const method of ['GET', 'POST'] as const) {
+      const r = await app.inject({ method, url: '/', headers: { ...AL, command } });
+      if (accepted.includes(method)) {
+        t.not(r.statusCode, 405, `${method} ${command}: accepted`);
+        t.equal(r.headers['allow'], undefined, `${method} ${command}: no Allow header`);
+      } else {
+        t.equal(r.statusCode, 405, `${method} ${command}: refused`);
+        t.equal(r.headers['allow'], accepted.join(', '), `${method} ${command}: Allow`);
+      }
+    }
+  }
+});

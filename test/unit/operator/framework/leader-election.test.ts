@@ -1,0 +1,143 @@
+// Leader election on a fake clock and an in-memory Lease store: acquiring a free lease, renewing it, no
+// takeover while another holder's lease is fresh (by local observation), takeover once it expired,
+// leaseTransitions and acquireTime on each change of holder, stepping down on seeing another holder,
+// releasing on shutdown. Lease 15 s, renew deadline 10 s, retry every 2 s.
+import t, { type Test } from 'tap';
+import { LeaderElector, type ElectionEnd } from '../../../../src/operator/framework/leader-election.js';
+import { microTime } from '../../../../src/operator/framework/events.js';
+import { Metrics } from '../../../../src/operator/framework/metrics.js';
+import { silentLogger } from '../../../../src/shared/logger.js';
+import { FakeClock, flush } from './fixtures/fake-clock.js';
+import { FakeLeaseApi } from './fixtures/fake-lease-api.js';
+
+interface Candidate {
+  readonly elector: LeaderElector;
+  readonly started: { count: number };
+  end: ElectionEnd | undefined;
+  readonly stop: () => void;
+}
+
+function candidate(t: Test, clock: FakeClock, store: FakeLeaseApi, identity: string): Candidate {
+  const elector = new LeaderElector({
+    kube: store.api,
+    clock,
+    logger: silentLogger(),
+    metrics: new Metrics({ prefix: 'anylog', defaultMetrics: false }),
+    namespace: 'ops',
+    name: 'op-lock',
+    identity,
+    fieldManager: 'anylog-operator',
+  });
+  const controller = new AbortController();
+  const started = { count: 0 };
+  const c: Candidate = { elector, started, end: undefined, stop: () => controller.abort() };
+  void elector.run(controller.signal, () => (started.count += 1)).then((end) => (c.end = end));
+  t.teardown(() => controller.abort());
+  return c;
+}
+
+t.test('a free lease is created and then renewed, keeping acquireTime and leaseTransitions', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const start = microTime(clock.now());
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  t.ok(a.elector.isLeader);
+  t.equal(a.started.count, 1);
+  t.match(store.spec, { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+  t.equal(store.spec?.acquireTime, start);
+  t.equal(store.spec?.renewTime, start);
+  await clock.advance(2_000);
+  t.equal(store.spec?.renewTime, microTime(clock.now()), 'renewed after one retry period');
+  t.equal(store.spec?.acquireTime, start, 'acquireTime kept by a renewal');
+  t.equal(store.spec?.leaseTransitions, 0, 'a renewal is not a transition');
+  await clock.advance(20_000);
+  t.ok(a.elector.isLeader, 'still leading while renewals succeed');
+  t.equal(a.started.count, 1, 'onStartedLeading once');
+  a.stop();
+  await flush();
+  t.equal(a.end, 'stopped');
+});
+
+t.test('no takeover while the holder renews or before its lease expires; takeover after', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  store.write({
+    holderIdentity: 'other',
+    leaseDurationSeconds: 15,
+    acquireTime: '2026-11-26T11:00:00.000000Z',
+    renewTime: '2026-11-26T11:59:59.000000Z',
+    leaseTransitions: 4,
+  });
+  const b = candidate(t, clock, store, 'b');
+  await clock.advance(14_000);
+  t.notOk(b.elector.isLeader, 'lease seen 14 s ago: not expired');
+  t.equal(store.spec?.holderIdentity, 'other');
+  // the holder renews: the expiry clock starts again from this observation
+  store.write({ ...store.spec, renewTime: microTime(clock.now()) });
+  await clock.advance(14_000);
+  t.notOk(b.elector.isLeader, 'renewed 14 s ago: still not expired');
+  t.equal(b.started.count, 0);
+  await clock.advance(4_000);
+  t.ok(b.elector.isLeader, 'taken over once 15 s passed without a renewal');
+  t.equal(b.started.count, 1);
+  t.match(store.spec, { holderIdentity: 'b', leaseTransitions: 5 });
+  t.equal(store.spec?.acquireTime, store.spec?.renewTime, 'acquireTime is the takeover time');
+  t.equal(store.spec?.acquireTime, microTime(clock.now()));
+});
+
+t.test('a leader that sees another holder steps down at its next renewal', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  t.ok(a.elector.isLeader);
+  // another replica took the lease (a's renewals were, say, partitioned away)
+  store.write({ ...store.spec, holderIdentity: 'intruder', renewTime: microTime(clock.now()) });
+  await clock.advance(2_000);
+  t.notOk(a.elector.isLeader, 'stepped down one retry period later, not at the renew deadline');
+  t.equal(a.end, 'lost');
+  t.equal(store.spec?.holderIdentity, 'intruder', 'the other holder is left alone');
+});
+
+t.test('a leader that cannot renew steps down after the renew deadline', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  store.failReplace = new Error('apiserver unreachable');
+  await clock.advance(10_000);
+  t.ok(a.elector.isLeader, 'within the renew deadline');
+  await clock.advance(2_000);
+  t.notOk(a.elector.isLeader, 'past the renew deadline');
+  t.equal(a.end, 'lost');
+});
+
+t.test('release empties the holder; a standby then takes over with one more transition', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  const b = candidate(t, clock, store, 'b');
+  await clock.advance(4_000);
+  t.notOk(b.elector.isLeader);
+  a.stop();
+  await flush();
+  await a.elector.release();
+  t.match(store.spec, { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 0 });
+  t.notOk(a.elector.isLeader);
+  await clock.advance(2_000);
+  t.ok(b.elector.isLeader, 'an empty holder is free at once');
+  t.match(store.spec, { holderIdentity: 'b', leaseTransitions: 1 });
+  t.equal(store.spec?.acquireTime, microTime(clock.now()));
+});
+
+t.test('two candidates on a free lease: exactly one leads', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  const b = candidate(t, clock, store, 'b');
+  await clock.advance(30_000);
+  t.equal([a, b].filter((c) => c.elector.isLeader).length, 1);
+  t.equal(a.started.count + b.started.count, 1);
+});
