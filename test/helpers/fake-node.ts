@@ -45,6 +45,9 @@ class MapDict implements Dictionary {
   has(name: string): boolean {
     return this.map.has(name);
   }
+  delete(name: string): void {
+    this.map.delete(name);
+  }
   entries(): ReadonlyArray<readonly [string, string]> {
     return [...this.map.entries()];
   }

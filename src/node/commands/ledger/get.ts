@@ -1,5 +1,5 @@
 // `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match answers
-// `[]`, except that an assignment stores the empty string (so `if not !x` works in scripts).
+// `[]`, except that an assignment leaves its variable undefined, as EdgeLake (`if not !x` still works).
 import {
   fail,
   ok,
@@ -22,7 +22,7 @@ export function queryLedger(node: NodeServices, words: readonly string[]): GetOu
 async function blockchainGet(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   const outcome = queryLedger(node, inv.words.slice(2));
   if (!outcome.ok) return fail(outcome.code, outcome.detail);
-  if (outcome.matched.length === 0) return ok(ctx.assigned ? '' : '[]');
+  if (outcome.matched.length === 0) return ctx.assigned ? { code: 0, text: '', noValue: true } : ok('[]');
   return Promise.resolve(ok(outcome.text));
 }
 
