@@ -1,7 +1,7 @@
 // The REST method check (docs/design/node-runtime.md §5.4), EdgeLake's rule: a table of command keys (one to
 // three lower-cased words) with their methods. The two-word key decides when it is listed with the request's
 // method (else the three-word key); failing that the first word: listed → its methods, not listed → POST only.
-// A one-word command is accepted only when it is listed, as written, with that method.
+// A one-word command is accepted only when it is listed, as written, with that method alone.
 
 import { BoundedMemo } from '../../shared/bounded-memo.js';
 
@@ -40,7 +40,11 @@ const TABLE: ReadonlyMap<string, Methods> = new Map([
 
 function accepts(words: readonly string[], method: Method): boolean {
   const [w0 = '', w1, w2] = words;
-  if (w1 === undefined) return TABLE.get(w0)?.includes(method) === true;
+  if (w1 === undefined) {
+    // EdgeLake compares a one-word key's entry with the method as text: `get*post` entries never match
+    const only = TABLE.get(w0);
+    return only?.length === 1 && only[0] === method;
+  }
   const two = `${w0.toLowerCase()} ${w1.toLowerCase()}`;
   const listed = TABLE.get(two) ?? (w2 === undefined ? undefined : TABLE.get(`${two} ${w2.toLowerCase()}`));
   if (listed?.includes(method) === true) return true;
