@@ -165,7 +165,12 @@ t.test('EdgeLake REST conformance on a real node', async (t) => {
   });
 
   t.test('kept on purpose: command output in the body, assigned run client', async (t) => {
-    for (const name of ['print-over-rest', 'echo-over-rest', 'if-then-print-over-rest', 'info-table-exists-over-rest']) {
+    for (const name of [
+      'print-over-rest',
+      'echo-over-rest',
+      'if-then-print-over-rest',
+      'info-table-exists-over-rest',
+    ]) {
       const entry = edgeLakeEntry('rest', name);
       t.same(entry.edgelake, { status: 200, body: '' }, `${name}: EdgeLake answers an empty body`);
       t.same(await send(n, inputOf(entry)), entry.anylog_node, name);
