@@ -115,7 +115,7 @@ function joinOpenJson(lines: Physical[], i: number): { text: string; next: numbe
 
 /**
  * Turn source text into logical lines (docs/design/node-runtime.md §3.2). `prompts` enables rule 2 (scripts and CLI),
- * `joinJson` rule 5 (off for REST bodies, whose lines end at newlines, §5.5).
+ * `joinJson` rule 5 (off for REST bodies, whose lines end at newlines, docs/design/node-runtime.md §5.5).
  */
 export function toLogicalLines(source: string, prompts = true, joinJson = true): LinesResult {
   const physical = cleanPhysical(source, prompts);

@@ -57,7 +57,7 @@ function isOpenJson(text: string): boolean {
   return braces > 0 || brackets > 0;
 }
 
-/** EdgeLake's REST server answers 141 (same text as 1) for a command it does not know (§5.8). */
+/** EdgeLake's REST server answers 141 (same text as 1) for a command it does not know (docs/design/node-runtime.md §3.12). */
 function restCode(result: CommandResult): CommandResult {
   return result.code === STATUS.UNRECOGNIZED_COMMAND ? { ...result, code: STATUS.NOT_IN_COMMANDS } : result;
 }
