@@ -20,6 +20,10 @@ export class MapDictionary implements Dictionary {
     return this.values.has(name);
   }
 
+  delete(name: string): void {
+    this.values.delete(name);
+  }
+
   entries(): ReadonlyArray<readonly [string, string]> {
     return [...this.values.entries()];
   }

@@ -45,6 +45,9 @@ class MapDict implements Dictionary {
   has(name: string): boolean {
     return this.map.has(name);
   }
+  delete(name: string): void {
+    this.map.delete(name);
+  }
   entries(): ReadonlyArray<readonly [string, string]> {
     return [...this.map.entries()];
   }
@@ -74,6 +77,8 @@ function toyCommands(opts: FakeNodeOptions, node: () => NodeServices): Record<st
       return { code: 0, text: 'slow done' };
     },
     'get nothing': () => ({ code: 0 }),
+    // a GET command that echoes its words (EdgeLake's method table refuses `print` over GET)
+    'get echo': (w) => ({ code: 0, text: w.slice(2).join(' ') }),
     get: (_w, ctx) => ({ code: 2, detail: `Unknown command: '${ctx.script?.file ?? ''}'` }),
     print: (w) => ({ code: 0, text: w.slice(1).join(' ') }),
     'exit node': () => ({ code: 0 }),

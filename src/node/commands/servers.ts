@@ -66,7 +66,8 @@ const runTcpServer: CommandDef = {
     if (!parsed.ok) return parsed.result;
     const address = resolveAddress(parsed.values, node, 6);
     if (address === undefined) return fail(2, 'Missing port in TCP Server server configuration');
-    if (node.tcp.info() !== undefined) return fail(136, 'TCP server is already running');
+    // EdgeLake answers a second TCP server with 81 `Connection Error` (docs/design/node-runtime.md §4.2)
+    if (node.tcp.info() !== undefined) return fail(81, 'TCP server is already running');
     try {
       await node.tcp.start(address);
       return OK;

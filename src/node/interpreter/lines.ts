@@ -1,6 +1,6 @@
 // Physical → logical lines (docs/design/node-runtime.md §3.2): trimming, CLI prompt removal, comments, angle blocks
-// `<…>`, open JSON joined until balanced, `and` continuation lines. Pure; used for script files and REST
-// POST bodies (without prompt removal). Labels and brace blocks are classified later by script.ts.
+// `<…>`, open JSON joined until balanced (scripts), `and` continuation lines. Pure; used for script files and
+// REST POST bodies (without prompt removal or JSON joining). Labels and brace blocks are classified later by script.ts.
 import { skipQuoted } from './tokenizer.js';
 
 export interface LogicalLine {
@@ -113,8 +113,11 @@ function joinOpenJson(lines: Physical[], i: number): { text: string; next: numbe
   }
 }
 
-/** Turn source text into logical lines (docs/design/node-runtime.md §3.2). `prompts` enables rule 2 (scripts and CLI). */
-export function toLogicalLines(source: string, prompts = true): LinesResult {
+/**
+ * Turn source text into logical lines (docs/design/node-runtime.md §3.2). `prompts` enables rule 2 (scripts and CLI),
+ * `joinJson` rule 5 (off for REST bodies, whose lines end at newlines, docs/design/node-runtime.md §5.5).
+ */
+export function toLogicalLines(source: string, prompts = true, joinJson = true): LinesResult {
   const physical = cleanPhysical(source, prompts);
   const lines: LogicalLine[] = [];
   let i = 0;
@@ -126,7 +129,7 @@ export function toLogicalLines(source: string, prompts = true): LinesResult {
       if (angle === undefined)
         return { lines, error: { line: current.line, message: "Missing '>' to close the '<' block" } };
       joined = angle;
-    } else if (!isBraceLine(current.text)) {
+    } else if (joinJson && !isBraceLine(current.text)) {
       joined = joinOpenJson(physical, i);
     } else {
       joined = { text: current.text, next: i + 1 };

@@ -73,6 +73,13 @@ export class StatementRunner {
     return isEquals(b) && isTarget(a) ? { name: a.text, valueAt: 2 } : undefined;
   }
 
+  private storeResult(name: string, result: CommandResult, node: NodeServices): CommandResult {
+    if (result.noValue !== true) return this.store(name, result.text ?? '', node);
+    if (name.startsWith('$')) node.env.set(name.slice(1), '');
+    else node.dict.delete(name);
+    return ok();
+  }
+
   private store(name: string, value: string, node: NodeServices): CommandResult {
     if (name.startsWith('$')) node.env.set(name.slice(1), value);
     else node.dict.set(name, value);
@@ -93,7 +100,7 @@ export class StatementRunner {
     }
     if (first.kind === 'word' && this.isCommandStart(rest)) {
       const result = await this.dispatch(rest, { ...ctx, assigned: true }, node);
-      return result.code === 0 ? this.store(name, result.text ?? '', node) : result;
+      return result.code === 0 ? this.storeResult(name, result, node) : result;
     }
     return this.store(name, assignedValue(rest, scopeOf(node)), node);
   }

@@ -11,6 +11,11 @@ export interface CommandResult {
   readonly text?: string;
   /** Detail message: REST `local_msg`, TCP `echo` error data. */
   readonly detail?: string;
+  /**
+   * Success without a value (an assigned `blockchain get` that matched nothing): `x = <command>` leaves `x`
+   * undefined instead of storing text (docs/design/node-runtime.md §3.6).
+   */
+  readonly noValue?: boolean;
 }
 
 /** The peer a TCP message came from (header fields of docs/design/node-runtime.md §6.2, source fixed up by §6.5 step 2). */

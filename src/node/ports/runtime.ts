@@ -12,6 +12,7 @@ export interface Dictionary {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
   has(name: string): boolean;
+  delete(name: string): void;
   entries(): ReadonlyArray<readonly [string, string]>;
 }
 

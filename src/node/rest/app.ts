@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { createHandler, errorAnswer, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
-import { clientIpOf } from './request-info.js';
+import { clientIpOf, lastHeaderValues } from './request-info.js';
 import { BODY_LIMIT } from './http-wire.js';
 import { STATUS } from '../../contract/status-codes.js';
 
@@ -37,7 +37,7 @@ function toRequest(req: FastifyRequest): Parameters<Handler>[0] {
   return {
     method: req.method,
     url: req.url,
-    headers: req.headers,
+    headers: lastHeaderValues(req.raw.rawHeaders),
     body: req.body as Buffer | undefined,
     clientIp: clientIpOf(req.socket.remoteAddress),
   };

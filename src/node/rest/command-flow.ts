@@ -1,9 +1,9 @@
 // Running a REST request's commands (docs/design/node-runtime.md §5.5, §5.6, §5.9): POST body lines first, under the
 // REST body lock, then the header command, rewritten to `run client (…) <command>` for a `destination`;
-// the `assignment` header stores the result text in the dictionary.
+// the `assignment` header stores the result text in the dictionary. An unknown command answers 141.
 import type { CommandResult, ExecContext } from '../ports/command.js';
-import type { NodeServices } from '../ports/runtime.js';
-import { toLogicalLines } from '../interpreter/lines.js';
+import type { Dictionary, NodeServices } from '../ports/runtime.js';
+import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/lines.js';
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
 import type { Mutex } from './body-lock.js';
@@ -50,12 +50,24 @@ export function destinationCommand(command: string, headers: Headers, defaultTim
   return `run client (${parts.join(', ')}) ${command}`;
 }
 
+/** A line with a `{` or `[` left open: EdgeLake ends a body line at its newline and answers 11 for it. */
+function isOpenJson(text: string): boolean {
+  if (isBraceLine(text)) return false;
+  const { braces, brackets } = bracketBalance(text);
+  return braces > 0 || brackets > 0;
+}
+
+/** EdgeLake's REST server answers 141 (same text as 1) for a command it does not know (docs/design/node-runtime.md §3.12). */
+function restCode(result: CommandResult): CommandResult {
+  return result.code === STATUS.UNRECOGNIZED_COMMAND ? { ...result, code: STATUS.NOT_IN_COMMANDS } : result;
+}
+
 async function runBodyLines(
   deps: FlowDeps,
   body: string,
   ctx: ExecContext,
 ): Promise<CommandResult | undefined> {
-  const { lines, error } = toLogicalLines(body, false);
+  const { lines, error } = toLogicalLines(body, false, false);
   const blocks = blockStructureError(lines.map((l) => l.text));
   if (blocks !== undefined) {
     const text = lines[blocks.index]?.text ?? '';
@@ -65,7 +77,9 @@ async function runBodyLines(
     };
   }
   for (const [i, line] of lines.entries()) {
-    const result = await deps.node.execute(line.text, ctx);
+    const result = isOpenJson(line.text)
+      ? { code: STATUS.MISSING_BRACKETS }
+      : restCode(await deps.node.execute(line.text, ctx));
     if (result.code !== 0) {
       return {
         code: result.code,
@@ -82,6 +96,12 @@ async function runBodyLines(
   return undefined;
 }
 
+/** The `assignment` header: the result text, or no variable for a result without a value. */
+function assignResult(dict: Dictionary, variable: string, result: CommandResult): void {
+  if (result.noValue === true) dict.delete(variable);
+  else dict.set(variable, result.text ?? '');
+}
+
 async function runHeaderCommand(
   deps: FlowDeps,
   req: CommandRequest,
@@ -89,10 +109,10 @@ async function runHeaderCommand(
 ): Promise<CommandResult> {
   const text = destinationCommand(req.command, req.headers, deps.timeoutSeconds());
   const forwarded = text !== req.command;
-  const result = await deps.node.execute(text, forwarded ? { ...ctx, assigned: true } : ctx);
+  const result = restCode(await deps.node.execute(text, forwarded ? { ...ctx, assigned: true } : ctx));
   const variable = req.headers['assignment'];
   if (result.code === 0 && variable !== undefined && variable !== '') {
-    deps.node.dict.set(variable, result.text ?? '');
+    assignResult(deps.node.dict, variable, result);
     return { code: 0 };
   }
   return result;

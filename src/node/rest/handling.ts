@@ -208,9 +208,14 @@ function pathGate(ctx: Ctx, req: RestRequest, p: Prepared, ka: boolean): RestAns
 }
 
 function methodGate(req: RestRequest, command: string, ka: boolean): RestAnswer | undefined {
+  // `command: body` takes the command from the body: EdgeLake checks no method for it
+  if (command === 'body') return undefined;
   const allowed = allowedMethods(command);
   if (allowed.includes(req.method as 'GET' | 'POST')) return undefined;
-  const detail = `Command '${command}' must be sent with ${allowed.join(' or ')}`;
+  const detail =
+    allowed.length === 0
+      ? `Command '${command}' is not accepted over REST`
+      : `Command '${command}' must be sent with ${allowed.join(' or ')}`;
   return errorAnswer({ ...baseOf(req), code: STATUS.WRONG_METHOD, detail }, ka, {
     allow: allowed.join(', '),
   });

@@ -89,7 +89,8 @@ function trimOws(value: string): string {
 
 /**
  * Validated header lines (`\r\n` before each) → lower-case name → trimmed value; undefined: slow
- * (a repeated name, a header only node:http handles, or no Host).
+ * (a repeated name, a header only node:http handles, or no Host). A repeated `User-Agent` stays here: the
+ * last one counts, as in EdgeLake (docs/design/node-runtime.md §5.2).
  */
 function parseHeaders(block: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
@@ -99,7 +100,7 @@ function parseHeaders(block: string): Record<string, string> | undefined {
     if (eol < 0) eol = block.length;
     const colon = block.indexOf(':', at);
     const name = block.slice(at, colon).toLowerCase();
-    if (name in headers || SLOW_HEADERS.has(name)) return undefined;
+    if ((name in headers && name !== 'user-agent') || SLOW_HEADERS.has(name)) return undefined;
     headers[name] = trimOws(block.slice(colon + 1, eol));
     at = eol + 2;
   }

@@ -1,5 +1,5 @@
-// What a REST request says (docs/design/node-runtime.md §5.1–§5.3, §5.6): header values decoded (UTF-8, else
-// ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
+// What a REST request says (docs/design/node-runtime.md §5.1–§5.3, §5.6): header values (the last of repeated ones)
+// decoded (UTF-8, else ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
 // product, and the HTTP client IP for error bodies.
 export type Headers = Record<string, string>;
 
@@ -35,6 +35,18 @@ export function urlParams(url: string): Headers {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     out[decodeParam(part.slice(0, eq)).trim().toLowerCase()] = decodeParam(part.slice(eq + 1)).trim();
+  }
+  return out;
+}
+
+/**
+ * node:http's raw header list (name, value, name, value, …) → lower-case name → value, the last of a repeated
+ * header winning as in EdgeLake (node:http itself keeps the first `User-Agent` and joins others).
+ */
+export function lastHeaderValues(rawHeaders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    out[(rawHeaders[i] ?? '').toLowerCase()] = rawHeaders[i + 1] ?? '';
   }
   return out;
 }

@@ -41,7 +41,8 @@ function idsFromWhere(node: NodeServices, inv: Invocation): string[] | CommandRe
   const w = inv.words;
   if (w[4] !== 'id' || w[5] !== '=') return fail(2);
   const rest = w.slice(6);
-  if (rest[0] === 'blockchain' && rest[1] === 'get') {
+  // EdgeLake runs the nested query only when it has a where clause; without one its words are taken as ids
+  if (rest[0] === 'blockchain' && rest[1] === 'get' && rest.includes('where')) {
     const outcome = queryLedger(node, rest.slice(2));
     if (!outcome.ok) return fail(outcome.code, outcome.detail);
     if (outcome.matched.length === 0)

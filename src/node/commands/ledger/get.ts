@@ -1,7 +1,8 @@
-// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match, or a
-// bring that yields nothing, answers `[]`, except that an assignment stores the empty string (so
-// `if not !x` works in scripts). Variables in a `{…}` search are substituted like policy text
-// (docs/design/node-runtime.md §3.7); an undefined `!var` as an exact-match value is EdgeLake's 240.
+// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match
+// answers `[]`, except that an assignment leaves its variable undefined, as EdgeLake does (`if not !x` still
+// works); a bring that yields nothing answers `[]` and an assignment stores the empty string. Variables in a
+// `{…}` search are substituted like policy text (docs/design/node-runtime.md §3.7); an undefined `!var` as an
+// exact-match value is EdgeLake's 240.
 import {
   fail,
   ok,
@@ -48,7 +49,8 @@ async function blockchainGet(inv: Invocation, ctx: ExecContext, node: NodeServic
     undefinedVariables: undefinedVariables(inv.rawWords.slice(2), node),
   });
   if (!outcome.ok) return fail(outcome.code, outcome.detail);
-  if (outcome.matched.length === 0 || outcome.text === '') return ok(ctx.assigned ? '' : '[]');
+  if (outcome.matched.length === 0) return ctx.assigned ? { code: 0, text: '', noValue: true } : ok('[]');
+  if (outcome.text === '') return ok(ctx.assigned ? '' : '[]');
   return Promise.resolve(ok(outcome.text));
 }
 

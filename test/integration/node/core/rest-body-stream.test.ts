@@ -59,8 +59,8 @@ t.test('body lines form one stream per request', async (t) => {
       'if !hidden == true {',
       '  new_policy = {"master": {"name": "hidden-master", "company": "c"}}',
       '} else {',
-      '  new_policy = {"master": {"name": "body-master",',
-      '     "company": "c", "port": 7600}}',
+      '  <new_policy = {"master": {"name": "body-master",',
+      '     "company": "c", "port": 7600}}>',
       '}',
     ].join('\n'),
   );

@@ -130,8 +130,8 @@ const CASES: readonly {
   { name: 'health', method: 'GET', url: '/api/status', headers: { 'User-Agent': 'kube-probe/1.31' } },
   { name: 'mcp', method: 'GET', url: '/mcp/sse', headers: AL },
   { name: 'options', method: 'OPTIONS', headers: {} },
-  { name: 'spaces around values', method: 'GET', headers: { ...AL, command: '  print   spaced  ' } },
-  { name: 'utf-8 header value', method: 'GET', headers: { ...AL, command: 'print caf\u00c3\u00a9' } },
+  { name: 'spaces around values', method: 'GET', headers: { ...AL, command: '  get echo   spaced  ' } },
+  { name: 'utf-8 header value', method: 'GET', headers: { ...AL, command: 'get echo caf\u00c3\u00a9' } },
   { name: 'POST with body lines', method: 'POST', headers: { ...AL, command: 'print !b' }, body: 'b = 7' },
   { name: 'POST without a body', method: 'POST', headers: { ...AL, command: 'print empty' }, body: '' },
   {
@@ -225,10 +225,10 @@ t.test('keep-alive: pipelined requests answer in order; close ends the connectio
   const ka = { ...AL, Connection: 'keep-alive' };
   const wire =
     request('GET', { ...ka, command: 'get slow 30' }) +
-    request('GET', { ...ka, command: 'print two' }) +
+    request('GET', { ...ka, command: 'get echo two' }) +
     request('GET', { ...ka, command: 'get bogus' }) +
-    request('GET', { ...AL, command: 'print last' }) +
-    request('GET', { ...AL, command: 'print ignored' });
+    request('GET', { ...AL, command: 'get echo last' }) +
+    request('GET', { ...AL, command: 'get echo ignored' });
   const got = await exchange(port, [wire]);
   const rs = responses(got.raw);
   t.same(
@@ -241,14 +241,14 @@ t.test('keep-alive: pipelined requests answer in order; close ends the connectio
     ],
   );
   t.ok(got.closed, 'closed after the close answer; later requests ignored');
-  const open = await exchange(port, [request('GET', { ...ka, command: 'print a' })], { timeoutMs: 400 });
+  const open = await exchange(port, [request('GET', { ...ka, command: 'get echo a' })], { timeoutMs: 400 });
   t.equal(responses(open.raw)[0]?.body, 'a');
   t.notOk(open.closed, 'a keep-alive connection stays open');
 });
 
 t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', async (t) => {
   const { port } = await server(t);
-  const wire = request('GET', { ...AL, command: 'print split' });
+  const wire = request('GET', { ...AL, command: 'get echo split' });
   const pieces = [wire.slice(0, 5), wire.slice(5, 30), wire.slice(30, wire.length - 1), wire.slice(-1)];
   const split = await exchange(port, pieces, { gapMs: 20 });
   t.equal(responses(split.raw)[0]?.body, 'split');
@@ -266,7 +266,7 @@ t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', 
   ]);
   t.equal(responses(noHost.raw)[0]?.status, 400, "node:http's answer to a missing Host");
   const old = await exchange(port, [
-    'GET / HTTP/1.0\r\nUser-Agent: AnyLog/1.23\r\ncommand: print old\r\n\r\n',
+    'GET / HTTP/1.0\r\nUser-Agent: AnyLog/1.23\r\ncommand: get echo old\r\n\r\n',
   ]);
   t.equal(responses(old.raw)[0]?.body, 'old', 'HTTP/1.0 handed over and answered');
   const partial = await exchange(port, ['GET / HTTP/1.1\r\nHost: x\r\n'], {
@@ -291,7 +291,7 @@ t.test('POST bodies split across packets; handed-over requests; the front keeps 
       'k = 1' +
       request('POST', { ...ka, command: 'print !k', 'Content-Length': '5' }) +
       'k = 2' +
-      request('GET', { ...AL, command: 'print !k' }),
+      request('GET', { ...AL, command: 'get echo !k' }),
   ]);
   t.same(
     responses(pipelined.raw).map((r) => r.body),

@@ -21,16 +21,30 @@ t.test('error bodies', async (t) => {
   );
 });
 
-t.test('method table', async (t) => {
-  t.same(allowedMethods('get status'), ['GET']);
-  t.same(allowedMethods('blockchain get * bring.count'), ['GET']);
-  t.same(allowedMethods('blockchain read x'), ['GET']);
-  t.same(allowedMethods('help'), ['GET']);
-  t.same(allowedMethods('print x'), ['GET', 'POST']);
-  t.same(allowedMethods('sql db select'), ['GET', 'POST']);
-  t.same(allowedMethods('blockchain drop policy where id = x'), ['POST']);
-  t.same(allowedMethods('blockchain insert where policy = !p'), ['POST']);
-  t.same(allowedMethods('x = get status'), ['POST']);
+t.test('method table: EdgeLake keys, POST fallback of two-word keys, one-word commands', async (t) => {
+  const cases: [string, string[]][] = [
+    ['get status', ['GET']],
+    ['GET STATUS', ['GET']],
+    ['blockchain get * bring.count', ['GET', 'POST']],
+    ['Blockchain Get svc', ['GET', 'POST']],
+    ['blockchain read x', ['GET', 'POST']],
+    ['help', ['GET']],
+    ['help blockchain get', ['GET']],
+    ['Help', []],
+    ['foobar', []],
+    ['get', ['GET']],
+    ['print x', ['POST']],
+    ['echo x', ['POST']],
+    ['wait 1', ['GET', 'POST']],
+    ['sql db select', ['GET', 'POST']],
+    ['sql', []],
+    ['time file get x', ['GET', 'POST']],
+    ['blockchain drop policy where id = x', ['POST']],
+    ['blockchain insert where policy = !p', ['POST']],
+    ['x = get status', ['POST']],
+    ['frobnicate now', ['POST']],
+  ];
+  for (const [command, methods] of cases) t.same(allowedMethods(command), methods, command);
 });
 
 t.test('destination rewriting', async (t) => {

@@ -104,6 +104,23 @@ t.test('methods, OPTIONS, PUT, health and /mcp', async (t) => {
   t.equal(JSON.parse(post.body).local_msg, "Command 'set node name x' must be sent with POST");
   const both = await app.inject({ method: 'POST', url: '/', headers: { ...AL, command: 'print hi' } });
   t.equal(both.body, 'hi');
+  const getPrint = await app.inject({ method: 'GET', url: '/', headers: { ...AL, command: 'print hi' } });
+  t.equal(getPrint.statusCode, 405, 'print is POST only in EdgeLake’s table');
+  t.equal(getPrint.headers['allow'], 'POST');
+  const postGet = await app.inject({
+    method: 'POST',
+    url: '/',
+    headers: { ...AL, command: 'blockchain get operator bring.ip_port' },
+  });
+  t.equal(postGet.statusCode, 200, 'a two-word GET key sent with POST falls back to POST');
+  const oneWord = await app.inject({ method: 'POST', url: '/', headers: { ...AL, command: 'foobar' } });
+  t.equal(oneWord.statusCode, 405);
+  t.equal(oneWord.headers['allow'], '', 'a one-word command outside the table: no method');
+  t.match(JSON.parse(oneWord.body), {
+    err_code: 156,
+    local_msg: "Command 'foobar' is not accepted over REST",
+  });
+
   const health = await app.inject({ method: 'GET', url: '/health' });
   t.equal(health.headers['content-type'], 'application/json');
   t.match(health.body, /^\{"status": "healthy", "service": "anylog-rest-server", "timestamp": \d+\.\d+\}$/);
@@ -129,11 +146,24 @@ t.test('POST body lines run first, under the body lock; failures name the line',
     method: 'POST',
     url: '/',
     headers: { ...AL, command: 'print !a !b', assignment: 'out' },
-    payload: 'a = 1\r\n# comment\nb = {"x":\n 2}',
+    payload: 'a = 1\r\n# comment\n<b = {"x":\n 2}>',
   });
   t.equal(ok.statusCode, 200);
   t.equal(ok.body, '', 'assignment: empty body');
-  t.equal(fake.node.dict.get('out'), '1 {"x": 2}');
+  t.equal(fake.node.dict.get('out'), '1 {"x": 2}', 'JSON over several lines in a < > block');
+  const open = await app.inject({
+    method: 'POST',
+    url: '/',
+    headers: { ...AL, command: 'print !o' },
+    payload: 'o = 1\no = {"x":\n 2}',
+  });
+  t.equal(open.statusCode, 400);
+  t.match(JSON.parse(open.body), {
+    err_code: 11,
+    err_text: 'Error missing brackets',
+    local_msg: `Error with command #2 in the message body: 'o = {"x":'`,
+  });
+  t.equal(fake.node.dict.get('o'), '1', 'a body line ends at its newline: open JSON fails on that line');
   const bad = await app.inject({
     method: 'POST',
     url: '/',
