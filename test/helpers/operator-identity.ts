@@ -50,7 +50,8 @@ let memo: Promise<OperatorIdentity> | undefined;
 /** The chart's RBAC objects (default values) and its ServiceAccount's name. */
 async function renderRbac(): Promise<{ objects: KubeObject[]; serviceAccount: string }> {
   const chart = join(repoRoot, 'charts', 'anylog-operator');
-  const r = await helm(['template', IDENTITY_RELEASE, chart, '-n', IDENTITY_NAMESPACE]);
+  // --skip-tests: the helm test hook brings its own ServiceAccount and Role, which are not the operator's.
+  const r = await helm(['template', IDENTITY_RELEASE, chart, '-n', IDENTITY_NAMESPACE, '--skip-tests']);
   if (r.code !== 0) throw new Error(`helm template ${chart} failed (${r.code}): ${r.stderr}`);
   const objects = parseAllDocuments(r.stdout)
     .map((d): KubeObject => d.toJS())
