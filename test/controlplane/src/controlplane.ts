@@ -29,6 +29,7 @@ import { readState, writeState, type RunState } from './state.js';
 import { startPostgres } from './postgres.js';
 import { nodeBinaries } from './paths.js';
 import { prepareNode, startNode, stopNode, type PreparedNode } from './realnode/index.js';
+import { abandonedNodeRuns } from './abandoned-runs.js';
 
 /** `containerd`: a real node (kubelet, containerd, kube-proxy, CoreDNS); `process`: the pod runner. */
 export type Runtime = 'containerd' | 'process';
@@ -133,6 +134,12 @@ async function startApiLayer(
   node = false,
 ): Promise<ApiLayer & { prepared?: PreparedNode }> {
   const bins = binaries();
+  if (node) {
+    for (const dead of abandonedNodeRuns()) {
+      say(`taking down a real node whose processes are gone (run ${dead})`);
+      await stopRun(dead);
+    }
+  }
   const runDir = newRunDir();
   // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
   chmodSync(runDir, 0o755);

@@ -31,6 +31,7 @@ import {
   type SavedSysctls,
 } from './network.js';
 import { writeNodePki, type NodePki } from './pki.js';
+import { liveNodeRuns } from '../abandoned-runs.js';
 import {
   builtImages,
   CNI_NETWORK,
@@ -142,8 +143,11 @@ export function prepareNode(runDir: string): PreparedNode {
     }
   })();
   if (bridgeTaken) {
+    const live = liveNodeRuns().filter((r) => r !== runDir);
     throw new Error(
-      `the bridge ${network.bridge} exists: another local node is running (npm run cluster:down stops it)`,
+      live.length > 0
+        ? `the bridge ${network.bridge} exists: another local node is running (run ${live.join(', ')}; npm run cluster:down stops a developer's cluster)`
+        : `the bridge ${network.bridge} exists but no run of this project owns it: remove it (ip link delete ${network.bridge})`,
     );
   }
   const socket = containerdPaths(cacheRoot(), runDir).socket;
