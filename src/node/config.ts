@@ -287,8 +287,10 @@ export function defaultedEnv(env: Env, c: Effective): Record<string, string> {
     if (value !== undefined && (given === undefined || given.trim() === '')) out[name] = value;
   }
   if (c.overlayNetwork) out['INTERNAL_IP'] = c.internalIp;
-  const dest = env['BLOCKCHAIN_DESTINATION'] ?? '';
-  if (/^[^\s:]+:\d+$/.test(dest.trim())) out['BLOCKCHAIN_DESTINATION'] = c.destination;
+  // The built-in master's sync reads $BLOCKCHAIN_DESTINATION; DESTINATION wins when both are given (and
+  // an ip:port value is a chart defect), so the script must see the value the node actually uses.
+  const dest = (env['BLOCKCHAIN_DESTINATION'] ?? '').trim();
+  if (dest !== '' && dest.toLowerCase() !== c.destination) out['BLOCKCHAIN_DESTINATION'] = c.destination;
   return out;
 }
 
