@@ -2,6 +2,7 @@
 // problem reported together as a ConfigError → exit 1), defaults applied, derived addresses, the defaulted
 // environment to write back before the boot script, the directories and the boot dictionary. Frozen.
 import { join } from 'node:path';
+import { SSL_MODES, type SslMode } from '../contract/ssl-mode.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Env } from '../shared/env.js';
 import { deriveInternalIp, type InterfaceTable } from './identity.js';
@@ -15,7 +16,6 @@ const PORTS_BY_TYPE: Readonly<Record<string, readonly [number, number]>> = {
 };
 const OTHER_PORTS = [32548, 32549] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export interface NodeConfig {
@@ -39,7 +39,7 @@ export interface NodeConfig {
   readonly dbIp: string;
   readonly dbPort: number;
   readonly dbName: string;
-  readonly dbSslmode: (typeof SSL_MODES)[number];
+  readonly dbSslmode: SslMode;
   readonly ledgerConn: string;
   readonly blockchainSync: string;
   readonly blockchainSyncSeconds: number;
