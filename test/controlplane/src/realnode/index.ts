@@ -169,7 +169,10 @@ export interface StartNodeOptions {
   readonly runDir: string;
   readonly prepared: PreparedNode;
   readonly bins: NodeBinaries;
+  /** The admin kubeconfig (CoreDNS, kube-proxy, kube-scheduler, the provisioner). */
   readonly kubeconfig: string;
+  /** The kubelet's own: a node identity (system:node:<name>), under the Node authorizer. */
+  readonly kubeletKubeconfig: string;
   readonly say: (m: string) => void;
 }
 
@@ -194,7 +197,7 @@ export function imageRefs(imagesDir: string): Record<string, string> {
 }
 
 export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
-  const { runDir, prepared, bins, kubeconfig, say } = o;
+  const { runDir, prepared, bins, kubeconfig, kubeletKubeconfig, say } = o;
   const { network, pki } = prepared;
   const t0 = Date.now();
   const since = (): string => `${Date.now() - t0} ms`;
@@ -239,7 +242,7 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
   commands['kubelet'] = kubeletCommand({
     bin: bins.kubelet,
     runDir,
-    kubeconfig,
+    kubeconfig: kubeletKubeconfig,
     network,
     pki,
     containerdSocket: paths.socket,
