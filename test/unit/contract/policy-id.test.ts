@@ -2,6 +2,7 @@
 import t from 'tap';
 import {
   addIdAndDate,
+  formatPolicyDate,
   policyHashString,
   policyParts,
   PolicyShapeError,
@@ -57,4 +58,28 @@ t.test('output re-parses to the same text (dumps is stable)', async (t) => {
   for (const c of vector.cases) {
     t.equal(jsonDumps(parseOrderedJson(c.output)), c.output, c.name);
   }
+});
+
+t.test('an empty, null, false or zero ledger is dropped; a non-empty one moves last', async (t) => {
+  const now = '2026-11-26T12:00:00.000000Z';
+  for (const ledger of ['""', 'null', 'false', '0', '[]', '{}']) {
+    const { policy } = addIdAndDate(parseOrderedJson(`{"operator": {"name": "o1", "ledger": ${ledger}}}`), now);
+    t.equal(jsonDumps(policy).includes('"ledger"'), false, `ledger ${ledger} is not kept`);
+  }
+  for (const ledger of ['"global"', '1', 'true', '["a"]', '{"k": 1}']) {
+    const { policy } = addIdAndDate(parseOrderedJson(`{"operator": {"ledger": ${ledger}, "name": "o1"}}`), now);
+    t.match(jsonDumps(policy), new RegExp(`"ledger": ${ledger.replace(/[[\]{}]/g, '\\$&')}}}$`), `ledger ${ledger} last`);
+  }
+});
+
+t.test('the shape error carries status 87 and its text', async (t) => {
+  const err = new PolicyShapeError();
+  t.equal(err.status, 87);
+  t.equal(err.message, 'Wrong policy structure');
+  t.equal(new PolicyShapeError('two keys').message, 'two keys');
+});
+
+t.test('policy dates have microseconds, padded from the millisecond clock', async (t) => {
+  t.equal(formatPolicyDate(Date.UTC(2026, 10, 26, 12, 0, 5, 123)), '2026-11-26T12:00:05.123000Z');
+  t.equal(formatPolicyDate(0), '1970-01-01T00:00:00.000000Z');
 });

@@ -18,18 +18,25 @@ interface Candidate {
   readonly stop: () => void;
 }
 
-function candidate(t: Test, clock: FakeClock, store: FakeLeaseApi, identity: string): Candidate {
+function candidate(
+  t: Test,
+  clock: FakeClock,
+  store: FakeLeaseApi,
+  identity: string,
+  extra: { metrics?: Metrics; leaseDurationMs?: number; signal?: AbortController } = {},
+): Candidate {
   const elector = new LeaderElector({
     kube: store.api,
     clock,
     logger: silentLogger(),
-    metrics: new Metrics({ prefix: 'anylog', defaultMetrics: false }),
+    metrics: extra.metrics ?? new Metrics({ prefix: 'anylog', defaultMetrics: false }),
     namespace: 'ops',
     name: 'op-lock',
     identity,
     fieldManager: 'anylog-operator',
+    ...(extra.leaseDurationMs === undefined ? {} : { leaseDurationMs: extra.leaseDurationMs }),
   });
-  const controller = new AbortController();
+  const controller = extra.signal ?? new AbortController();
   const started = { count: 0 };
   const c: Candidate = { elector, started, end: undefined, stop: () => controller.abort() };
   void elector.run(controller.signal, () => (started.count += 1)).then((end) => (c.end = end));
@@ -184,4 +191,150 @@ t.test('a replica refused the lease (403) reports it until access is granted, lo
   await clock.advance(2_000);
   t.ok(elector.isLeader, 'leads once access is granted');
   t.same(elector.health(), { ok: true });
+});
+
+t.test('the elector writes a coordination.k8s.io/v1 Lease in its namespace', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  candidate(t, clock, store, 'a');
+  await flush();
+  t.match(store.object, {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'op-lock', namespace: 'ops' },
+  });
+  await clock.advance(2_000);
+  t.ok(store.calls.length >= 2);
+  t.same(new Set(store.calls.map(([, type]) => type)), new Set(['coordination.k8s.io/v1/leases']));
+});
+
+t.test('a renewal is one PUT with the lease duration in seconds; a conflict falls back to GET', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  store.calls.length = 0;
+  await clock.advance(2_000);
+  t.same(
+    store.calls.map(([verb]) => verb),
+    ['replace'],
+    'no GET while the last write is current',
+  );
+  t.equal(store.spec?.leaseDurationSeconds, 15);
+  // someone else touches the lease (same holder): the guarded PUT conflicts, GET and PUT follow
+  store.write({ ...store.spec });
+  store.calls.length = 0;
+  await clock.advance(2_000);
+  t.same(
+    store.calls.map(([verb]) => verb),
+    ['replace', 'get', 'replace'],
+  );
+  t.ok(a.elector.isLeader);
+  t.equal(store.spec?.leaseDurationSeconds, 15);
+  // an unreachable API server: the failed PUT is not retried through GET in the same attempt
+  store.failReplace = new Error('apiserver unreachable');
+  store.calls.length = 0;
+  await clock.advance(2_000);
+  t.same(
+    store.calls.map(([verb]) => verb),
+    ['replace'],
+  );
+});
+
+t.test('an aborted campaign never starts leading', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const signal = new AbortController();
+  signal.abort();
+  const a = candidate(t, clock, store, 'a', { signal });
+  await flush();
+  t.equal(a.end, 'stopped');
+  t.equal(a.started.count, 0);
+  t.notOk(a.elector.isLeader);
+});
+
+t.test('the renew deadline counts from the last successful renewal', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  await clock.advance(20_000);
+  store.failReplace = new Error('apiserver unreachable');
+  await clock.advance(2_000);
+  t.ok(a.elector.isLeader, 'one failed renewal after 20 s of good ones is within the deadline');
+  store.failReplace = undefined;
+  await clock.advance(2_000);
+  t.ok(a.elector.isLeader);
+  t.equal(store.spec?.renewTime, microTime(clock.now()), 'renewing again');
+});
+
+t.test('an emptied lease is nobody’s: losing a race for it is retried until the deadline', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  store.write({ ...store.spec, holderIdentity: '' });
+  // the renewal conflicts, GET sees the empty holder, and another write lands before the PUT
+  store.afterGet = () => store.write({ ...store.spec, holderIdentity: '' });
+  await clock.advance(2_000);
+  t.ok(a.elector.isLeader, 'an empty holder is not another holder');
+  await clock.advance(2_000);
+  t.ok(a.elector.isLeader);
+  t.equal(store.spec?.holderIdentity, 'a', 'taken back');
+});
+
+t.test('release leaves a lease that another holder took alone', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  const taken = { ...store.spec, holderIdentity: 'intruder', renewTime: microTime(clock.now()) };
+  store.write(taken);
+  a.stop();
+  await flush();
+  await a.elector.release();
+  t.same(store.spec, taken);
+  t.notOk(a.elector.isLeader);
+});
+
+t.test('a restarted instance with the same identity takes its own lease back at once', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const acquired = '2026-11-26T11:00:00.000000Z';
+  store.write({
+    holderIdentity: 'a',
+    leaseDurationSeconds: 15,
+    acquireTime: acquired,
+    renewTime: acquired,
+    leaseTransitions: 3,
+  });
+  const a = candidate(t, clock, store, 'a');
+  await flush();
+  t.ok(a.elector.isLeader, 'no wait for expiry of its own lease');
+  t.match(store.spec, { holderIdentity: 'a', acquireTime: acquired, leaseTransitions: 3 });
+});
+
+t.test('takeover happens exactly when the lease duration has passed since the last change', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  store.write({ holderIdentity: 'other', leaseDurationSeconds: 4, renewTime: microTime(clock.now()) });
+  const b = candidate(t, clock, store, 'b', { leaseDurationMs: 4_000 });
+  await clock.advance(2_000);
+  t.notOk(b.elector.isLeader, 'seen 2 s ago');
+  await clock.advance(2_000);
+  t.ok(b.elector.isLeader, 'seen 4 s ago: expired');
+  t.equal(store.spec?.leaseDurationSeconds, 4);
+});
+
+t.test('the leader gauge is 1 for this lease while leading and 0 after', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const metrics = new Metrics({ prefix: 'anylog', defaultMetrics: false });
+  const a = candidate(t, clock, store, 'a', { metrics });
+  await flush();
+  t.match(await metrics.text(), /leader_election_master_status\{name="op-lock"\} 1/);
+  a.stop();
+  await flush();
+  await a.elector.release();
+  t.match(await metrics.text(), /leader_election_master_status\{name="op-lock"\} 0/);
 });

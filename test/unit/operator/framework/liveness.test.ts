@@ -70,3 +70,13 @@ t.test('liveness fails while the loop lags past the limit, otherwise it is the o
     { ok: true },
   );
 });
+
+t.test('after a blocked tick has run, the lag it measured is reported', async (t) => {
+  const m = new LoopLagMonitor(50);
+  t.teardown(() => m.stop());
+  await new Promise((r) => setTimeout(r, 120));
+  blockLoop(400);
+  // the overdue interval fires before this later timer, so the tick has run and reset its start
+  await new Promise((r) => setTimeout(r, 0));
+  t.ok(m.lagMs() >= 300, `lag ${m.lagMs()} ms kept from the blocked tick`);
+});

@@ -118,3 +118,50 @@ t.test('readConditions tolerates missing and malformed input', async (t) => {
   t.same(readConditions({ conditions: 'x' }), []);
   t.equal(readConditions({ conditions: [{ type: 'A', status: 'True' }, 7, { status: 'True' }] }).length, 1);
 });
+
+t.test('records: null, arrays and conditions with a non-string status are not conditions', async (t) => {
+  t.same(readConditions(null), [], 'a null status has no conditions');
+  t.same(readConditions({ conditions: [null, ['Ready', 'True']] }), []);
+  t.same(
+    readConditions({ conditions: [{ type: 'A', status: 5 }, { type: 'B', status: 'False' }] }).map((c) => c.type),
+    ['B'],
+  );
+});
+
+t.test('a message of exactly the cap is kept whole; a short one is not touched', async (t) => {
+  const exact = 'x'.repeat(MAX_CONDITION_MESSAGE);
+  const [c] = withTransitionTimes([], [ready('False', 'X', exact)], T0);
+  t.equal(c?.message, exact);
+  const [short] = withTransitionTimes([], [ready('False', 'X', 'pod not ready')], T0);
+  t.equal(short?.message, 'pod not ready');
+  const [long] = withTransitionTimes([], [ready('False', 'X', `${exact}y`)], T0);
+  t.equal(long?.message, `${'x'.repeat(MAX_CONDITION_MESSAGE - 1)}…`);
+});
+
+t.test('a missing status equals an empty one', async (t) => {
+  t.ok(statusEquals(undefined, {}));
+  t.ok(statusEquals({}, null));
+  t.notOk(prepareStatus(undefined, {}, T0).changed, 'writing {} over no status is a no-op');
+});
+
+t.test('condition order never matters, for any permutation of several types', async (t) => {
+  const types = ['Available', 'Degraded', 'Progressing', 'Ready'];
+  const permutations = (xs: string[]): string[][] =>
+    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations(xs.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+  const base = { conditions: types.map((type) => ({ type, status: 'True' })) };
+  for (const p of permutations(types)) {
+    t.ok(statusEquals(base, { conditions: p.map((type) => ({ type, status: 'True' })) }), p.join(','));
+  }
+  t.notOk(
+    statusEquals(base, { conditions: types.map((type) => ({ type, status: type === 'Ready' ? 'False' : 'True' })) }),
+    'a different status of one type is a difference',
+  );
+});
+
+t.test('prepareStatus stamps conditions and leaves a status without conditions as it is', async (t) => {
+  const p = prepareStatus(undefined, { phase: 'Pending', conditions: [ready('Unknown', 'Progressing')] }, T0);
+  t.same(p.status['conditions'], [{ ...ready('Unknown', 'Progressing'), lastTransitionTime: formatTime(T0) }]);
+  const plain = prepareStatus({ phase: 'Pending' }, { phase: 'Running' }, T0);
+  t.same(plain.status, { phase: 'Running' });
+  t.ok(plain.changed);
+});
