@@ -32,8 +32,8 @@ echo "== tap on the process pod runner: ${#files[@]} test files"
 # A report left by an earlier run must not stand in for this one's.
 rm -rf .tap/report
 ANYLOG_CLUSTER_RUNTIME=process npx tsx test/controlplane/src/with-cluster.ts --runtime=process -- \
-  npx tap --reporter=tap --timeout=600 --coverage-map=test/coverage-map.mjs --coverage-report=json-summary \
-  --coverage-report=lcov "${files[@]}" | tee "$out"
+  bash scripts/tap-coverage.sh --reporter=tap --timeout=600 --coverage-report=json-summary --coverage-report=lcov \
+  "${files[@]}" | tee "$out"
 tap_rc=${PIPESTATUS[0]}
 # Kept aside: the second phase's tap clears .tap/coverage (the HTML report in .tap/report stays).
 [ -f .tap/report/coverage-summary.json ] && cp .tap/report/coverage-summary.json "$coverage"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs tap with coverage of src/ (test/coverage-map.mjs) and passes its arguments on.
+# tsx leaves the TypeScript text out of the source maps it inlines unless NODE_V8_COVERAGE is set; tap
+# records coverage through the inspector, so tsx cannot tell, and the coverage report then maps every
+# source file onto an empty text (one line per file). Setting NODE_V8_COVERAGE makes tsx embed the
+# sources. Node also writes its own coverage files there, which tap does not use: they go to a
+# temporary directory removed on exit.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+v8dir="$(mktemp -d -t anylog-v8-coverage-XXXXXX)"
+trap 'rm -rf "$v8dir"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+NODE_V8_COVERAGE="$v8dir" npx tap --coverage-map=test/coverage-map.mjs "$@"
