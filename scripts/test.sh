@@ -47,7 +47,8 @@ node_rc=${PIPESTATUS[0]}
 [ "$node_rc" -ne 0 ] && tap_rc=$node_rc
 
 echo "== coverage of src/ by the suites on the process pod runner (HTML: .tap/report/lcov-report/index.html)"
-if ! node scripts/check-coverage.mjs "$coverage"; then
+# Through npx: Node 24 from the devDependency (the check uses fs.globSync), whatever the machine's own is.
+if ! npx node scripts/check-coverage.mjs "$coverage"; then
   failed_checks=$((failed_checks + 1))
   failed_names="$failed_names coverage"
 fi
