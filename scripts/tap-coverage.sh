@@ -6,7 +6,7 @@
 # sources. Node also writes its own coverage files there, which tap does not use: they go to a
 # temporary directory removed on exit.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 v8dir="$(mktemp -d -t anylog-v8-coverage-XXXXXX)"
 trap 'rm -rf "$v8dir"' EXIT
 trap 'exit 130' INT
