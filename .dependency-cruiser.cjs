@@ -1,4 +1,5 @@
-// The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck`.
+// The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck` (which cruises
+// src/ and test/controlplane/).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -51,6 +52,12 @@ module.exports = {
       to: { path: '^src/node/(rest|tcp)/|^src/node/ledger/.*-store\\.ts$' },
     },
     { name: 'D11-no-test-imports', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
+    {
+      // The local cluster runs the code under test as processes and images; it never links it.
+      name: 'D11-controlplane-apart', severity: 'error',
+      from: { path: '^test/controlplane/' },
+      to: { path: '^src/' },
+    },
     { name: 'D12-no-cycles', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
   ],
   options: {

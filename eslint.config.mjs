@@ -1,5 +1,6 @@
 // ESLint: typescript-eslint strict-type-checked, the size caps of docs/design/architecture.md §5.3 for src/,
-// and the restricted imports/globals of docs/design/architecture.md §3 (dependency-cruiser checks the layer graph itself).
+// and the restricted globals and properties of docs/design/architecture.md §3: D10 and the `fetch` part of D6
+// (dependency-cruiser checks the layer graph itself).
 import tseslint from 'typescript-eslint';
 
 const restrictedEnv = {
@@ -12,6 +13,9 @@ const restrictedExit = {
   property: 'exit',
   message: 'only src/bin/** may exit the process (rule D10)',
 };
+const fetchMessage = 'call fetch only in src/nodeclient/http.ts (rule D6)';
+const restrictedFetch = { name: 'fetch', message: fetchMessage };
+const restrictedGlobalFetch = { object: 'globalThis', property: 'fetch', message: fetchMessage };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**', '.tap/**', '.stryker/**', '**/*.mjs', '**/*.cjs'] },
@@ -37,16 +41,24 @@ export default tseslint.config(
       'max-params': ['error', 5],
       'max-nested-callbacks': ['error', 4],
       'max-lines': ['warn', 400],
-      'no-restricted-properties': ['error', restrictedEnv, restrictedExit],
+      'no-restricted-properties': ['error', restrictedEnv, restrictedExit, restrictedGlobalFetch],
+      'no-restricted-globals': ['error', restrictedFetch],
     },
   },
   {
     files: ['src/shared/env.ts'],
-    rules: { 'no-restricted-properties': ['error', restrictedExit] },
+    rules: { 'no-restricted-properties': ['error', restrictedExit, restrictedGlobalFetch] },
   },
   {
     files: ['src/bin/**/*.ts'],
-    rules: { 'no-restricted-properties': ['error', restrictedEnv] },
+    rules: { 'no-restricted-properties': ['error', restrictedEnv, restrictedGlobalFetch] },
+  },
+  {
+    files: ['src/nodeclient/http.ts'],
+    rules: {
+      'no-restricted-globals': 'off',
+      'no-restricted-properties': ['error', restrictedEnv, restrictedExit],
+    },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -12,6 +12,12 @@ if [ ! -x node_modules/.bin/tsx ] || [ package-lock.json -nt node_modules/.packa
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# tap builds its test class from the plugins .taprc names, but a runner keeps the build it started with:
+# without this, the first run after `npm ci` loads the default TypeScript plugin instead of tsx.
+if ! grep -q '"@tapjs/tsx/import"' node_modules/@tapjs/test/test-built/dist/esm/index.js 2>/dev/null; then
+  echo "setup: tap build (plugins of .taprc)"
+  npx tap build >/dev/null
+fi
 
 if [ -x test/controlplane/scripts/build.sh ] && [ "${SKIP_CONTROLPLANE:-}" != "1" ]; then
   bash test/controlplane/scripts/build.sh

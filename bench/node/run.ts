@@ -3,18 +3,28 @@
 // connection per request and keep-alive, at 1/4/16 connections), REST `blockchain insert` and TCP
 // `blockchain push` rates, `blockchain get` latencies and RSS at 1,000/10,000/100,000 policies,
 // push-to-visible after a forced sync, a sequential TCP sender that waits for the server's close after each
-// message, and a second node pulling the whole ledger.
+// message, a second node pulling the whole ledger, and the time each of the fuzz tests' generated inputs
+// takes in the frame decoder and in `blockchain get` (in this process, the slowest input the figure).
 // Runs the built package (npm run build first). BENCH_MAX_POLICIES lowers the largest size for quick runs;
-// BENCH_SECTIONS (comma list of startup, getStatus, ledger, tcpPush, tcpClose, pull; default all) and
+// BENCH_SECTIONS (comma list of fuzz, startup, getStatus, ledger, tcpPush, tcpClose, pull; default all) and
 // BENCH_NO_BUILD=1 are for iterating on one part; BENCH_WRK_RUNS (default 3) sets the wrk runs per
 // `get status` point. As root the whole run re-executes itself in a private network namespace with only
 // loopback up (`unshare -n`), so the host's loopback traffic and conntrack do not distort new-connection
 // figures; BENCH_NETNS=0 keeps the host's namespace.
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '../../src/node/tcp/codec.js';
+import { decodeMessage } from '../../src/node/tcp/assembler.js';
+import { FrameError } from '../../src/node/tcp/errors.js';
+import { runBlockchainGet } from '../../src/node/blockchain-query/index.js';
+import { createLedgerFile } from '../../src/node/ledger/index.js';
+import type { NodeServices } from '../../src/node/ports/runtime.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { blockchainGetFuzzInputs, frameFuzzInputs } from '../../test/helpers/fuzz-inputs.js';
+import { readVectorJson } from '../../test/helpers/vectors.js';
 import {
   buildPackage,
   cpuSeconds,
@@ -33,13 +43,67 @@ const WRK_SECONDS = Number(process.env['BENCH_WRK_SECONDS'] ?? 5);
 /** wrk runs per `get status` configuration; the median is reported with every run's rate. */
 const WRK_RUNS = Math.max(1, Number(process.env['BENCH_WRK_RUNS'] ?? 3));
 const SECTIONS = new Set(
-  (process.env['BENCH_SECTIONS'] ?? 'startup,getStatus,ledger,tcpPush,tcpClose,pull')
+  (process.env['BENCH_SECTIONS'] ?? 'fuzz,startup,getStatus,ledger,tcpPush,tcpClose,pull')
     .split(',')
     .map((s) => s.trim()),
 );
 
 function policyJson(i: number): string {
   return `{"bench": {"name": "p${i}", "company": "Bench Co", "seq": ${i}, "ip": "10.1.${(i >> 8) & 255}.${i & 255}", "port": 32148}}`;
+}
+
+interface InputTimes {
+  inputs: number;
+  inputsPerSec: number;
+  p99Ms: number;
+  slowestMs: number;
+}
+
+/** Time `run` on each input alone (generating the next input is not counted). */
+function timeEach<T>(inputs: Iterable<T>, run: (input: T) => void): InputTimes {
+  const samples: number[] = [];
+  for (const input of inputs) {
+    const t0 = performance.now();
+    run(input);
+    samples.push(performance.now() - t0);
+  }
+  const totalMs = samples.reduce((a, b) => a + b, 0);
+  samples.sort((a, b) => a - b);
+  return {
+    inputs: samples.length,
+    inputsPerSec: Math.round(samples.length / (totalMs / 1000)),
+    p99Ms: round(percentile(samples, 99), 3),
+    slowestMs: round(samples[samples.length - 1] ?? NaN, 3),
+  };
+}
+
+/**
+ * The fuzz tests' inputs, timed: 12,000 damaged TCP messages through the frame decoder, and 10,000
+ * `blockchain get` word lists against the two-policy ledger of the blockchain-get vectors. A slow input
+ * here is one a peer or a REST client could use to stall the node.
+ */
+function fuzzInputTimes(): { frameDecode: InputTimes; blockchainGet: InputTimes } {
+  const frameDecode = timeEach(frameFuzzInputs(12_000), (input) => {
+    try {
+      decodeMessage(input);
+    } catch (err) {
+      if (!(err instanceof FrameError)) throw err;
+    }
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-fuzz-'));
+  try {
+    const path = join(dir, 'blockchain.json');
+    writeFileSync(path, (readVectorJson('blockchain-get.json') as { ledger_file: string }).ledger_file);
+    const node = { dirs: { blockchain_file: path }, logger: silentLogger() } as unknown as NodeServices;
+    const file = createLedgerFile(node);
+    const ctx = { externalIp: '127.0.0.1', internalIp: '127.0.0.1' };
+    const blockchainGet = timeEach(blockchainGetFuzzInputs(10_000), (words) => {
+      runBlockchainGet(words, file, ctx);
+    });
+    return { frameDecode, blockchainGet };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function measureStartup(): Promise<{ startupMs: number[]; idleRssMb: number }> {
@@ -348,6 +412,7 @@ async function main(): Promise<void> {
     // Every `rssMb` / `idleRssMb` is VmRSS from /proc in MiB (kB / 1024), as ps and top count it.
     units: { rssMb: 'MiB', latency: 'ms', startupMs: 'ms' },
   };
+  if (SECTIONS.has('fuzz')) report['fuzzInputs'] = fuzzInputTimes();
   if (SECTIONS.has('startup')) report['startup'] = await measureStartup();
 
   const master = await startNode({

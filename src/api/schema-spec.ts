@@ -2,6 +2,7 @@
 // Objects are closed (`additionalProperties: false`) so the operator's own validation rejects unknown
 // fields like the apiserver's strict decoding; crd.ts strips that key when it emits the structural schema.
 import Type from 'typebox';
+import { SSL_MODES } from '../contract/ssl-mode.js';
 import { celValidations } from './cel-rules.js';
 import {
   COMPANY_PATTERN,
@@ -154,7 +155,7 @@ export const ExternalLedgerSchema = Type.Object(
       }),
     ),
     sslMode: Type.Optional(
-      Type.Enum(['disable', 'require', 'verify-ca', 'verify-full'], {
+      Type.Enum(SSL_MODES, {
         default: 'require',
         description: 'TLS mode of the connection',
       }),

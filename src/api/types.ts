@@ -1,6 +1,7 @@
 // TypeScript types of the AnyLogMaster API, derived from the TypeBox schemas with Static<>, plus the
 // resolved spec (every schema default applied) that renderers and the reconciler work with.
 import type { Static } from 'typebox';
+import type { SslMode } from '../contract/ssl-mode.js';
 import type { AnyLogMasterSpecSchema } from './schema-spec.js';
 import type { AnyLogMasterStatusSchema, ConditionSchema, ProcessSchema } from './schema-status.js';
 
@@ -59,7 +60,7 @@ export interface ResolvedExternalLedger {
   readonly host: string;
   readonly port: number;
   readonly database: string;
-  readonly sslMode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  readonly sslMode: SslMode;
   readonly credentialsSecretRef: ResolvedSecretRef;
   readonly adminCredentialsSecretRef?: ResolvedSecretRef;
 }

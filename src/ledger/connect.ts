@@ -3,9 +3,8 @@
 // mapped by src/ledger/pg-errors.ts. Configuration is passed as fields, never as a connection string.
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import type { SslMode } from '../contract/ssl-mode.js';
 import { mapPgError } from './pg-errors.js';
-
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 export interface LedgerEndpoint {
   readonly host: string;

@@ -81,7 +81,7 @@ export {
   type CleanupOutcome,
   type CreatedByOperator,
 } from './cleanup.js';
-export { sslOptions, type LedgerCredentials, type LedgerEndpoint, type SslMode } from './connect.js';
+export { sslOptions, type LedgerCredentials, type LedgerEndpoint } from './connect.js';
 export {
   LedgerAuthFailedError,
   LedgerDatabaseMissingError,

@@ -2,6 +2,7 @@
 // problem reported together as a ConfigError → exit 1), defaults applied, derived addresses, the defaulted
 // environment to write back before the boot script, the directories and the boot dictionary. Frozen.
 import { join } from 'node:path';
+import { SSL_MODES, type SslMode } from '../contract/ssl-mode.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Env } from '../shared/env.js';
 import { deriveInternalIp, type InterfaceTable } from './identity.js';
@@ -15,7 +16,6 @@ const PORTS_BY_TYPE: Readonly<Record<string, readonly [number, number]>> = {
 };
 const OTHER_PORTS = [32548, 32549] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export interface NodeConfig {
@@ -39,7 +39,7 @@ export interface NodeConfig {
   readonly dbIp: string;
   readonly dbPort: number;
   readonly dbName: string;
-  readonly dbSslmode: (typeof SSL_MODES)[number];
+  readonly dbSslmode: SslMode;
   readonly ledgerConn: string;
   readonly blockchainSync: string;
   readonly blockchainSyncSeconds: number;
@@ -287,8 +287,10 @@ export function defaultedEnv(env: Env, c: Effective): Record<string, string> {
     if (value !== undefined && (given === undefined || given.trim() === '')) out[name] = value;
   }
   if (c.overlayNetwork) out['INTERNAL_IP'] = c.internalIp;
-  const dest = env['BLOCKCHAIN_DESTINATION'] ?? '';
-  if (/^[^\s:]+:\d+$/.test(dest.trim())) out['BLOCKCHAIN_DESTINATION'] = c.destination;
+  // The built-in master's sync reads $BLOCKCHAIN_DESTINATION; DESTINATION wins when both are given (and
+  // an ip:port value is a chart defect), so the script must see the value the node actually uses.
+  const dest = (env['BLOCKCHAIN_DESTINATION'] ?? '').trim();
+  if (dest !== '' && dest.toLowerCase() !== c.destination) out['BLOCKCHAIN_DESTINATION'] = c.destination;
   return out;
 }
 

@@ -2,8 +2,7 @@
 // address, the ledger endpoint and credential reference (with the Secret's resourceVersion, never its
 // content) and the operator version. Everything a renderer needs that is not in the spec comes from here.
 import type { EffectiveImages } from '../api/defaults.js';
-
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+import type { SslMode } from '../contract/ssl-mode.js';
 
 /** Where the node reaches PostgreSQL (external and managed modes). */
 export interface LedgerEndpoint {

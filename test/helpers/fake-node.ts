@@ -29,6 +29,8 @@ export interface FakeNode {
   readonly console: string[];
   /** Commands executed, with their source. */
   readonly executed: { text: string; source: string; peer?: string }[];
+  /** The most `get slow` commands that were running at the same time. */
+  slowPeak: number;
   syncRunning: boolean;
   readonly ledgerIds: Set<string>;
   readonly installed: string[];
@@ -62,6 +64,7 @@ type Handler = (words: string[], ctx: ExecContext, fake: FakeNode) => Promise<Co
 function toyCommands(opts: FakeNodeOptions, node: () => NodeServices): Record<string, Handler> {
   const name = opts.name ?? 'master-node';
   const schedules = new Set<string>();
+  let slowRunning = 0;
   return {
     'get status': (w) => {
       const info = node().tcp.info();
@@ -72,8 +75,11 @@ function toyCommands(opts: FakeNodeOptions, node: () => NodeServices): Record<st
     },
     'get processes': () => ({ code: 0, text: PROCESSES_TEXT }),
     'get len': (w) => ({ code: 0, text: String(w.slice(2).join(' ').length) }),
-    'get slow': async (w) => {
+    'get slow': async (w, _ctx, fake) => {
+      slowRunning += 1;
+      fake.slowPeak = Math.max(fake.slowPeak, slowRunning);
       await new Promise((r) => setTimeout(r, Number(w[2] ?? '100')));
+      slowRunning -= 1;
       return { code: 0, text: 'slow done' };
     },
     'get nothing': () => ({ code: 0 }),
@@ -151,6 +157,7 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
     node: undefined as unknown as NodeServices,
     console: [],
     executed: [],
+    slowPeak: 0,
     syncRunning: true,
     ledgerIds: new Set(),
     installed: [],

@@ -40,21 +40,20 @@ class ConditionParser {
   }
 
   private or(): WhereExpr | string {
-    let left = this.and();
-    while (typeof left !== 'string' && this.words[this.pos] === 'or') {
-      this.pos += 1;
-      const right = this.and();
-      left = typeof right === 'string' ? right : { kind: 'or', left, right };
-    }
-    return left;
+    return this.chain('or', () => this.and());
   }
 
   private and(): WhereExpr | string {
-    let left = this.unary();
-    while (typeof left !== 'string' && this.words[this.pos] === 'and') {
+    return this.chain('and', () => this.unary());
+  }
+
+  /** `operand (keyword operand)*`, grouped from the left; the first problem ends the chain. */
+  private chain(keyword: 'and' | 'or', operand: () => WhereExpr | string): WhereExpr | string {
+    let left = operand();
+    while (typeof left !== 'string' && this.words[this.pos] === keyword) {
       this.pos += 1;
-      const right = this.unary();
-      left = typeof right === 'string' ? right : { kind: 'and', left, right };
+      const right = operand();
+      left = typeof right === 'string' ? right : { kind: keyword, left, right };
     }
     return left;
   }

@@ -4,6 +4,7 @@
 // The only importer of `pg` in the node (rule D5).
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import type { SslMode } from '../../contract/ssl-mode.js';
 import {
   LEDGER_DUMP_SQL,
   LEDGER_INSERT_SQL_PG,
@@ -31,7 +32,7 @@ export interface PgStoreOptions {
   readonly user: string;
   readonly password: string;
   readonly database: string;
-  readonly sslmode?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  readonly sslmode?: SslMode;
   /** PEM file for verify-ca / verify-full (PGSSLROOTCERT). */
   readonly rootCertFile?: string;
   readonly poolSize: number;

@@ -2,6 +2,7 @@
 // Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
 // Commands never import adapters directly (architecture rule D9).
 import type { Clock } from '../../shared/clock.js';
+import type { SslMode } from '../../contract/ssl-mode.js';
 import type { LogPort as Logger } from '../../shared/log-port.js';
 import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerStore } from './ledger.js';
@@ -39,7 +40,7 @@ export interface DbmsConnectOptions {
   readonly host?: string;
   readonly port?: number;
   readonly database?: string;
-  readonly sslmode?: 'disable' | 'require' | 'verify-ca' | 'verify-full';
+  readonly sslmode?: SslMode;
   readonly memory?: boolean;
 }
 

@@ -33,6 +33,8 @@ export interface HttpFrontOptions<A> {
   readonly idleMs?: number;
   /** How long a started request head may take to arrive (node:http's headersTimeout, 60 s). */
   readonly headMs?: number;
+  /** How long close() lets busy connections finish their answer before destroying them (5 s). */
+  readonly stopGraceMs?: number;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -276,7 +278,7 @@ export class HttpFront<A> {
     }
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, STOP_GRACE_MS);
+      timer = setTimeout(resolve, this.options.stopGraceMs ?? STOP_GRACE_MS);
     });
     await Promise.race([closed, grace]);
     clearTimeout(timer);

@@ -3,10 +3,19 @@
 // resourceVersion (compare-and-swap). Expiry is judged by local observation time, as client-go does,
 // so clock skew between replicas does not matter. While leading, a renewal is one PUT on the lease this
 // instance last wrote (client-go's fast path); a 409 falls back to GET and compare. release() empties
-// holderIdentity on shutdown.
+// holderIdentity on shutdown. A replica refused access to the lease (401/403: missing RBAC) can never
+// lead; health() reports it so /readyz fails and a rollout with broken RBAC stops instead of replacing
+// working replicas.
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { isConflict, isAlreadyExists, type KubeApi, type KubeObject, type ResourceType } from './kube.js';
+import {
+  isConflict,
+  isAlreadyExists,
+  isUnauthorized,
+  type KubeApi,
+  type KubeObject,
+  type ResourceType,
+} from './kube.js';
 import type { Metrics } from './metrics.js';
 import { microTime } from './events.js';
 
@@ -71,6 +80,8 @@ export class LeaderElector {
   #leading = false;
   /** The lease as this instance last wrote it (its resourceVersion guards the next renewal). */
   #written: KubeObject | undefined;
+  /** Why the last attempt was refused by the apiserver (401/403), until an attempt gets through. */
+  #refused: string | undefined;
 
   constructor(options: LeaderElectorOptions) {
     this.#o = options;
@@ -81,6 +92,11 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.#leading;
+  }
+
+  /** Not ok while the apiserver refuses this replica the lease (it could never lead). */
+  health(): { ok: boolean; reason?: string } {
+    return this.#refused === undefined ? { ok: true } : { ok: false, reason: this.#refused };
   }
 
   /**
@@ -151,8 +167,20 @@ export class LeaderElector {
 
   async #tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     try {
-      return await this.#attempt(signal);
+      const ok = await this.#attempt(signal);
+      this.#refused = undefined;
+      return ok;
     } catch (err) {
+      if (isUnauthorized(err)) {
+        const reason = `leader election: access to Lease ${this.#o.namespace}/${this.#o.name} refused (${
+          err instanceof Error ? err.message : String(err)
+        }); the operator's Role must allow get, create and update on leases`;
+        // Once per change, not every retry period.
+        if (reason !== this.#refused) this.#o.logger.error({ err }, reason);
+        this.#refused = reason;
+        return false;
+      }
+      this.#refused = undefined;
       if (!isConflict(err) && !isAlreadyExists(err) && !signal.aborted) {
         this.#o.logger.warn({ err }, 'lease update failed');
       }

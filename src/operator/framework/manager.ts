@@ -107,9 +107,14 @@ export class Manager {
     return informer;
   }
 
-  /** /readyz: every cache synced and not shutting down (independent of leadership). */
+  /**
+   * /readyz: every cache synced and not shutting down. Independent of who leads, but not of whether this
+   * replica may take part in the election at all.
+   */
   readiness(): CheckResult {
     if (this.#shuttingDown) return { ok: false, reason: 'shutting down' };
+    const election = this.#o.leaderElector?.health();
+    if (election !== undefined && !election.ok) return election;
     const pending = [...this.#informers.values()].filter((i) => !i.hasSynced).map((i) => i.type.plural);
     return pending.length === 0
       ? { ok: true }

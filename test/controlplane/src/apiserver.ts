@@ -49,7 +49,9 @@ export function apiserverArgs(o: ApiserverOptions, port: number): string[] {
       `--advertise-address=${n.nodeIp}`,
       `--cert-dir=${o.pki.dir}`,
       `--service-cluster-ip-range=${n.serviceCidr}`,
-      '--authorization-mode=RBAC',
+      // The kubelet has a node's rights only: its own Node and Lease, and what the pods bound to it use.
+      '--authorization-mode=Node,RBAC',
+      '--enable-admission-plugins=NodeRestriction',
       `--token-auth-file=${o.pki.tokensCsv}`,
       '--disable-admission-plugins=TaintNodesByCondition',
       '--allow-privileged=true',

@@ -29,6 +29,8 @@ import { readState, writeState, type RunState } from './state.js';
 import { startPostgres } from './postgres.js';
 import { nodeBinaries } from './paths.js';
 import { prepareNode, startNode, stopNode, type PreparedNode } from './realnode/index.js';
+import { abandonedNodeRuns } from './abandoned-runs.js';
+import { NODE_NAME } from './realnode/components.js';
 
 /** `containerd`: a real node (kubelet, containerd, kube-proxy, CoreDNS); `process`: the pod runner. */
 export type Runtime = 'containerd' | 'process';
@@ -133,6 +135,12 @@ async function startApiLayer(
   node = false,
 ): Promise<ApiLayer & { prepared?: PreparedNode }> {
   const bins = binaries();
+  if (node) {
+    for (const dead of abandonedNodeRuns()) {
+      say(`taking down a real node whose processes are gone (run ${dead})`);
+      await stopRun(dead);
+    }
+  }
   const runDir = newRunDir();
   // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
   chmodSync(runDir, 0o755);
@@ -151,7 +159,11 @@ async function startApiLayer(
       startEtcd({ bin: bins.etcd, dataDir: etcdDataDir, pidDir, logDir }),
     );
     say(`etcd ready at ${etcd.url} (${Date.now() - t0} ms)`);
-    const pki = writePki(runLayout.pki(runDir), join(runDir, 'tokens.csv'));
+    const pki = writePki(
+      runLayout.pki(runDir),
+      join(runDir, 'tokens.csv'),
+      node ? [{ name: 'kubelet', user: `system:node:${NODE_NAME}`, groups: ['system:nodes'] }] : [],
+    );
     const api = await withPortRetry(() =>
       startApiserver({
         bin: bins.apiserver,
@@ -267,7 +279,14 @@ export async function startControlPlane(o: StartOptions = {}): Promise<ControlPl
       say(`pod runner ready; control plane up in ${Date.now() - t0} ms (run directory ${runDir})`);
       return { state, env: envOf(state), stop: () => stopRun(runDir, etcdDataDir) };
     }
-    const rec = await startNode({ runDir, prepared, bins: nodeBins, kubeconfig, say });
+    const kubeletKubeconfig = join(runDir, 'kubelet.kubeconfig');
+    writeKubeconfig(kubeletKubeconfig, {
+      server: api.server,
+      caFile: api.caFile,
+      user: `system:node:${NODE_NAME}`,
+      token: pki.tokens['kubelet'] ?? '',
+    });
+    const rec = await startNode({ runDir, prepared, bins: nodeBins, kubeconfig, kubeletKubeconfig, say });
     const full: RunState = { ...state, nodeIp: prepared.network.nodeIp, images: rec.images };
     writeState(full);
     say(`local node ready; cluster up in ${Date.now() - t0} ms (run directory ${runDir})`);

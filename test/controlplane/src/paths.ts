@@ -153,7 +153,6 @@ export function newTmpfsDir(prefix: string): string {
   return mkdtempSync(join(base, prefix));
 }
 
-/** Where `npm run cluster:up` records its run directory. */
 /**
  * Where `cluster:up` records its run (one local cluster per machine). ANYLOG_CLUSTER_POINTER moves it,
  * so the CLI's own test can run an isolated `up`/`env`/`down` beside a developer's cluster.

@@ -6,6 +6,7 @@
 // Run once with the pod runner (`up --runtime=process`) and once with the default, the real node
 // (kubelet + containerd): that run also starts a container, and after `down` nothing it made may remain
 // (bridge, containment table, Service route, network namespaces, mounts, shims, iptables chains, sysctls).
+// A real node whose processes were all killed (a session cut short) is taken down by the next `up`.
 // Only one real node runs on a machine at a time: this file fails while a developer's own one is up.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
@@ -16,8 +17,13 @@ import { controlPlaneDir, nodeBinary, tsxArgs } from '../../controlplane/src/pat
 import { processAlive, readPidFiles, startTimeOf } from '../../controlplane/src/procs.js';
 import { run, type RunResult } from '../../helpers/cluster.js';
 import { nodeNetwork, saveSysctls } from '../../controlplane/src/realnode/network.js';
+import { abandonedNodeRuns } from '../../controlplane/src/abandoned-runs.js';
+import { stopRun } from '../../controlplane/src/controlplane.js';
 
-t.setTimeout(300_000);
+t.setTimeout(900_000);
+
+// What runs killed earlier left on this machine would stand in the "before" of every comparison below.
+for (const dead of abandonedNodeRuns()) await stopRun(dead);
 
 /** The developer CLI (`npm run cluster:<command>`) with its record in `pointer`, default runtime unset. */
 function cli(pointer: string, ...args: string[]): Promise<RunResult> {
@@ -93,8 +99,7 @@ for (const runtime of ['process', 'containerd'] as const) {
     });
 
     const sysctlsBefore = saveSysctls();
-    const { 'network namespaces': netnsBefore, 'nftables tables': tablesBefore } =
-      machineTraces('/nonexistent');
+    const tracesBefore = machineTraces('/nonexistent');
     const up = await cli(pointer, 'up', ...(runtime === 'process' ? ['--runtime=process'] : []));
     t.equal(up.code, 0, `cluster:up exits 0: ${up.stderr}`);
     const kubeconfig = exported(up.stdout, 'KUBECONFIG');
@@ -176,13 +181,62 @@ for (const runtime of ['process', 'containerd'] as const) {
     t.match(after.stderr, /no local cluster is running/);
     const traces = machineTraces(runDir);
     for (const [what, state] of Object.entries(traces)) {
+      // The pod runner makes no network: what the machine had before (another run's, even) is still there.
       const before =
-        what === 'network namespaces' ? netnsBefore : what === 'nftables tables' ? tablesBefore : '';
+        runtime === 'process' || what === 'network namespaces' || what === 'nftables tables'
+          ? tracesBefore[what]
+          : '';
       t.equal(state, before, `after down: no ${what} left`);
     }
     t.same(saveSysctls(), sysctlsBefore, 'the sysctls are as before');
   });
 }
+
+t.test('a real node whose processes were all killed is taken down by the next up', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'anylog-cluster-cli-'));
+  const killed = join(dir, 'killed.json');
+  const next = join(dir, 'next.json');
+  t.teardown(async () => {
+    for (const p of [next, killed]) if (existsSync(p)) await cli(p, 'down');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const sysctlsBefore = saveSysctls();
+  const tracesBefore = machineTraces('/nonexistent');
+
+  const first = await cli(killed, 'up');
+  t.equal(first.code, 0, `the first node starts: ${first.stderr}`);
+  const deadRun = exported(first.stdout, 'ANYLOG_TEST_RUN_DIR');
+  if (deadRun === undefined) return;
+  // What a killed session or a crashed machine leaves: no process, everything else in place.
+  for (const r of readPidFiles(join(deadRun, 'pids'))) {
+    if (processAlive(r.pid) && startTimeOf(r.pid) === r.startTime) process.kill(r.pid, 'SIGKILL');
+  }
+  t.not(machineTraces(deadRun)['bridge'], '', 'the killed node left its bridge');
+
+  const second = await cli(next, 'up');
+  t.equal(second.code, 0, `the next node starts: ${second.stderr}`);
+  t.match(
+    second.stderr,
+    new RegExp(`taking down a real node whose processes are gone \\(run ${deadRun}\\)`),
+    'and says which run it took down',
+  );
+  t.notOk(existsSync(deadRun), "the killed run's directory is removed");
+  const nextRun = exported(second.stdout, 'ANYLOG_TEST_RUN_DIR');
+  const kubeconfig = exported(second.stdout, 'KUBECONFIG');
+  const kubectlPath = exported(second.stdout, 'ANYLOG_TEST_KUBECTL');
+  if (nextRun === undefined || kubeconfig === undefined || kubectlPath === undefined) return;
+  const nodes = await kubectl(kubectlPath, kubeconfig, ['get', 'nodes', '-o', 'name']);
+  t.match(nodes.stdout, /^node\//m, 'the next node registers');
+
+  const down = await cli(next, 'down');
+  t.equal(down.code, 0, `cluster:down exits 0: ${down.stderr}`);
+  for (const [what, state] of Object.entries(machineTraces(nextRun))) {
+    const before = what === 'network namespaces' || what === 'nftables tables' ? tracesBefore[what] : '';
+    t.equal(state, before, `after down: no ${what} left`);
+  }
+  t.equal(machineTraces(deadRun)['mounts'], '', 'no mount of the killed run is left');
+  t.same(saveSysctls(), sysctlsBefore, 'the sysctls are as before');
+});
 
 t.test('cluster:up refuses pod or Service ranges that overlap the machine or each other', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'anylog-cluster-cli-'));

@@ -68,6 +68,13 @@ t.test('aliases, overlay and ignored values', async (t) => {
   t.equal(c.defaultedEnv['INTERNAL_IP'], '100.64.0.9');
   t.equal(c.restTimeout, 0);
   t.equal(loadConfig({ BLOCKCHAIN_SYNC: '10', SYNC_TIME: '99' }, host).blockchainSyncSeconds, 10);
+  const both = loadConfig({ DESTINATION: 'dbms', BLOCKCHAIN_DESTINATION: 'file' }, host);
+  t.equal(both.destination, 'dbms', 'DESTINATION wins over BLOCKCHAIN_DESTINATION');
+  t.equal(both.defaultedEnv['BLOCKCHAIN_DESTINATION'], 'dbms', 'and the sync script sees the value used');
+  t.notOk(
+    'BLOCKCHAIN_DESTINATION' in loadConfig({ BLOCKCHAIN_DESTINATION: 'DBMS' }, host).defaultedEnv,
+    'a value that agrees (in any case) is left as given',
+  );
   t.equal(loadConfig({ POD_IP: '10.7.7.7' }, host).internalIp, '10.7.7.7');
 });
 

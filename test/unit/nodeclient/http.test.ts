@@ -279,8 +279,8 @@ t.test('a server that never answers → NodeUnreachableError within the timeout'
   t.type(err, NodeUnreachableError);
   t.equal((err as NodeUnreachableError).reachCause, 'timeout');
   t.ok((err as NodeUnreachableError).retryable);
-  t.ok(elapsed >= 250 && elapsed < 10_000, `elapsed ${elapsed} ms`);
-  t.match((err as Error).message, /connect timeout/);
+  t.ok(elapsed >= 250, `not before the connect timeout (${elapsed} ms)`);
+  t.match((err as Error).message, /no answer within 300 ms \(connect timeout\)/, 'the configured timeout');
 });
 
 t.test('headers sent but the body stalls → request timeout', async (t) => {
@@ -292,11 +292,9 @@ t.test('headers sent but the body stalls → request timeout', async (t) => {
     },
     SHORT,
   );
-  const started = Date.now();
   const err = await client.getStatus().catch((e: unknown) => e);
   t.type(err, NodeUnreachableError);
-  t.match((err as Error).message, /request timeout/);
-  t.ok(Date.now() - started < 10_000);
+  t.match((err as Error).message, /no answer within 600 ms \(request timeout\)/, 'the configured timeout');
 });
 
 t.test('connection refused → NodeUnreachableError (connect)', async (t) => {
@@ -322,14 +320,12 @@ t.test('the caller signal aborts the call', async (t) => {
     () => {
       /* never answer */
     },
-    ANSWERING,
+    // Timeouts no test reaches: only the caller's abort can end this call.
+    { connectTimeoutMs: 600_000, requestTimeoutMs: 600_000 },
   );
   const ctrl = new AbortController();
   setTimeout(() => ctrl.abort(), 50);
-  const started = Date.now();
   const err = await client.getStatus({ signal: ctrl.signal }).catch((e: unknown) => e);
   t.type(err, NodeUnreachableError);
   t.equal((err as NodeUnreachableError).reachCause, 'aborted');
-  // Only the caller's abort can end the call this early: the client's own timeouts are 10 s and more.
-  t.ok(Date.now() - started < 5_000);
 });

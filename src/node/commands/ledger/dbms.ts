@@ -9,6 +9,7 @@ import {
   type ExecContext,
 } from '../../ports/command.js';
 import type { DbmsConnectOptions, NodeServices } from '../../ports/runtime.js';
+import { SSL_MODES } from '../../../contract/ssl-mode.js';
 import { parseWhere, type WhereValues } from '../../interpreter/where.js';
 import { BLOCKCHAIN, ledgerFailure, notConnected } from './shared.js';
 
@@ -22,7 +23,7 @@ const CONNECT_SCHEMA = {
   autocommit: { type: 'bool' },
   unlog: { type: 'bool' },
   database: { type: 'str' },
-  sslmode: { type: 'enum', values: ['disable', 'require', 'verify-ca', 'verify-full'] },
+  sslmode: { type: 'enum', values: SSL_MODES },
 } as const;
 
 const UNSUPPORTED_TYPES = new Set(['pi', 'mongo', 'bucket']);

@@ -31,6 +31,7 @@ import {
   type SavedSysctls,
 } from './network.js';
 import { writeNodePki, type NodePki } from './pki.js';
+import { liveNodeRuns } from '../abandoned-runs.js';
 import {
   builtImages,
   CNI_NETWORK,
@@ -142,8 +143,11 @@ export function prepareNode(runDir: string): PreparedNode {
     }
   })();
   if (bridgeTaken) {
+    const live = liveNodeRuns().filter((r) => r !== runDir);
     throw new Error(
-      `the bridge ${network.bridge} exists: another local node is running (npm run cluster:down stops it)`,
+      live.length > 0
+        ? `the bridge ${network.bridge} exists: another local node is running (run ${live.join(', ')}; npm run cluster:down stops a developer's cluster)`
+        : `the bridge ${network.bridge} exists but no run of this project owns it: remove it (ip link delete ${network.bridge})`,
     );
   }
   const socket = containerdPaths(cacheRoot(), runDir).socket;
@@ -165,7 +169,10 @@ export interface StartNodeOptions {
   readonly runDir: string;
   readonly prepared: PreparedNode;
   readonly bins: NodeBinaries;
+  /** The admin kubeconfig (CoreDNS, kube-proxy, kube-scheduler, the provisioner). */
   readonly kubeconfig: string;
+  /** The kubelet's own: a node identity (system:node:<name>), under the Node authorizer. */
+  readonly kubeletKubeconfig: string;
   readonly say: (m: string) => void;
 }
 
@@ -190,7 +197,7 @@ export function imageRefs(imagesDir: string): Record<string, string> {
 }
 
 export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
-  const { runDir, prepared, bins, kubeconfig, say } = o;
+  const { runDir, prepared, bins, kubeconfig, kubeletKubeconfig, say } = o;
   const { network, pki } = prepared;
   const t0 = Date.now();
   const since = (): string => `${Date.now() - t0} ms`;
@@ -235,7 +242,7 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
   commands['kubelet'] = kubeletCommand({
     bin: bins.kubelet,
     runDir,
-    kubeconfig,
+    kubeconfig: kubeletKubeconfig,
     network,
     pki,
     containerdSocket: paths.socket,

@@ -9,10 +9,14 @@ import { parseLedgerText } from '../../../../src/node/ledger/policy-line.js';
 import { tokenize } from '../../../../src/node/interpreter/tokenizer.js';
 import { getKey } from '../../../../src/contract/ordered-json.js';
 import { pythonStr } from '../../../../src/contract/python-repr.js';
-import { commandEntries, readEdgeLakeFixture } from '../../../helpers/edgelake-query-fixtures.js';
+import {
+  edgeLakeEntries,
+  edgeLakeEntry,
+  entryCommand,
+  readEdgeLakeFixture,
+} from '../../../helpers/edgelake-fixtures.js';
 
-const fixture = readEdgeLakeFixture('query');
-const index = new PolicyIndex(parseLedgerText(fixture.ledger_file ?? '').policies);
+const index = new PolicyIndex(parseLedgerText(readEdgeLakeFixture('query').ledger_file ?? '').policies);
 const ctx = { externalIp: '192.0.2.1', internalIp: '10.0.0.9' };
 
 function run(command: string, undefinedVariables?: ReadonlySet<number>): GetOutcome {
@@ -38,19 +42,20 @@ t.test('the fixture ledger holds three svc policies and one child', async (t) =>
 });
 
 t.test('bring rendering answers as EdgeLake', async (t) => {
-  const entries = commandEntries(fixture, 4);
+  const entries = edgeLakeEntries('query', 'bring-');
   t.ok(entries.length >= 9);
   for (const e of entries) {
-    const got = answer(e.input);
-    t.equal(got.code, e.answer.code, `${e.input}: code`);
-    if (e.answer.text !== undefined) t.equal(got.text, e.answer.text, e.input);
+    const command = entryCommand(e);
+    const got = answer(command);
+    t.equal(got.code, e.edgelake['code'], `${command}: code`);
+    if (e.edgelake['text'] !== undefined) t.equal(got.text, e.edgelake['text'], command);
   }
 });
 
 t.test('query features EdgeLake accepts are accepted', async (t) => {
-  const entries = commandEntries(fixture, 5);
+  const entries = edgeLakeEntries('query', 'accepted-');
   t.equal(entries.length, 9);
-  for (const e of entries) t.equal(answer(e.input).code, e.answer.code, e.input);
+  for (const e of entries) t.equal(answer(entryCommand(e)).code, e.edgelake['code'], entryCommand(e));
   t.same(names('blockchain get svc where [company] contains acme'), ['op1', 'op2'], 'contains, any case');
   t.same(names('blockchain get svc where name with ["op1","op3"]'), ['op1', 'op3'], 'with a list');
   t.same(names('blockchain get svc where name with op2'), ['op2'], 'with one value');
@@ -81,10 +86,9 @@ t.test('query features EdgeLake accepts are accepted', async (t) => {
 });
 
 t.test('comparisons keep the correct answers (docs/design/node-runtime.md §13)', async (t) => {
-  const [gt] = commandEntries(fixture, 6);
-  if (gt === undefined) throw new Error('fixture entry for comparisons');
-  t.same(gt.answer['policies'], ['op1', 'op2', 'op3'], 'EdgeLake answers every policy');
-  t.same(names(gt.input), ['op3'], 'the node answers the policy whose port is above 32150');
+  const gt = edgeLakeEntry('query', 'compare-bare-key-greater');
+  t.same(gt.edgelake['policies'], ['op1', 'op2', 'op3'], 'EdgeLake answers every policy');
+  t.same(names(entryCommand(gt)), ['op3'], 'the node answers the policy whose port is above 32150');
   t.same(names('blockchain get svc where port < 32150'), ['op1', 'op2']);
   t.same(names('blockchain get svc where [port] >= 32150'), ['op3']);
   t.same(names('blockchain get svc where port <= 32148'), ['op1', 'op2']);
@@ -100,14 +104,13 @@ t.test('comparisons keep the correct answers (docs/design/node-runtime.md §13)'
 });
 
 t.test('an undefined !var as an exact-match value is 240, an incomplete condition 181', async (t) => {
-  const [undef] = commandEntries(fixture, 7);
-  if (undef === undefined) throw new Error('fixture entry for undefined variables');
-  const words = tokenize(undef.input).map((tok) => tok.raw);
+  const undef = edgeLakeEntry('query', 'where-undefined-variable');
+  const undefCommand = entryCommand(undef);
+  const words = tokenize(undefCommand).map((tok) => tok.raw);
   const at = words.indexOf('!undefined_var') - 2;
-  t.equal((run(undef.input, new Set([at])) as { code?: number }).code, undef.answer.code);
-  t.equal(answer(undef.input).code, 0, 'a defined variable expanded to the same word is a value');
-  const [incomplete] = commandEntries(fixture, 8);
-  if (incomplete === undefined) throw new Error('fixture entry for an incomplete condition');
-  t.equal(answer(incomplete.input).code, incomplete.answer.code);
+  t.equal((run(undefCommand, new Set([at])) as { code?: number }).code, undef.edgelake['code']);
+  t.equal(answer(undefCommand).code, 0, 'a defined variable expanded to the same word is a value');
+  const incomplete = edgeLakeEntry('query', 'where-incomplete-condition');
+  t.equal(answer(entryCommand(incomplete)).code, incomplete.edgelake['code']);
   t.equal(answer('blockchain get svc {"name": !x}').code, 240, 'an unparsable JSON search');
 });

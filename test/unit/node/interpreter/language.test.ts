@@ -15,7 +15,7 @@ import { MapDictionary } from '../../../../src/node/dictionary.js';
 import { parseOrderedJson } from '../../../../src/contract/ordered-json.js';
 import { addIdAndDate } from '../../../../src/contract/policy-id.js';
 import { jsonDumps } from '../../../../src/contract/json-dumps.js';
-import { readEdgeLakeFixture } from '../../../helpers/edgelake-query-fixtures.js';
+import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 
 t.test('logical lines: prompts, comments, angle blocks, open JSON, continuation', async (t) => {
   const src = [
@@ -199,15 +199,13 @@ t.test('policy variables (docs/design/node-runtime.md §3.7)', async (t) => {
 t.test(
   'EdgeLake keeps every ! between quotes: same policy and id (docs/design/node-runtime.md §3.7)',
   async (t) => {
-    const [entry] = readEdgeLakeFixture('query').entries.filter((e) => e.finding === 3);
-    if (entry === undefined || typeof entry.input === 'string')
-      throw new Error('fixture entry for quoted variables');
+    const entry = edgeLakeEntry('query', 'insert-quoted-variables');
     const dict = new MapDictionary({ zz: 'hello' });
-    const policyLine = entry.input[1] ?? '';
+    const policyLine = (entry.input['script'] as string[])[1] ?? '';
     const policyText = policyLine.slice(policyLine.indexOf('=') + 1).trim();
     const substituted = substitutePolicyVariables(policyText, dict);
     t.equal(substituted, policyText, 'nothing substituted inside the strings');
-    const expected = entry.answer['policy'] as { qstr2: { name: string; id: string } };
+    const expected = entry.edgelake['policy'] as { qstr2: { name: string; id: string } };
     const stored = addIdAndDate(parseOrderedJson(substituted), '2026-12-05T00:00:00.000000Z');
     t.equal(stored.id, expected.qstr2.id, "EdgeLake's id");
     t.match(jsonDumps(stored.policy), `"name": "${expected.qstr2.name}"`);

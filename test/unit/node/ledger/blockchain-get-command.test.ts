@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../../src/node/config.js';
 import type { CommandResult } from '../../../../src/node/ports/command.js';
 import { bootNode } from '../../../helpers/boot-node.js';
-import { readEdgeLakeFixture } from '../../../helpers/edgelake-query-fixtures.js';
-
-const fixture = readEdgeLakeFixture('query');
+import { edgeLakeEntry, entryCommand } from '../../../helpers/edgelake-fixtures.js';
 
 async function boot(t: Test): Promise<(text: string, assigned?: boolean) => Promise<CommandResult>> {
   const home = mkdtempSync(join(tmpdir(), 'al-get-'));
@@ -25,11 +23,9 @@ async function boot(t: Test): Promise<(text: string, assigned?: boolean) => Prom
 
 t.test('quoted !vars stay in the inserted policy, with EdgeLake id', async (t) => {
   const run = await boot(t);
-  const [entry] = fixture.entries.filter((e) => e.finding === 3);
-  if (entry === undefined || typeof entry.input === 'string')
-    throw new Error('fixture entry for quoted variables');
-  for (const line of entry.input) t.equal((await run(line)).code, 0, line);
-  const expected = entry.answer['policy'] as { qstr2: { name: string; id: string } };
+  const entry = edgeLakeEntry('query', 'insert-quoted-variables');
+  for (const line of entry.input['script'] as string[]) t.equal((await run(line)).code, 0, line);
+  const expected = entry.edgelake['policy'] as { qstr2: { name: string; id: string } };
   const got = await run('blockchain get qstr2 bring [*][name] : [*][id]');
   t.equal(got.text, `${expected.qstr2.name}:${expected.qstr2.id}`);
 });
@@ -37,10 +33,8 @@ t.test('quoted !vars stay in the inserted policy, with EdgeLake id', async (t) =
 t.test('undefined !var in an exact-match where value: 240; defined: the value', async (t) => {
   const run = await boot(t);
   t.equal((await run('blockchain insert where policy = {"svc": {"name": "op1"}} and local = true')).code, 0);
-  const [entry] = fixture.entries.filter((e) => e.finding === 7);
-  if (entry === undefined || typeof entry.input !== 'string')
-    throw new Error('fixture entry for undefined variables');
-  t.equal((await run(entry.input)).code, entry.answer.code);
+  const entry = edgeLakeEntry('query', 'where-undefined-variable');
+  t.equal((await run(entryCommand(entry))).code, entry.edgelake['code']);
   t.equal((await run('blockchain get svc {"name": !undefined_var}')).code, 240);
   t.equal((await run('nm = op1')).code, 0);
   t.equal((await run('blockchain get svc where name = !nm bring [*][name]')).text, 'op1');
@@ -50,8 +44,8 @@ t.test('undefined !var in an exact-match where value: 240; defined: the value', 
     '[]',
     'condition form: empty value',
   );
-  const [incomplete] = fixture.entries.filter((e) => e.finding === 8);
-  t.equal((await run(String(incomplete?.input))).code, incomplete?.answer.code);
+  const incomplete = edgeLakeEntry('query', 'where-incomplete-condition');
+  t.equal((await run(entryCommand(incomplete))).code, incomplete.edgelake['code']);
 });
 
 t.test('a bring that yields nothing answers [] (assigned: the empty string)', async (t) => {

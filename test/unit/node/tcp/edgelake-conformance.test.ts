@@ -19,36 +19,30 @@ import { loadConfig } from '../../../../src/node/config.js';
 import { bootNode } from '../../../helpers/boot-node.js';
 
 interface Observed {
-  readonly closedAfterMs: number;
   /** The server's FIN arrived (the sender never ended its own side). */
   readonly serverEnded: boolean;
 }
 
-/** Write frames, keep the sending side open, and time the server's half-close and close. */
-function sendAndWaitForClose(
-  ip: string,
-  port: number,
-  frames: readonly Buffer[],
-  limitMs = 2000,
-): Promise<Observed> {
+/**
+ * An idle limit no test reaches: every server here closes only because it handled the message. A server
+ * that waited for its idle timer instead leaves the sender below waiting until the test times out, so
+ * "closed after the last frame" needs no time limit of its own.
+ */
+const NEVER_IDLE = { tcp: { server: { idleTimeoutMs: 600_000 } } };
+
+/** Write frames, keep the sending side open, and wait for the server's half-close and close. */
+function sendAndWaitForClose(ip: string, port: number, frames: readonly Buffer[]): Promise<Observed> {
   return new Promise((resolve, reject) => {
     let serverEnded = false;
-    let sentAt = 0;
     const s = connect({ host: ip, port, allowHalfOpen: true }, () => {
       for (const f of frames) s.write(f);
-      sentAt = performance.now();
     });
-    const timer = setTimeout(() => {
-      s.destroy();
-      resolve({ closedAfterMs: Number.POSITIVE_INFINITY, serverEnded });
-    }, limitMs);
     s.on('end', () => {
       serverEnded = true;
       s.end();
     });
     s.on('close', () => {
-      clearTimeout(timer);
-      resolve({ closedAfterMs: performance.now() - sentAt, serverEnded });
+      resolve({ serverEnded });
     });
     s.on('error', reject);
     s.resume();
@@ -63,57 +57,43 @@ const request = (port: number, extra: Partial<MessageMeta> = {}): MessageMeta =>
 });
 
 t.test('the server half-closes and closes after the last frame and after an error frame', async (t) => {
-  const b = await startPeer(t, '127.0.0.3');
+  // How soon the close comes (EdgeLake's close_within_ms) is a speed figure: npm run bench:node reports
+  // ours as tcpSequentialClose.
+  const b = await startPeer(t, '127.0.0.3', NEVER_IDLE);
   const catcher = await replyCatcher(t, '127.0.0.2');
-  const fact = edgeLakeEntry('tcp', 'close-after-last-frame').edgelake;
-  const limit = Number(fact['close_within_ms']);
-  // The fastest of five attempts: a loaded shared machine may stall any single one, while the old
-  // behaviour (close on the 30 s idle timeout) fails every attempt.
-  const fastest = async (frames: () => Buffer[]): Promise<Observed> => {
-    let best: Observed = { closedAfterMs: Number.POSITIVE_INFINITY, serverEnded: false };
-    for (let i = 0; i < 5; i++) {
-      const r = await sendAndWaitForClose(b.ip, b.port, frames());
-      if (r.serverEnded && r.closedAfterMs < best.closedAfterMs) best = r;
-      if (!r.serverEnded) return r;
-    }
-    return best;
-  };
-  const last = await fastest(() => encodeMessage(request(catcher.port), 'get status', Buffer.alloc(0)));
-  t.ok(last.serverEnded, 'the server half-closed (FIN) first');
-  t.ok(last.closedAfterMs < limit, `closed ${last.closedAfterMs.toFixed(1)} ms after the last frame`);
-  t.ok(await eventually(() => catcher.messages.length === 5), 'each command was handled before its close');
+  t.match(edgeLakeEntry('tcp', 'close-after-last-frame').edgelake['connection'], /half-closed \(FIN\)/);
+  const last = await sendAndWaitForClose(
+    b.ip,
+    b.port,
+    encodeMessage(request(catcher.port), 'get status', Buffer.alloc(0)),
+  );
+  t.ok(last.serverEnded, 'closed after the last frame, the server half-closing (FIN) first');
+  t.ok(await eventually(() => catcher.messages.length === 1), 'the command was handled');
 
   const errorFrame = encodeFrame(
     { ...messageHeader(request(catcher.port), { index: 0, last: false, command: 10, data: 0 }), error: 2 },
     Buffer.from('get status'),
     Buffer.alloc(0),
   );
-  const onError = await fastest(() => [errorFrame]);
-  t.ok(onError.serverEnded);
-  t.ok(
-    onError.closedAfterMs <
-      Number(edgeLakeEntry('tcp', 'close-after-error-frame').edgelake['close_within_ms']),
-    `closed ${onError.closedAfterMs.toFixed(1)} ms after a frame with ERROR 2`,
-  );
+  t.match(edgeLakeEntry('tcp', 'close-after-error-frame').edgelake['connection'], /half-closed/);
+  const onError = await sendAndWaitForClose(b.ip, b.port, [errorFrame]);
+  t.ok(onError.serverEnded, 'closed after a frame with ERROR 2, though FLAG_LAST is 0');
 
-  // A sender that waits for each close before the next message keeps going at loopback speed.
-  const started = performance.now();
+  // A sender that waits for each close before its next message is never held up by the server.
+  let ended = 0;
   for (let i = 0; i < 50; i++) {
     const r = await sendAndWaitForClose(
       b.ip,
       b.port,
       encodeMessage(request(0), 'get status', Buffer.alloc(0)),
     );
-    if (!r.serverEnded) {
-      t.fail(`message ${i} not closed by the server`);
-      break;
-    }
+    if (r.serverEnded) ended++;
   }
-  t.ok(performance.now() - started < 2500, 'fifty sequential messages well under the idle timeout of one');
+  t.equal(ended, 50, 'fifty sequential messages, each closed by the server');
 });
 
 t.test('every frame of a request runs its command: two frames, two replies', async (t) => {
-  const b = await startPeer(t, '127.0.0.3');
+  const b = await startPeer(t, '127.0.0.3', NEVER_IDLE);
   const catcher = await replyCatcher(t, '127.0.0.2');
   const fact = edgeLakeEntry('tcp', 'two-frame-request').edgelake;
   const frames = encodeMessage(request(catcher.port), 'get status', Buffer.alloc(2500, 0x20));
@@ -133,7 +113,7 @@ t.test('every frame of a request runs its command: two frames, two replies', asy
 });
 
 t.test('reply headers: echo errors GENERIC 0, JSON flagged only for format = json', async (t) => {
-  const b = await startPeer(t, '127.0.0.3', { ipPorts: '[{"svc": {"name": "op1"}}]' });
+  const b = await startPeer(t, '127.0.0.3', { ...NEVER_IDLE, ipPorts: '[{"svc": {"name": "op1"}}]' });
   const catcher = await replyCatcher(t, '127.0.0.2');
   const send = async (command: string, jobId = 1): Promise<void> => {
     await sendAndWaitForClose(
@@ -189,7 +169,7 @@ t.test('ledger file transfers carry COUNTER_RECEIVERS and PAR_USED 0', async (t)
 });
 
 t.test('a COMMAND_LENGTH of 3000 gets the error-2 echo; an unknown event gets no reply', async (t) => {
-  const b = await startPeer(t, '127.0.0.3');
+  const b = await startPeer(t, '127.0.0.3', NEVER_IDLE);
   const catcher = await replyCatcher(t, '127.0.0.2');
   const long = encodeFrame(
     {
@@ -200,7 +180,7 @@ t.test('a COMMAND_LENGTH of 3000 gets the error-2 echo; an unknown event gets no
     Buffer.alloc(0),
   );
   const closed = await sendAndWaitForClose(b.ip, b.port, [long]);
-  t.ok(closed.closedAfterMs < 1000, 'the connection is closed');
+  t.ok(closed.serverEnded, 'the server closed the connection');
   const fact = (edgeLakeEntry('tcp', 'command-length-3000').edgelake['reply'] ?? {}) as Record<
     string,
     unknown

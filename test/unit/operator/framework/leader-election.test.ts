@@ -1,12 +1,13 @@
 // Leader election on a fake clock and an in-memory Lease store: acquiring a free lease, renewing it, no
 // takeover while another holder's lease is fresh (by local observation), takeover once it expired,
 // leaseTransitions and acquireTime on each change of holder, stepping down on seeing another holder,
-// releasing on shutdown. Lease 15 s, renew deadline 10 s, retry every 2 s.
+// releasing on shutdown, reporting a refused lease (RBAC). Lease 15 s, renew deadline 10 s, retry every 2 s.
 import t, { type Test } from 'tap';
 import { LeaderElector, type ElectionEnd } from '../../../../src/operator/framework/leader-election.js';
 import { microTime } from '../../../../src/operator/framework/events.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { createLogger, silentLogger } from '../../../../src/shared/logger.js';
+import { KubeApiError } from '../../../../src/operator/framework/kube.js';
 import { FakeClock, flush } from './fixtures/fake-clock.js';
 import { FakeLeaseApi } from './fixtures/fake-lease-api.js';
 
@@ -140,4 +141,47 @@ t.test('two candidates on a free lease: exactly one leads', async (t) => {
   await clock.advance(30_000);
   t.equal([a, b].filter((c) => c.elector.isLeader).length, 1);
   t.equal(a.started.count + b.started.count, 1);
+});
+
+t.test('a replica refused the lease (403) reports it until access is granted, logging it once', async (t) => {
+  const clock = new FakeClock();
+  const store = new FakeLeaseApi();
+  const lines: { level: number; msg: string }[] = [];
+  const elector = new LeaderElector({
+    kube: store.api,
+    clock,
+    logger: createLogger({ level: 'info', destination: { write: (l: string) => lines.push(JSON.parse(l)) } }),
+    metrics: new Metrics({ prefix: 'anylog', defaultMetrics: false }),
+    namespace: 'ops',
+    name: 'op-lock',
+    identity: 'a',
+    fieldManager: 'anylog-operator',
+  });
+  t.same(elector.health(), { ok: true }, 'healthy before any attempt');
+  store.failGet = new KubeApiError({
+    status: 403,
+    reason: 'Forbidden',
+    message: 'leases.coordination.k8s.io "op-lock" is forbidden',
+  });
+  const controller = new AbortController();
+  t.teardown(() => controller.abort());
+  void elector.run(controller.signal, () => undefined);
+  await flush();
+  await clock.advance(10_000);
+  t.notOk(elector.isLeader);
+  const health = elector.health();
+  t.equal(health.ok, false, 'not healthy while refused');
+  t.match(
+    health.reason,
+    /access to Lease ops\/op-lock refused .*forbidden.*get, create and update on leases/,
+  );
+  t.equal(lines.filter((l) => l.level === 50).length, 1, 'logged once over six refused attempts');
+
+  store.failGet = new KubeApiError({ status: 503, reason: 'ServiceUnavailable', message: 'down' });
+  await clock.advance(2_000);
+  t.same(elector.health(), { ok: true }, 'an unreachable API server is not a refusal');
+  store.failGet = undefined;
+  await clock.advance(2_000);
+  t.ok(elector.isLeader, 'leads once access is granted');
+  t.same(elector.health(), { ok: true });
 });
