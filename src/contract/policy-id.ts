@@ -4,7 +4,7 @@
 // md5, which is deterministic.
 import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
-import { getKey, hasKey, isJsonObject, jsonObject, type JsonObject, type JsonValue } from './ordered-json.js';
+import { getKey, hasKey, isJsonFloat, isJsonObject, jsonObject, type JsonObject, type JsonValue } from './ordered-json.js';
 import { pythonRepr, pythonStr } from './python-repr.js';
 
 /** A policy: one key (its type) whose value is an object. */
@@ -63,6 +63,7 @@ export function policyHashString(type: string, inner: JsonObject): string {
 function truthy(value: JsonValue | undefined): boolean {
   if (value === undefined || value === null || value === false || value === '') return false;
   if (typeof value === 'bigint') return value !== 0n;
+  if (isJsonFloat(value)) return value.value !== 0;
   if (Array.isArray(value)) return value.length > 0;
   if (isJsonObject(value)) return value.entries.length > 0;
   return true;
