@@ -243,7 +243,7 @@ function agentGate(req: RestRequest, p: Prepared, ka: boolean): RestAnswer | und
 
 async function run(ctx: Ctx, req: RestRequest, p: Prepared, ka: boolean): Promise<RestAnswer> {
   const result = await execute(ctx, req, p);
-  if (result.code === 0) return textAnswer(result.text ?? '', ka);
+  if (result.code === STATUS.SUCCESS) return textAnswer(result.text ?? '', ka);
   return errorAnswer({ ...baseOf(req), code: result.code, detail: result.detail }, ka);
 }
 
