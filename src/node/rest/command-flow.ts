@@ -6,7 +6,7 @@ import type { Dictionary, NodeServices } from '../ports/runtime.js';
 import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/lines.js';
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
-import type { Mutex } from './body-lock.js';
+import type { Mutex } from '../../shared/mutex.js';
 import type { Headers } from './request-info.js';
 import { STATUS } from '../../contract/status-codes.js';
 

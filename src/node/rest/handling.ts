@@ -5,7 +5,7 @@
 import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
 import { ConcurrencyLimiter, QueueFullError } from '../tcp/limiter.js';
-import { Mutex } from './body-lock.js';
+import { Mutex } from '../../shared/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
 import { agentOf, effectiveHeaders, jsonBodyHeaders, type Headers, type RawHeaders } from './request-info.js';

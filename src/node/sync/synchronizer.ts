@@ -12,7 +12,7 @@ import type { TimerHandle } from '../../shared/clock.js';
 import type { NodeServices, SyncSettings, SyncStatus, SynchronizerControl } from '../ports/runtime.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy, LedgerStore } from '../ports/ledger.js';
-import { Mutex } from '../ledger/mutex.js';
+import { Mutex } from '../../shared/mutex.js';
 import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
 import { parsePolicyLine } from '../ledger/policy-line.js';
 import type { TableRow } from '../ledger/table-rows.js';

@@ -8,7 +8,7 @@ import { microTime } from '../../../../src/operator/framework/events.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { createLogger, silentLogger } from '../../../../src/shared/logger.js';
 import { KubeApiError } from '../../../../src/operator/framework/kube.js';
-import { FakeClock, flush } from './fixtures/fake-clock.js';
+import { FakeClock, drain, UTC_NOON } from '../../../helpers/fake-clock.js';
 import { FakeLeaseApi } from './fixtures/fake-lease-api.js';
 
 interface Candidate {
@@ -38,11 +38,11 @@ function candidate(t: Test, clock: FakeClock, store: FakeLeaseApi, identity: str
 }
 
 t.test('a free lease is created and then renewed, keeping acquireTime and leaseTransitions', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const start = microTime(clock.now());
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.ok(a.elector.isLeader);
   t.equal(a.started.count, 1);
   t.match(store.spec, { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -56,12 +56,12 @@ t.test('a free lease is created and then renewed, keeping acquireTime and leaseT
   t.ok(a.elector.isLeader, 'still leading while renewals succeed');
   t.equal(a.started.count, 1, 'onStartedLeading once');
   a.stop();
-  await flush();
+  await drain();
   t.equal(a.end, 'stopped');
 });
 
 t.test('no takeover while the holder renews or before its lease expires; takeover after', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   store.write({
     holderIdentity: 'other',
@@ -88,10 +88,10 @@ t.test('no takeover while the holder renews or before its lease expires; takeove
 });
 
 t.test('a leader that sees another holder steps down at its next renewal', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.ok(a.elector.isLeader);
   // another replica took the lease (a's renewals were, say, partitioned away)
   store.write({ ...store.spec, holderIdentity: 'intruder', renewTime: microTime(clock.now()) });
@@ -102,10 +102,10 @@ t.test('a leader that sees another holder steps down at its next renewal', async
 });
 
 t.test('a leader that cannot renew steps down after the renew deadline', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   store.failReplace = new Error('apiserver unreachable');
   await clock.advance(10_000);
   t.ok(a.elector.isLeader, 'within the renew deadline');
@@ -115,15 +115,15 @@ t.test('a leader that cannot renew steps down after the renew deadline', async (
 });
 
 t.test('release empties the holder; a standby then takes over with one more transition', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   const b = candidate(t, clock, store, 'b');
   await clock.advance(4_000);
   t.notOk(b.elector.isLeader);
   a.stop();
-  await flush();
+  await drain();
   await a.elector.release();
   t.match(store.spec, { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 0 });
   t.notOk(a.elector.isLeader);
@@ -134,7 +134,7 @@ t.test('release empties the holder; a standby then takes over with one more tran
 });
 
 t.test('two candidates on a free lease: exactly one leads', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
   const b = candidate(t, clock, store, 'b');
@@ -144,7 +144,7 @@ t.test('two candidates on a free lease: exactly one leads', async (t) => {
 });
 
 t.test('a replica refused the lease (403) reports it until access is granted, logging it once', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const lines: { level: number; msg: string }[] = [];
   const elector = new LeaderElector({
@@ -166,7 +166,7 @@ t.test('a replica refused the lease (403) reports it until access is granted, lo
   const controller = new AbortController();
   t.teardown(() => controller.abort());
   void elector.run(controller.signal, () => undefined);
-  await flush();
+  await drain();
   await clock.advance(10_000);
   t.notOk(elector.isLeader);
   const health = elector.health();
