@@ -30,6 +30,8 @@ export default tseslint.config(
       '.stryker/**',
       '**/*.mjs',
       '**/*.cjs',
+      // input of the no-bare-status-code rule test: bare codes on purpose
+      'test/fixtures/lint/**',
     ],
   },
   ...tseslint.configs.strictTypeChecked,
