@@ -42,13 +42,14 @@ export function asStatusCode(code: number): StatusCode {
   return code as StatusCode;
 }
 
+/** A frozen name → code table whose members are StatusCodes. */
 function named<const T extends Readonly<Record<string, number>>>(
   codes: T,
 ): { readonly [K in keyof T]: StatusCode } {
   return Object.freeze(codes) as unknown as { readonly [K in keyof T]: StatusCode };
 }
 
-/** Every code the project uses, by name (EdgeLake's meaning: the row of the same number above). */
+/** Every code the project uses, by name (EdgeLake's meaning: the row of the same number in status-rows.ts). */
 export const STATUS = named({
   SUCCESS: 0,
   UNRECOGNIZED_COMMAND: 1,
