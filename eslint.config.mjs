@@ -1,7 +1,9 @@
 // ESLint: typescript-eslint strict-type-checked, the size caps of docs/design/architecture.md §5.3 for src/,
 // and the restricted globals and properties of docs/design/architecture.md §3: D10 and the `fetch` part of D6
-// (dependency-cruiser checks the layer graph itself).
+// (dependency-cruiser checks the layer graph itself); and `local/no-bare-status-code`, which keeps AnyLog status
+// codes named.
 import tseslint from 'typescript-eslint';
+import statusCodes from './scripts/eslint/no-bare-status-code.mjs';
 
 const restrictedEnv = {
   object: 'process',
@@ -18,17 +20,35 @@ const restrictedFetch = { name: 'fetch', message: fetchMessage };
 const restrictedGlobalFetch = { object: 'globalThis', property: 'fetch', message: fetchMessage };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'coverage/**', '.tap/**', '.stryker/**', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'bin/**',
+      'coverage/**',
+      '.tap/**',
+      '.stryker/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      // input of the no-bare-status-code rule test: bare codes on purpose
+      'test/fixtures/lint/**',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { local: statusCodes },
     rules: {
+      'local/no-bare-status-code': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/only-throw-error': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

@@ -5,10 +5,10 @@ import { CEL, type CelRuleId } from './cel-rules.js';
 import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
+import { isRecord } from '../shared/is-record.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const obj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
+const obj = (v: unknown): Obj | undefined => (isRecord(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function fail(path: string, id: CelRuleId, celType: 'object' | 'string'): ValidationProblem {

@@ -4,6 +4,7 @@
 import { CEL } from './cel-rules.js';
 import { crdOpenApiSchema } from './crd.js';
 import { ANYLOG_MASTER_RESOURCE as R, PRINTER_COLUMNS } from './schema.js';
+import { isRecord } from '../shared/is-record.js';
 
 type Node = Record<string, unknown>;
 
@@ -16,14 +17,13 @@ interface Row {
   readonly description: string;
 }
 
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const num = (v: unknown): string => (typeof v === 'number' ? String(v) : '');
 const code = (text: string): string => (text === '' ? '' : `\`${text}\``);
 
 function typeName(node: Node): string {
-  if (node['type'] === 'array') return `[]${isNode(node['items']) ? typeName(node['items']) : 'any'}`;
-  if (node['type'] === 'object' && isNode(node['additionalProperties'])) {
+  if (node['type'] === 'array') return `[]${isRecord(node['items']) ? typeName(node['items']) : 'any'}`;
+  if (node['type'] === 'object' && isRecord(node['additionalProperties'])) {
     return `map[string]${typeName(node['additionalProperties'])}`;
   }
   return String(node['type']);
@@ -46,7 +46,7 @@ function rulesOf(node: Node): string {
   if (typeof node['pattern'] === 'string') parts.push(`pattern ${code(node['pattern'])}`);
   const validations = node['x-kubernetes-validations'];
   if (Array.isArray(validations)) {
-    for (const v of validations) if (isNode(v)) parts.push(`CEL: ${String(v['message'])}`);
+    for (const v of validations) if (isRecord(v)) parts.push(`CEL: ${String(v['message'])}`);
   }
   return parts.join('; ');
 }
@@ -62,11 +62,11 @@ function walk(node: Node, path: string, required: boolean, rows: Row[]): void {
   });
   const props = node['properties'];
   const req = Array.isArray(node['required']) ? node['required'].map(String) : [];
-  if (isNode(props)) {
+  if (isRecord(props)) {
     for (const [name, child] of Object.entries(props))
-      if (isNode(child)) walk(child, `${path}.${name}`, req.includes(name), rows);
+      if (isRecord(child)) walk(child, `${path}.${name}`, req.includes(name), rows);
   }
-  if (node['type'] === 'array' && isNode(node['items']) && isNode(node['items']['properties'])) {
+  if (node['type'] === 'array' && isRecord(node['items']) && isRecord(node['items']['properties'])) {
     walk(node['items'], `${path}[]`, false, rows);
   }
 }

@@ -4,6 +4,7 @@
 import { Settings } from 'typebox/system';
 import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
+import { isRecord } from '../shared/is-record.js';
 
 export interface ValidationProblem {
   /** Field path in Kubernetes notation (`spec.network.tcpPort`, `spec.tolerations[0]`); '' for the root. */
@@ -116,8 +117,6 @@ function mapValueSchema(node: SchemaNode | undefined): SchemaNode | undefined {
 
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 const unescapePointer = (s: string): string => s.replaceAll('~1', '/').replaceAll('~0', '~');
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const asNode = (v: unknown): SchemaNode | undefined => (isRecord(v) ? v : undefined);
 const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 

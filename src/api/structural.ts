@@ -2,6 +2,7 @@
 // only structural keys, turns literal unions and consts into `enum`, Records into `additionalProperties`
 // maps, drops `additionalProperties: false`, and refuses `$ref`, `anyOf`, `oneOf` that it cannot express.
 import { AppError } from '../shared/errors.js';
+import { isRecord } from '../shared/is-record.js';
 
 type Node = Record<string, unknown>;
 
@@ -40,11 +41,9 @@ export class StructuralSchemaError extends AppError {
   }
 }
 
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Structural copy of `schema`; `path` is for error messages only. */
 export function toStructural(schema: unknown, path = ''): Node {
-  if (!isNode(schema)) throw new StructuralSchemaError(path, 'not an object');
+  if (!isRecord(schema)) throw new StructuralSchemaError(path, 'not an object');
   const source = literalUnionToEnum(schema, path);
   if (FORBIDDEN_KEYS.some((key) => key in source)) {
     throw new StructuralSchemaError(path, 'uses $ref, oneOf, anyOf, allOf or not');
@@ -70,7 +69,7 @@ function addEnumMaxLength(out: Node): void {
 }
 
 function copyProperties(source: Node, out: Node, path: string): void {
-  if (!isNode(source['properties'])) return;
+  if (!isRecord(source['properties'])) return;
   const props: Node = {};
   for (const [name, child] of Object.entries(source['properties']))
     props[name] = toStructural(child, `${path}.${name}`);
@@ -88,12 +87,12 @@ function copyItemsAndMaps(source: Node, out: Node, path: string): void {
 /** The value schema of a map: TypeBox Records use `patternProperties`, hand-written ones `additionalProperties`. */
 function mapValues(source: Node, path: string): unknown {
   const pattern = source['patternProperties'];
-  if (isNode(pattern)) {
+  if (isRecord(pattern)) {
     const values = Object.values(pattern);
     if (values.length !== 1) throw new StructuralSchemaError(path, 'maps need exactly one value schema');
     return values[0];
   }
-  return isNode(source['additionalProperties']) ? source['additionalProperties'] : undefined;
+  return isRecord(source['additionalProperties']) ? source['additionalProperties'] : undefined;
 }
 
 /** Structural schemas need a `type` everywhere; TypeBox's Enum has none, so derive it from the values. */
@@ -114,7 +113,7 @@ function literalUnionToEnum(schema: Node, path: string): Node {
   }
   const anyOf = schema['anyOf'];
   if (!Array.isArray(anyOf)) return schema;
-  const values: unknown[] = anyOf.map((branch: unknown) => (isNode(branch) ? branch['const'] : undefined));
+  const values: unknown[] = anyOf.map((branch: unknown) => (isRecord(branch) ? branch['const'] : undefined));
   if (values.some((v) => v === undefined))
     throw new StructuralSchemaError(path, 'anyOf is only allowed for literal unions');
   const { anyOf: _ignored, ...rest } = schema;

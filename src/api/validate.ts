@@ -13,6 +13,7 @@ import {
   AnyLogMasterStatusSchema,
 } from './schema.js';
 import type { AnyLogMasterSpec } from './types.js';
+import { isRecord } from '../shared/is-record.js';
 
 export type { ValidationProblem } from './schema-errors.js';
 
@@ -34,15 +35,12 @@ export class InvalidSpecError extends AppError {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Validate an AnyLogMaster object: apiVersion, kind, name (C11) and spec. `status` is ignored: it is the
  * operator's own output, and a status written by an older operator must never make a spec invalid.
  */
 export function validateAnyLogMaster(object: unknown): ValidationResult {
-  if (!isObj(object)) {
+  if (!isRecord(object)) {
     return {
       ok: false,
       problems: [{ path: '', message: 'an AnyLogMaster must be an object' }],
@@ -58,7 +56,7 @@ export function validateAnyLogMaster(object: unknown): ValidationResult {
     ...identityProblems(defaulted),
     ...checkName(defaulted),
     ...schemaProblems(AnyLogMasterSchema, defaulted),
-    ...(isObj(defaulted['spec']) ? checkSpec(defaulted['spec']) : []),
+    ...(isRecord(defaulted['spec']) ? checkSpec(defaulted['spec']) : []),
   ];
   return { ok: problems.length === 0, problems, defaulted };
 }

@@ -1,341 +1,56 @@
-// AnyLog/EdgeLake status codes (docs/design/node-runtime.md §12): number → text (byte for byte, EdgeLake's spellings)
-// and the HTTP status the node answers with. Shared by the node (REST errors, TCP echo replies, script
-// messages) and the operator's node client. Data transcribed from vectors/status-codes.json; a unit test
-// compares the two.
+// AnyLog/EdgeLake status codes (docs/design/node-runtime.md §12): code → text and the HTTP status the node answers
+// with, served from the table in status-rows.ts (transcribed from vectors/status-codes.json; a unit test compares
+// the two). Shared by the node (REST errors, TCP echo replies, script messages) and the operator's node client.
+//
+// Code elsewhere names a code through STATUS (or CONTROL) and never writes its number: StatusCode is a branded
+// number that only those tables and asStatusCode() produce, so a bare literal does not type-check where a code is
+// expected, and the `local/no-bare-status-code` lint rule rejects literals compared with a code.
 
-type CodeRow = readonly [code: number, text: string, http?: number];
-
-const ROWS: readonly CodeRow[] = [
-  [-1, 'Terminating node processes'],
-  [0, 'Success', 200],
-  [1, 'Unrecognized Command', 400],
-  [2, 'Error Command Structure', 400],
-  [3, 'Error Process Failure', 500],
-  [4, 'Error IO'],
-  [5, 'Wrong DBMS Name or DBMS not connected', 503],
-  [6, 'Error in JSON Structure', 400],
-  [7, 'Error in Data Structure'],
-  [8, 'No reply', 504],
-  [9, 'Data size is larger than buffer', 400],
-  [10, 'DBMS not open'],
-  [11, 'Error missing brackets', 400],
-  [12, 'File does not exists'],
-  [13, 'Compare failure'],
-  [14, 'File copy failed'],
-  [15, 'Network Error', 502],
-  [16, 'SQL Failure', 500],
-  [17, 'Missing metadata info on local node'],
-  [18, 'SQL stmt not supported'],
-  [19, 'Blockchain not recognized'],
-  [20, 'IP and Port of destination servers are not properly provided', 400],
-  [21, 'IP and Port of source server are not properly provided or accessible'],
-  [22, 'Directory is in watch by a different process'],
-  [23, 'Wrong job ID'],
-  [24, 'DBMS error'],
-  [25, 'Query that inputs a target query returned with no data'],
-  [26, 'Time Out', 504],
-  [27, 'Failed to map JSON to SQL insert'],
-  [28, 'Wrong table name'],
-  [29, 'No metadata info'],
-  [30, 'Blockchain operation failed', 409],
-  [31, 'Failed to place new data in watch directory'],
-  [32, 'Failed to place new data in REST directory'],
-  [33, 'Missing configuration'],
-  [34, 'Python call failed'],
-  [35, 'Directory does not exists'],
-  [36, "Failed 'write data stream' process"],
-  [37, 'Job processed is not active'],
-  [38, 'Failed to send an error message to node'],
-  [39, 'Operator node error'],
-  [40, 'Error in command parameters'],
-  [41, 'Unexpected reply returned from dbms'],
-  [42, 'DBMS is not open or Table not declared', 500],
-  [43, 'Error with IP and Port of connected DBMS'],
-  [44, 'File move process failed'],
-  [45, 'Failed to load table metadata from blockchain'],
-  [46, 'Failed to parse SQL statement'],
-  [47, 'File open failed'],
-  [48, 'File write failed'],
-  [49, 'DBMS connection error', 503],
-  [50, 'DBMS not connected', 503],
-  [51, 'REST call error'],
-  [52, 'Insert new row failed'],
-  [53, 'Update existing row failed'],
-  [54, 'Missing event script'],
-  [55, 'Argument mismatch in a script'],
-  [56, "Error in script without 'on error' instruction", 500],
-  [57, 'The thread is not executing a script'],
-  [58, 'No local blockchain file', 503],
-  [59, 'Empty local blockchain file', 503],
-  [60, "Failed to execute 'bring' from JSON"],
-  [61, 'System call terminated or failed'],
-  [62, 'Failed to extract dir/file/type from name'],
-  [63, 'Directory is not writeable'],
-  [64, 'Missing file name', 400],
-  [65, 'Compression Failed'],
-  [66, 'Table structure not available'],
-  [67, 'Failed to analyze JSON file'],
-  [68, 'Failed to pull blockchain from local dbms', 500],
-  [69, 'Wrong blockchain structure'],
-  [70, 'Duplicate blockchain object id', 409],
-  [71, 'Failed to delete file'],
-  [72, 'Failed to rename file'],
-  [73, 'Missing Operators for a Table'],
-  [74, 'Watch Directory not defined'],
-  [75, 'Inconsistent metadata declarations'],
-  [76, 'Query processing time above limit'],
-  [77, 'Query data volume above limit'],
-  [78, 'Wrong Path'],
-  [79, 'Missing partition information'],
-  [80, 'Drop partition failed'],
-  [81, 'Connection Error', 409],
-  [82, 'Missing partition declaration'],
-  [83, 'Missing DBMS name'],
-  [84, 'Input query not available'],
-  [85, 'Failed to retrieve instructions'],
-  [86, 'Duplicate JSON File'],
-  [87, 'Wrong policy structure', 400],
-  [88, 'Wrong username or password'],
-  [89, 'Email message failed'],
-  [90, 'Failed to read files from dir'],
-  [91, 'Missing password'],
-  [92, 'Failed to create directory'],
-  [93, 'Wrong password'],
-  [94, 'Duplicate signatures'],
-  [95, 'Public key is missing'],
-  [96, 'Internal Block Error'],
-  [97, 'Failed to authenticate message'],
-  [98, 'Failed to sign a message or wrong password'],
-  [99, 'Failed to import library'],
-  [100, 'Decompression failed'],
-  [101, 'DBMS error: delete row failed - wrong key', 404],
-  [102, 'A user with the provided name exists'],
-  [103, 'Failed to add new user'],
-  [104, 'Wrong DBMS type', 400],
-  [105, 'Scheduler not active', 409],
-  [106, 'Backup Failed'],
-  [107, 'Only subset of policies deleted'],
-  [108, 'Failed to allocate resources for task', 503],
-  [109, 'Blockchain table not on local DBMS', 409],
-  [110, 'Error in REST headers', 400],
-  [111, 'Drop DBMS failed'],
-  [112, 'Missing script file', 404],
-  [113, 'Needed Policy is not available', 404],
-  [114, 'Incomplete Policy'],
-  [115, 'Wrong file type'],
-  [116, 'File time is not accessible'],
-  [117, 'Data from TSD table in almgm DBMS is not accessible'],
-  [118, 'Missing parent policy'],
-  [119, 'Error with file name structure'],
-  [120, 'Empty result set'],
-  [121, 'A process with a TSD table failed'],
-  [122, 'MQTT connection failure'],
-  [123, 'MQTT publish failed'],
-  [124, 'Error with info provided to MQTT'],
-  [125, 'Error with data provided by a subscribed message'],
-  [126, 'MQTT: Failed to retrieve DBMS name from message'],
-  [127, 'MQTT: Failed to retrieve Table name from message'],
-  [128, 'MQTT: Wrong client ID'],
-  [129, 'File move to watch dir failed'],
-  [130, 'Table excluded from processing'],
-  [131, 'File from an unrecognized member of the cluster'],
-  [132, 'Local table not declared in blockchain'],
-  [133, 'Failed to retrieve hostname'],
-  [134, 'Error in SQL Select statement'],
-  [135, 'TCP server not running', 409],
-  [136, 'Process already active', 409],
-  [137, 'Failed to generate keys'],
-  [138, 'Uninitialized variable'],
-  [139, 'User authentication disabled'],
-  [140, 'File read failed'],
-  [141, 'Unrecognized Command', 400],
-  [142, 'Private key not available'],
-  [143, 'Encryption Failed'],
-  [144, 'Decryption Failed'],
-  [145, 'Authentication failed'],
-  [146, 'Failed to extract message components'],
-  [147, 'No TSD tables'],
-  [148, 'File move to archive failed'],
-  [149, 'None unique IP:Port in policy'],
-  [150, 'Blockchain synchronizer is not running', 409],
-  [151, 'Policy not in local file', 404],
-  [152, 'No files satisfy the copy command'],
-  [153, 'Error in directory name'],
-  [154, 'Received non-subscribed message'],
-  [155, 'Failed to determine destination node', 400],
-  [156, 'Wrong HTTP method used', 405],
-  [157, 'MQTT Server Error'],
-  [158, 'MQTT message not in JSON format'],
-  [159, 'Unrecognized MQTT topic'],
-  [160, 'Error in message received by broker'],
-  [161, 'Wrong output format'],
-  [162, 'Task not in scheduler', 404],
-  [163, 'Unknown user agent', 400],
-  [164, 'No monitored info'],
-  [165, 'Failed query process'],
-  [166, 'Missing leading results'],
-  [167, 'Missing data ingest mapping'],
-  [168, 'Job terminated by caller'],
-  [169, 'Command not executed'],
-  [170, 'Missing ID in policy'],
-  [171, 'Operator not allowed to declare table'],
-  [172, 'Files not available in directory'],
-  [173, 'Timezone error'],
-  [174, 'No cluster assigned to operator'],
-  [175, 'Wrong value assigned to a key'],
-  [176, 'Error in test file structure'],
-  [177, 'Failed Kafka process'],
-  [178, 'SQL not executed'],
-  [179, 'Connected to different DBMS'],
-  [180, 'Non unique policy values'],
-  [181, 'Failed to parse if condition', 400],
-  [182, 'Error timeout value'],
-  [183, 'Missing blob file name'],
-  [184, 'Missing key in dictionary'],
-  [185, 'Failed blob insert'],
-  [186, 'Failed blob retrieve'],
-  [187, 'Failed to list files'],
-  [188, 'Data type not supported'],
-  [189, 'File not available in storage'],
-  [190, 'Command not supported by DBMS Engine'],
-  [191, 'Blobs Directory is not defined'],
-  [192, 'Operator processes not enabled'],
-  [193, 'Wrong header structure', 400],
-  [194, 'Casting Failure'],
-  [195, 'Non supported casting'],
-  [196, 'Failed to encode data'],
-  [197, 'Duplicate Condition'],
-  [198, 'File already exists'],
-  [199, 'Encoding failed'],
-  [200, 'Decoding Failed'],
-  [201, 'Commit Failed'],
-  [202, 'Rollback Failed'],
-  [203, 'Operator not available'],
-  [204, 'Operator is missing IP:Port'],
-  [205, 'Missing destination DBMS or Table'],
-  [206, 'Missing partition in file name'],
-  [207, 'Wrong TSD ID'],
-  [208, 'Network connection to peer refused', 502],
-  [209, 'Blockchain contract error'],
-  [210, 'Missing policy authorization'],
-  [211, 'Metadata without network peers'],
-  [212, 'Unauthorized command', 403],
-  [213, 'Missing_root_user'],
-  [214, 'Cluster info not available'],
-  [215, 'Non unique policy'],
-  [216, 'Wrong attribute name'],
-  [217, 'Inconsistent Schema'],
-  [218, 'Wrong license key'],
-  [219, 'Error str format'],
-  [220, 'Operator not accessible'],
-  [221, 'Wrong port value'],
-  [222, 'Missing cluster policy'],
-  [223, 'Failed to assign unused port'],
-  [224, 'Non supported remote call'],
-  [225, 'Unrecognized data type'],
-  [226, 'Topic not monitored'],
-  [227, 'gRPC wrong connection info'],
-  [228, 'gRPC process failed'],
-  [229, 'Error in script command'],
-  [230, 'Error large command', 413],
-  [231, 'Prep dir not defined'],
-  [232, 'Wrong directory name'],
-  [233, 'Wrong rule name'],
-  [234, 'Format not supported'],
-  [235, 'Configuration Error'],
-  [236, 'Expired AnyLog license key'],
-  [237, 'Not Supported in this Version', 501],
-  [238, 'Error in message format'],
-  [239, 'Wrong Address'],
-  [240, 'Error in JSON search key', 400],
-  [241, 'Profiler lib not loaded'],
-  [242, 'Profiler call not in sequence'],
-  [243, 'Profiler process failure'],
-  [244, 'Error in Grafana Payload info'],
-  [245, 'Error Mapping Data Source to Grafana'],
-  [246, 'Failed to retrieve reply from network'],
-  [247, 'Provided policy id does not match the policy'],
-  [248, 'Policy is invalid'],
-  [249, 'Command not suppoerted on main thread'],
-  [250, 'Failed to parse input file'],
-  [251, 'Missing_source_file'],
-  [252, 'HTTP Request: failed to decode message body'],
-  [253, 'Failed to connect to OPCUA'],
-  [254, 'Failed OPCUA process'],
-  [255, 'Unrecognized source node'],
-  [256, 'Missing aggregation info'],
-  [257, 'Missing aggregation fields in data'],
-  [258, 'Wrong aggregation column name'],
-  [259, 'Subprocess Failed'],
-  [260, 'Failed to retrieve DNS name'],
-  [261, 'Error in msg format'],
-  [262, 'Needs to be executed locally'],
-  [263, 'Missing required policy attribute'],
-  [264, 'Conflicting policies'],
-  [265, 'Failed to connect to the PLC'],
-  [266, 'Failed to pull PLC info'],
-  [267, 'Wrong process name'],
-  [268, 'No trace data'],
-  [269, 'Duplicate process'],
-  [270, 'Duplicate bucket name'],
-  [271, 'Bucket group not declared'],
-  [272, 'Failed to create a new bucket'],
-  [273, 'Failed to drop a bucket'],
-  [274, 'Wrong bucket name'],
-  [275, 'Failed to upload a file'],
-  [276, 'Failed to download a file'],
-  [277, 'Failed to declare bucket group'],
-  [278, 'Failed bucket list'],
-  [279, 'Wrong connection name'],
-  [280, 'Duplicate connection name'],
-  [281, 'Not supported protocol'],
-  [282, 'Not Implemented Error'],
-  [283, 'Camera not declared'],
-  [284, 'Camera thread not active'],
-  [285, 'Camera display active'],
-  [286, 'Thread not active'],
-  [287, 'Error Commands Sequence'],
-  [288, 'URL not supported'],
-  [289, 'Library not in local registry'],
-  [290, 'Video failed to initialize'],
-  [291, 'File close failed'],
-  [292, 'Error with external library'],
-  [293, 'Client call not supported'],
-  [294, 'File operation not authorized', 403],
-  [295, 'Request needs to be refined'],
-  [296, 'Inconsistent include table in query'],
-  [297, 'Failed to parse user data'],
-  [298, 'Inconsistent row struct'],
-  [299, 'Failed to identify application data'],
-  [300, 'Failed library process'],
-  [301, 'Missing data on HTTP call'],
-  [302, 'Concatenating strings failed'],
-  [303, 'Modbus poll: no successful point reads'],
-];
+import { ROWS } from './status-rows.js';
 
 const TEXTS = new Map<number, string>(ROWS.map(([code, text]) => [code, text]));
 const HTTP = new Map<number, number>(
   ROWS.flatMap(([code, , http]) => (http === undefined ? [] : [[code, http]])),
 );
 
+declare const statusBrand: unique symbol;
+
+/** An AnyLog status code: a member of STATUS or CONTROL, or a number checked through asStatusCode(). */
+export type StatusCode = number & { readonly [statusBrand]: true };
+
 export const DEFAULT_HTTP_STATUS = 500;
 
 /** The EdgeLake text of a status code, or `Error code <n>` for codes outside the table. */
-export function statusText(code: number): string {
+export function statusText(code: StatusCode): string {
   return TEXTS.get(code) ?? `Error code ${code}`;
 }
 
 /** The HTTP status for a failing code (unlisted codes: 500). Code 30 is 409 only for duplicate ids (caller decides). */
-export function httpStatus(code: number): number {
+export function httpStatus(code: StatusCode): number {
   return HTTP.get(code) ?? DEFAULT_HTTP_STATUS;
 }
 
-export function knownStatusCodes(): readonly number[] {
-  return ROWS.map(([code]) => code);
+export function knownStatusCodes(): readonly StatusCode[] {
+  return ROWS.map(([code]) => code as StatusCode);
 }
 
-/** Frequently used codes by name. */
-export const STATUS = Object.freeze({
+/**
+ * A number that already is a status code: received from a peer (TCP header error field, REST `err_code`) or
+ * carried by an error object. Kept as is, including codes a newer EdgeLake may use that the table does not list.
+ */
+export function asStatusCode(code: number): StatusCode {
+  return code as StatusCode;
+}
+
+/** A frozen name → code table whose members are StatusCodes. */
+function named<const T extends Readonly<Record<string, number>>>(
+  codes: T,
+): { readonly [K in keyof T]: StatusCode } {
+  return Object.freeze(codes) as unknown as { readonly [K in keyof T]: StatusCode };
+}
+
+/** Every code the project uses, by name (EdgeLake's meaning: the row of the same number in status-rows.ts). */
+export const STATUS = named({
   SUCCESS: 0,
   UNRECOGNIZED_COMMAND: 1,
   COMMAND_STRUCTURE: 2,
@@ -384,4 +99,28 @@ export const STATUS = Object.freeze({
   NOT_SUPPORTED: 237,
   JSON_SEARCH_KEY: 240,
   FILE_NOT_AUTHORIZED: 294,
-} as const);
+});
+
+/**
+ * Interpreter control codes (codes ≥ 1000): results of script statements such as `goto`, `call`, `return`,
+ * `end script`, `exit scripts` and `on error …`. Internal to the interpreter; never sent to a peer or client.
+ */
+export const CONTROL = named({
+  CALL: 1001,
+  GOTO: 1002,
+  END_SCRIPT: 1003,
+  RETURN: 1004,
+  ON_ERROR_IGNORE: 1009,
+  ON_ERROR_GOTO: 1010,
+  ON_ERROR_CALL: 1011,
+  ON_ERROR_END: 1012,
+  ELSE_IGNORED: 1013,
+  DO_IGNORED: 1014,
+  EXIT_SCRIPTS: 1017,
+});
+
+const FIRST_CONTROL_CODE = 1000;
+
+export function isControlCode(code: StatusCode): boolean {
+  return code >= FIRST_CONTROL_CODE;
+}

@@ -5,7 +5,7 @@
 import { realClock } from '../shared/clock.js';
 import { readProcessEnvVar, writeProcessEnv } from '../shared/env.js';
 import type { LogPort as Logger } from '../shared/log-port.js';
-import { statusText } from '../contract/status-codes.js';
+import { statusText, STATUS } from '../contract/status-codes.js';
 import { ALL_COMMANDS } from './commands/index.js';
 import { bootDictionary, type NodeConfig } from './config.js';
 import { MapDictionary } from './dictionary.js';
@@ -78,7 +78,7 @@ export class RunningNode {
       signal,
     };
     const outcome = await this.interpreter.runScriptText(boot.text, boot.name, ctx, this.node);
-    if (outcome.result.code !== 0 && !signal.aborted) {
+    if (outcome.result.code !== STATUS.SUCCESS && !signal.aborted) {
       await this.shutdown();
       return 1;
     }
@@ -189,7 +189,7 @@ export function startNode(options: StartOptions): Promise<RunningNode> {
   node.schedulers.start(0);
   logger.info(
     { node: config.nodeName, internalIp: config.internalIp, externalIp: config.externalIp },
-    `anylog-node ${options.version} starting (${statusText(0)})`,
+    `anylog-node ${options.version} starting (${statusText(STATUS.SUCCESS)})`,
   );
   return Promise.resolve(running);
 }

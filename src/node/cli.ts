@@ -1,7 +1,7 @@
 // Interactive CLI (docs/design/node-runtime.md §1.1): only when stdin is a TTY. Prompt `AL <node name> > `; each line
 // runs through the interpreter with one session (one-line `if` state); results and errors to stdout.
 import { createInterface } from 'node:readline';
-import { statusText } from '../contract/status-codes.js';
+import { statusText, STATUS } from '../contract/status-codes.js';
 import type { CommandResult, ExecContext } from './ports/command.js';
 import type { Interpreter } from './interpreter/index.js';
 import type { NodeServices } from './ports/runtime.js';
@@ -36,7 +36,7 @@ export function runCli(interpreter: Interpreter, node: NodeServices, signal: Abo
       interpreter
         .execute(line, ctx, node, session)
         .then((result) => {
-          if (result.code !== 0) console(formatFailure(result));
+          if (result.code !== STATUS.SUCCESS) console(formatFailure(result));
           else if (result.text !== undefined && result.text !== '') console(result.text);
         })
         .catch((error: unknown) => {

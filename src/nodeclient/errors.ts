@@ -2,6 +2,7 @@
 // unreachable node is temporary; a node that answered with an AnyLog error carries its err_code and is
 // temporary or permanent by HTTP status; a body that does not match src/contract/rest.ts is a response error.
 import { AppError } from '../shared/errors.js';
+import type { StatusCode } from '../contract/status-codes.js';
 
 export type UnreachableCause = 'timeout' | 'connect' | 'aborted';
 
@@ -22,7 +23,7 @@ export class NodeUnreachableError extends AppError {
 
 export interface NodeRejection {
   readonly httpStatus: number;
-  readonly errCode: number;
+  readonly errCode: StatusCode;
   readonly errText: string;
   readonly localMsg?: string;
   readonly command: string;
@@ -36,7 +37,7 @@ function isTemporaryStatus(httpStatus: number): boolean {
 /** The node answered with the JSON error body of docs/design/node-runtime.md §5.8. */
 export class NodeRejectedError extends AppError {
   readonly httpStatus: number;
-  readonly errCode: number;
+  readonly errCode: StatusCode;
   readonly errText: string;
   readonly localMsg: string | undefined;
   readonly command: string;

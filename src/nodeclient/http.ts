@@ -11,7 +11,7 @@ import {
   ProcessesJson,
   validateBody,
 } from '../contract/rest.js';
-import { STATUS } from '../contract/status-codes.js';
+import { asStatusCode, STATUS } from '../contract/status-codes.js';
 import type { Logger } from '../shared/logger.js';
 import type {
   CallOptions,
@@ -188,7 +188,7 @@ export class HttpNodeClient implements NodeClient {
     const b = checked.value;
     return new NodeRejectedError({
       httpStatus: answer.status,
-      errCode: b.err_code,
+      errCode: asStatusCode(b.err_code),
       errText: b.err_text,
       command,
       ...(b.local_msg === undefined ? {} : { localMsg: b.local_msg }),

@@ -1,6 +1,7 @@
-// A manual Clock (src/shared/clock.ts port) for node tests: time moves only through advance(); timers and
-// sleeps fire in due order, and pending promise continuations are drained after each firing so async
-// work started by a timer (a scheduler tick, a sleeping command) runs before the next one. No real waiting.
+// A manual Clock (src/shared/clock.ts port) for node and operator tests: time moves only through advance(); timers
+// and sleeps fire in due order, and pending promise continuations are drained after each firing so async work
+// started by a timer (a scheduler tick, a sleeping command, a lease renewal) runs before the next one. No real
+// waiting.
 import type { Clock, TimerHandle } from '../../src/shared/clock.js';
 
 interface PendingTimer {
@@ -13,6 +14,9 @@ interface PendingTimer {
 export async function drain(turns = 10): Promise<void> {
   for (let i = 0; i < turns; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/** 2026-11-26 12:00:00 UTC, for tests that compare timestamps written in UTC (Kubernetes leases, conditions). */
+export const UTC_NOON = Date.UTC(2026, 10, 26, 12, 0, 0);
 
 export class FakeClock implements Clock {
   private epochMs: number;

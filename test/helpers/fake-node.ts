@@ -11,6 +11,7 @@ import { createTcpStack, type TcpStackOptions } from '../../src/node/tcp/index.j
 import { createRestServer } from '../../src/node/rest/index.js';
 import { realClock } from '../../src/shared/clock.js';
 import { silentLogger, type Logger } from '../../src/shared/logger.js';
+import { STATUS } from '../../src/contract/status-codes.js';
 
 export interface FakeNodeOptions {
   readonly name?: string;
@@ -70,59 +71,69 @@ function toyCommands(opts: FakeNodeOptions, node: () => NodeServices): Record<st
       const info = node().tcp.info();
       const id = `${name}@${info?.externalIp ?? node().identity.externalIp}:${info?.externalPort ?? 0}`;
       if (w.includes('json'))
-        return { code: 0, text: `{"assigned_name": "${id}", "status": "running", "profiling": false}` };
-      return { code: 0, text: `${id} running` };
+        return {
+          code: STATUS.SUCCESS,
+          text: `{"assigned_name": "${id}", "status": "running", "profiling": false}`,
+        };
+      return { code: STATUS.SUCCESS, text: `${id} running` };
     },
-    'get processes': () => ({ code: 0, text: PROCESSES_TEXT }),
-    'get len': (w) => ({ code: 0, text: String(w.slice(2).join(' ').length) }),
+    'get processes': () => ({ code: STATUS.SUCCESS, text: PROCESSES_TEXT }),
+    'get len': (w) => ({ code: STATUS.SUCCESS, text: String(w.slice(2).join(' ').length) }),
     'get slow': async (w, _ctx, fake) => {
       slowRunning += 1;
       fake.slowPeak = Math.max(fake.slowPeak, slowRunning);
       await new Promise((r) => setTimeout(r, Number(w[2] ?? '100')));
       slowRunning -= 1;
-      return { code: 0, text: 'slow done' };
+      return { code: STATUS.SUCCESS, text: 'slow done' };
     },
-    'get nothing': () => ({ code: 0 }),
+    'get nothing': () => ({ code: STATUS.SUCCESS }),
     // a GET command that echoes its words (EdgeLake's method table refuses `print` over GET)
-    'get echo': (w) => ({ code: 0, text: w.slice(2).join(' ') }),
-    get: (_w, ctx) => ({ code: 2, detail: `Unknown command: '${ctx.script?.file ?? ''}'` }),
-    print: (w) => ({ code: 0, text: w.slice(1).join(' ') }),
-    'exit node': () => ({ code: 0 }),
-    'set node': () => ({ code: 0 }),
+    'get echo': (w) => ({ code: STATUS.SUCCESS, text: w.slice(2).join(' ') }),
+    get: (_w, ctx) => ({
+      code: STATUS.COMMAND_STRUCTURE,
+      detail: `Unknown command: '${ctx.script?.file ?? ''}'`,
+    }),
+    print: (w) => ({ code: STATUS.SUCCESS, text: w.slice(1).join(' ') }),
+    'exit node': () => ({ code: STATUS.SUCCESS }),
+    'set node': () => ({ code: STATUS.SUCCESS }),
     schedule: (w) => {
       const task = w[w.indexOf('name') + 2] ?? '';
-      if (schedules.has(task)) return { code: 2, detail: `Duplicate task name: '${task}'` };
+      if (schedules.has(task))
+        return { code: STATUS.COMMAND_STRUCTURE, detail: `Duplicate task name: '${task}'` };
       schedules.add(task);
-      return { code: 0 };
+      return { code: STATUS.SUCCESS };
     },
     'run rest': (w) =>
-      w.includes('ssl') ? { code: 237, detail: 'SSL is not supported by anylog-node' } : { code: 0 },
-    'blockchain get': () => ({ code: 0, text: opts.ipPorts ?? '' }),
+      w.includes('ssl')
+        ? { code: STATUS.NOT_SUPPORTED, detail: 'SSL is not supported by anylog-node' }
+        : { code: STATUS.SUCCESS },
+    'blockchain get': () => ({ code: STATUS.SUCCESS, text: opts.ipPorts ?? '' }),
     'blockchain push': (w, ctx) => {
       const policy = w.slice(2).join(' ');
       const id = /"id": "([0-9a-f]+)"/.exec(policy)?.[1] ?? '';
-      return { code: 0, text: ctx.assigned ? id : '' };
+      return { code: STATUS.SUCCESS, text: ctx.assigned ? id : '' };
     },
     'blockchain insert': (w, _ctx, fake) => {
       const ref = w[w.indexOf('policy') + 2] ?? '';
       const text = ref.startsWith('!') ? (node().dict.get(ref.slice(1)) ?? '') : ref;
-      if (!text.startsWith('{')) return { code: 2, detail: 'no policy' };
+      if (!text.startsWith('{')) return { code: STATUS.COMMAND_STRUCTURE, detail: 'no policy' };
       const id = /"id": "([0-9a-f]+)"/.exec(text)?.[1];
       if (id !== undefined && fake.ledgerIds.has(id)) {
         return {
-          code: 70,
+          code: STATUS.DUPLICATE_ID,
           detail: `Error in 'blockchain insert': duplicate id: '${id}' for policy type: 'master'`,
         };
       }
-      return { code: 0 };
+      return { code: STATUS.SUCCESS };
     },
     'blockchain drop': (w, _ctx, fake) => {
       if (opts.dbmsConnected === false)
-        return { code: 50, detail: "Logical DBMS 'blockchain' not connected" };
+        return { code: STATUS.DBMS_NOT_CONNECTED, detail: "Logical DBMS 'blockchain' not connected" };
       const id = w[w.length - 1] ?? '';
-      if (!fake.ledgerIds.has(id)) return { code: 101, detail: `Policy '${id}' not in ledger` };
+      if (!fake.ledgerIds.has(id))
+        return { code: STATUS.DELETE_WRONG_KEY, detail: `Policy '${id}' not in ledger` };
       fake.ledgerIds.delete(id);
-      return { code: 0 };
+      return { code: STATUS.SUCCESS };
     },
   };
 }
@@ -182,11 +193,11 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
       const first = words[2] ?? '';
       if (['get', 'run', 'blockchain', 'print'].includes(first)) {
         const r = await execute(rest, { ...ctx, assigned: true });
-        if (r.code === 0) dict.set(words[0], r.text ?? '');
-        return r.code === 0 ? { code: 0 } : r;
+        if (r.code === STATUS.SUCCESS) dict.set(words[0], r.text ?? '');
+        return r.code === STATUS.SUCCESS ? { code: STATUS.SUCCESS } : r;
       }
       dict.set(words[0], words.slice(2).join(' '));
-      return { code: 0 };
+      return { code: STATUS.SUCCESS };
     }
     const inv = { words, rawWords: tokens.map((t) => t.raw), text };
     for (const n of [3, 2, 1]) {
@@ -199,7 +210,7 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
         return r;
       }
     }
-    return { code: 1, detail: `Unknown command: '${text}'` };
+    return { code: STATUS.UNRECOGNIZED_COMMAND, detail: `Unknown command: '${text}'` };
   };
 
   const syncStatus = (): SyncStatus => ({

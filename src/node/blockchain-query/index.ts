@@ -11,7 +11,7 @@ import { renderGet, type RenderContext } from './render.js';
 
 export type GetOutcome =
   | { readonly ok: true; readonly matched: readonly FilePolicy[]; readonly text: string }
-  | { readonly ok: false; readonly code: number; readonly detail: string };
+  | { readonly ok: false; readonly code: StatusCode; readonly detail: string };
 
 /** Run a `blockchain get` over `source`; no match gives matched = [] and text `[]`. Never throws on input. */
 export function runBlockchainGet(
@@ -62,6 +62,7 @@ export {
   type ParseOptions,
   type WhereExpr,
 } from './parse.js';
+import { type StatusCode } from '../../contract/status-codes.js';
 export { selectPolicies, matchesAll, matchesWhere, lookupPath, type PolicySource } from './evaluate.js';
 export { renderGet, type RenderContext } from './render.js';
 export { isLocalNetwork } from '../local-network.js';

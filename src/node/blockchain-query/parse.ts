@@ -12,7 +12,7 @@ import {
   type JsonValue,
 } from '../../contract/ordered-json.js';
 import { pythonStr } from '../../contract/python-repr.js';
-import { STATUS } from '../../contract/status-codes.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 import { tokenize } from '../interpreter/tokenizer.js';
 import { AND_OR, isBringWord, parseKeyPath, withValues } from './keys.js';
 import { parseWhereCondition } from './where-condition.js';
@@ -69,14 +69,14 @@ export interface ParseOptions {
 
 export type ParseResult =
   | { readonly ok: true; readonly query: GetQuery }
-  | { readonly ok: false; readonly code: number; readonly detail: string };
+  | { readonly ok: false; readonly code: StatusCode; readonly detail: string };
 
 /** Status codes of a failed parse (docs/design/node-runtime.md §12). */
 const STRUCTURE = STATUS.COMMAND_STRUCTURE;
 const IF_PARSE = STATUS.IF_PARSE;
 const JSON_SEARCH_KEY = STATUS.JSON_SEARCH_KEY;
 
-function problem(detail: string, code: number = STRUCTURE): ParseResult {
+function problem(detail: string, code: StatusCode = STRUCTURE): ParseResult {
   return { ok: false, code, detail };
 }
 
@@ -99,7 +99,7 @@ function parseTypes(word: string | undefined): readonly string[] | undefined | n
 type PairScan =
   | { readonly kind: 'pairs'; readonly conditions: Condition[] }
   | { readonly kind: 'condition' }
-  | { readonly kind: 'error'; readonly code: number; readonly detail: string };
+  | { readonly kind: 'error'; readonly code: StatusCode; readonly detail: string };
 
 type PairStep = { readonly cond: Condition; readonly end: number } | PairScan;
 

@@ -2,18 +2,21 @@
 // remove|run, and the system task's `set servers ping`.
 import { fail, OK, type CommandDef, type CommandResult } from '../ports/command.js';
 import { parseWhere } from '../interpreter/where.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 const runScheduler: CommandDef = {
   key: 'run scheduler',
   run(inv, ctx, node): Promise<CommandResult> {
-    if (inv.words.length > 3) return Promise.resolve(fail(2, `Unknown command: '${inv.text}'`));
+    if (inv.words.length > 3)
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`));
     const idText = inv.words[2] ?? '1';
-    if (!/^\d+$/.test(idText)) return Promise.resolve(fail(2, `Wrong scheduler id: '${idText}'`));
+    if (!/^\d+$/.test(idText))
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, `Wrong scheduler id: '${idText}'`));
     const id = Number(idText);
-    if (id > 10) return Promise.resolve(fail(2, 'Scheduler ID is above limit'));
+    if (id > 10) return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, 'Scheduler ID is above limit'));
     if (!node.schedulers.start(id)) {
       ctx.console('Scheduler already running');
-      return Promise.resolve(fail(136, `Scheduler ${id} already running`));
+      return Promise.resolve(fail(STATUS.ALREADY_ACTIVE, `Scheduler ${id} already running`));
     }
     return Promise.resolve(OK);
   },
@@ -38,22 +41,27 @@ const schedule: CommandDef = {
   run(inv, _ctx, node): Promise<CommandResult> {
     const taskAt = inv.rawWords.indexOf('task');
     if (taskAt < 0 || taskAt === inv.rawWords.length - 1)
-      return Promise.resolve(fail(2, "Missing 'task' in schedule statement"));
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, "Missing 'task' in schedule statement"));
     const parsed = parseWhere(inv.words.slice(1, taskAt), SCHEDULE_KEYS, {
       command: inv.text,
       rawWords: inv.rawWords.slice(1, taskAt),
     });
     if (!parsed.ok) return Promise.resolve(parsed.result);
     const v = parsed.values;
-    if (v.time === undefined) return Promise.resolve(fail(2, "Missing 'time' in schedule statement"));
+    if (v.time === undefined)
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, "Missing 'time' in schedule statement"));
     const schedulerId = v.scheduler ?? 1;
-    if (schedulerId > 10) return Promise.resolve(fail(2, 'Scheduler ID is above limit'));
+    if (schedulerId > 10)
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, 'Scheduler ID is above limit'));
     const startMs = v.start === undefined ? node.clock.now() : parseStart(v.start);
-    if (startMs === undefined) return Promise.resolve(fail(2, `Wrong start time: '${v.start ?? ''}'`));
+    if (startMs === undefined)
+      return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, `Wrong start time: '${v.start ?? ''}'`));
     const command = inv.rawWords.slice(taskAt + 1).join(' ');
     const name = v.name ?? command;
     const id = node.schedulers.addTask({ schedulerId, repeatSeconds: v.time, name, command, startMs });
-    return Promise.resolve(id === undefined ? fail(2, `Duplicate task name: '${name}'`) : OK);
+    return Promise.resolve(
+      id === undefined ? fail(STATUS.COMMAND_STRUCTURE, `Duplicate task name: '${name}'`) : OK,
+    );
   },
 };
 
@@ -69,26 +77,28 @@ const task: CommandDef = {
   key: 'task',
   async run(inv, _ctx, node): Promise<CommandResult> {
     const op = TASK_OPS.find((o) => o === inv.words[1]);
-    if (op === undefined || inv.words[2] !== 'where') return fail(2, `Unknown command: '${inv.text}'`);
+    if (op === undefined || inv.words[2] !== 'where')
+      return fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
     const parsed = parseWhere(inv.words.slice(3), TASK_KEYS, {
       command: inv.text,
       rawWords: inv.rawWords.slice(3),
     });
     if (!parsed.ok) return parsed.result;
     const { scheduler = 0, name, id } = parsed.values;
-    if (name === undefined && id === undefined) return fail(2, "Missing key 'name'");
-    if (!node.schedulers.isDeclared(scheduler)) return fail(105, `Scheduler ${scheduler} not declared`);
+    if (name === undefined && id === undefined) return fail(STATUS.COMMAND_STRUCTURE, "Missing key 'name'");
+    if (!node.schedulers.isDeclared(scheduler))
+      return fail(STATUS.SCHEDULER_NOT_ACTIVE, `Scheduler ${scheduler} not declared`);
     const selector = id !== undefined ? { id } : { name: name ?? '' };
     return (await node.schedulers.taskOp(scheduler, op, selector))
       ? OK
-      : fail(162, `Task not in scheduler ${scheduler}`);
+      : fail(STATUS.TASK_NOT_FOUND, `Task not in scheduler ${scheduler}`);
   },
 };
 
 const setServersPing: CommandDef = {
   key: 'set servers ping',
   async run(inv, _ctx, node): Promise<CommandResult> {
-    if (inv.words.length !== 3) return fail(2, `Unknown command: '${inv.text}'`);
+    if (inv.words.length !== 3) return fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
     const failed = node.peers.failedPeers();
     if (failed.length === 0) return OK;
     try {

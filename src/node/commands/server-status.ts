@@ -15,18 +15,24 @@ import {
 } from '../blockchain-query/index.js';
 import type { FilePolicy } from '../ports/ledger.js';
 import { ipListOutput, restServerInfoOutput, tcpPoolOutput } from '../status/server-info.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 function getCommand(key: string, build: (node: NodeServices, inv: Invocation) => CommandResult): CommandDef {
   return { key, peerAllowed: true, run: (inv, _ctx, node) => Promise.resolve(build(node, inv)) };
 }
 
 function exactly(inv: Invocation, count: number): CommandResult | undefined {
-  return inv.words.length === count ? undefined : fail(2, `Unknown command: '${inv.text}'`);
+  return inv.words.length === count
+    ? undefined
+    : fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
 }
 
 // Registry keys have at most three words: `get rest server` takes the fourth word `info`.
 const getRestServerInfo = getCommand('get rest server', (node, inv) => {
-  const wrong = inv.words[3] === 'info' ? exactly(inv, 4) : fail(2, `Unknown command: '${inv.text}'`);
+  const wrong =
+    inv.words[3] === 'info'
+      ? exactly(inv, 4)
+      : fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
   if (wrong !== undefined) return wrong;
   const buffSize = Number.parseInt(node.dict.get('io_buff_size') ?? '0', 10);
   return ok(restServerInfoOutput(node.rest.info(), Number.isNaN(buffSize) ? 0 : buffSize));
@@ -73,7 +79,7 @@ function serverFilter(
 ): { ok: true; filter: ServerFilter } | { ok: false; result: CommandResult } {
   if (end === 2) return { ok: true, filter: {} };
   if (inv.words[2] !== 'where' || end < 6)
-    return { ok: false, result: fail(2, `Unknown command: '${inv.text}'`) };
+    return { ok: false, result: fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`) };
   const parsed = parseWhere(inv.words.slice(3, end), SERVER_KEYS, { command: inv.text });
   return parsed.ok ? { ok: true, filter: parsed.values } : parsed;
 }
@@ -98,7 +104,8 @@ function addressLines(policies: readonly FilePolicy[], ctx: RenderContext): stri
  */
 const getServers = getCommand('get servers', (node, inv) => {
   const bringAt = inv.words.indexOf('bring');
-  if (bringAt === inv.words.length - 1) return fail(2, `Missing instructions after 'bring': '${inv.text}'`);
+  if (bringAt === inv.words.length - 1)
+    return fail(STATUS.COMMAND_STRUCTURE, `Missing instructions after 'bring': '${inv.text}'`);
   const selected = serverFilter(inv, bringAt < 0 ? inv.words.length : bringAt);
   if (!selected.ok) return selected.result;
   const query = operatorQuery(selected.filter);

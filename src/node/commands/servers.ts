@@ -5,6 +5,7 @@ import type { NodeServices } from '../ports/runtime.js';
 import type { ServerAddress } from '../ports/network.js';
 import { parseWhere, type WhereKeySpec } from '../interpreter/where.js';
 import { errorResult } from './util.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 const ADDRESS_KEYS = {
   external_ip: { type: 'str' },
@@ -61,18 +62,19 @@ const runTcpServer: CommandDef = {
   key: 'run tcp server',
   async run(inv, _ctx, node): Promise<CommandResult> {
     const words = whereWords(inv);
-    if (words === undefined) return fail(2, `Wrong command format: '${inv.text}'`);
+    if (words === undefined) return fail(STATUS.COMMAND_STRUCTURE, `Wrong command format: '${inv.text}'`);
     const parsed = parseWhere(words, ADDRESS_KEYS, { command: inv.text });
     if (!parsed.ok) return parsed.result;
     const address = resolveAddress(parsed.values, node, 6);
-    if (address === undefined) return fail(2, 'Missing port in TCP Server server configuration');
+    if (address === undefined)
+      return fail(STATUS.COMMAND_STRUCTURE, 'Missing port in TCP Server server configuration');
     // EdgeLake answers a second TCP server with 81 `Connection Error` (docs/design/node-runtime.md §4.2)
-    if (node.tcp.info() !== undefined) return fail(81, 'TCP server is already running');
+    if (node.tcp.info() !== undefined) return fail(STATUS.CONNECTION_ERROR, 'TCP server is already running');
     try {
       await node.tcp.start(address);
       return OK;
     } catch (error) {
-      return errorResult(error, 15);
+      return errorResult(error, STATUS.NETWORK_ERROR);
     }
   },
 };
@@ -81,21 +83,22 @@ const runRestServer: CommandDef = {
   key: 'run rest server',
   async run(inv, _ctx, node): Promise<CommandResult> {
     const words = whereWords(inv);
-    if (words === undefined) return fail(2, `Wrong command format: '${inv.text}'`);
+    if (words === undefined) return fail(STATUS.COMMAND_STRUCTURE, `Wrong command format: '${inv.text}'`);
     const parsed = parseWhere(words, REST_KEYS, { command: inv.text });
     if (!parsed.ok) return parsed.result;
     const v = parsed.values;
-    if (v.ssl === true) return fail(237, 'SSL is not supported by anylog-node');
+    if (v.ssl === true) return fail(STATUS.NOT_SUPPORTED, 'SSL is not supported by anylog-node');
     if (v.ca_org !== undefined || v.server_org !== undefined)
-      return fail(2, "'ca_org' and 'server_org' require 'ssl = true'");
+      return fail(STATUS.COMMAND_STRUCTURE, "'ca_org' and 'server_org' require 'ssl = true'");
     const address = resolveAddress(v, node, 5);
-    if (address === undefined) return fail(2, 'Missing port in REST Server server configuration');
-    if (node.rest.info() !== undefined) return fail(136, 'REST server is already running');
+    if (address === undefined)
+      return fail(STATUS.COMMAND_STRUCTURE, 'Missing port in REST Server server configuration');
+    if (node.rest.info() !== undefined) return fail(STATUS.ALREADY_ACTIVE, 'REST server is already running');
     try {
       await node.rest.start({ ...address, timeoutSeconds: Math.max(0, v.timeout ?? 20) });
       return OK;
     } catch (error) {
-      return errorResult(error, 15);
+      return errorResult(error, STATUS.NETWORK_ERROR);
     }
   },
 };

@@ -16,6 +16,7 @@ import {
   type SchedulerSnapshot,
 } from '../status/outputs.js';
 import { formatOption } from './util.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 function nameSnapshot(node: NodeServices): NameSnapshot {
   return { nodeName: node.identity.nodeName, internalIp: node.identity.internalIp, tcp: node.tcp.info() };
@@ -28,12 +29,13 @@ function simple(key: string, build: (node: NodeServices, inv: Invocation) => Com
 const getStatus = simple('get status', (node, inv) => {
   const f = formatOption(inv, 2, ['json', 'mcp']);
   if (!f.ok) return f.result;
-  if (f.format === 'mcp') return fail(237, 'format = mcp is not supported');
+  if (f.format === 'mcp') return fail(STATUS.NOT_SUPPORTED, 'format = mcp is not supported');
   return ok(statusTextOutput(nameSnapshot(node), f.format === 'json'));
 });
 
 const getProcesses = simple('get processes', (node, inv) => {
-  if (inv.words.length !== 2 && inv.words.length !== 6) return fail(2, `Unknown command: '${inv.text}'`);
+  if (inv.words.length !== 2 && inv.words.length !== 6)
+    return fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
   const f = formatOption(inv, 2, ['json', 'table']);
   if (!f.ok) return f.result;
   const sync = node.sync.status();
@@ -64,7 +66,7 @@ const getDictionary = simple('get dictionary', (node, inv) => {
 });
 
 const getSynchronizer = simple('get synchronizer', (node, inv) => {
-  if (inv.words.length !== 2) return fail(2, `Unknown command: '${inv.text}'`);
+  if (inv.words.length !== 2) return fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
   return ok(
     synchronizerOutput(node.sync.status(), {
       metadataVersion: node.ledgerFile.metadataVersion(),
@@ -79,13 +81,14 @@ function schedulerSnapshot(node: NodeServices, id: number): SchedulerSnapshot {
 }
 
 const getScheduler = simple('get scheduler', (node, inv) => {
-  if (inv.words.length > 3) return fail(2, `Unknown command: '${inv.text}'`);
+  if (inv.words.length > 3) return fail(STATUS.COMMAND_STRUCTURE, `Unknown command: '${inv.text}'`);
   const idText = inv.words[2];
   if (idText === undefined) {
     const ids = Array.from({ length: 11 }, (_, i) => i).filter((i) => node.schedulers.isDeclared(i));
     return ok(allSchedulersOutput(ids.map((i) => schedulerSnapshot(node, i))));
   }
-  if (!/^\d+$/.test(idText)) return fail(2, `Scheduler id is not a number: '${idText}'`);
+  if (!/^\d+$/.test(idText))
+    return fail(STATUS.COMMAND_STRUCTURE, `Scheduler id is not a number: '${idText}'`);
   const id = Number(idText);
   if (!node.schedulers.isDeclared(id)) return ok(`Scheduler ${id} not declared`);
   return ok(schedulerOutput(schedulerSnapshot(node, id)));

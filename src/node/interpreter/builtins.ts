@@ -5,6 +5,7 @@ import { fail, ok, type CommandDef, type CommandResult, type ExecContext } from 
 import type { NodeServices } from '../ports/runtime.js';
 import { evaluateText } from './statements.js';
 import { parseTimeValue } from './time-value.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 /** What `process` needs from the interpreter. */
 export interface ScriptHost {
@@ -49,7 +50,8 @@ const wait: CommandDef = {
     const forAt = inv.words.indexOf('for');
     const timeWords = forAt < 0 ? inv.words.slice(1) : inv.words.slice(1, forAt);
     const seconds = parseTimeValue(timeWords.join(' '));
-    if (seconds === undefined) return fail(2, `Wrong wait time: '${timeWords.join(' ')}'`);
+    if (seconds === undefined)
+      return fail(STATUS.COMMAND_STRUCTURE, `Wrong wait time: '${timeWords.join(' ')}'`);
     if (forAt < 0) {
       await sleepOrAbort(node, seconds * 1000, ctx.signal);
       return ok();
@@ -69,7 +71,8 @@ export function createBuiltinCommands(host: ScriptHost): CommandDef[] {
   const processCmd: CommandDef = {
     key: 'process',
     run(inv, ctx, node) {
-      if (inv.words.length !== 2) return Promise.resolve(fail(2, 'Usage: process <file>'));
+      if (inv.words.length !== 2)
+        return Promise.resolve(fail(STATUS.COMMAND_STRUCTURE, 'Usage: process <file>'));
       return host.runScriptFile(inv.words[1] ?? '', ctx, node);
     },
   };

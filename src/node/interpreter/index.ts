@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fail, ok, type CommandDef, type CommandResult, type ExecContext } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { createBuiltinCommands } from './builtins.js';
-import { CONTROL, isControlCode } from './control.js';
+import { CONTROL, isControlCode, STATUS } from '../../contract/status-codes.js';
 import { CommandRegistry } from './registry.js';
 import { ScriptRunner, terminationMessage, type ScriptOutcome } from './runner.js';
 import { parseProgram, type Program } from './script.js';
@@ -61,7 +61,9 @@ export class Interpreter {
       CONTROL.END_SCRIPT,
       CONTROL.EXIT_SCRIPTS,
     ];
-    return ignorable.includes(result.code) ? ok() : fail(2, `'${text}' is only valid in a script`);
+    return ignorable.includes(result.code)
+      ? ok()
+      : fail(STATUS.COMMAND_STRUCTURE, `'${text}' is only valid in a script`);
   }
 
   /** Run script text under a name (`builtin:master`, a path). Returns code 0, 56 or the on-error-end code. */
@@ -73,17 +75,18 @@ export class Interpreter {
   ): Promise<ScriptOutcome> {
     const parsed = parseProgram(source, name);
     if (!parsed.ok) {
-      const failing = fail(2, parsed.message);
+      const failing = fail(STATUS.COMMAND_STRUCTURE, parsed.message);
       const message = terminationMessage(name, parsed.line, parsed.message, failing);
       ctx.console(message);
       node.logger.error({ script: name, line: parsed.line }, message);
-      return { result: fail(56, parsed.message), exitAll: false };
+      return { result: fail(STATUS.SCRIPT_ERROR, parsed.message), exitAll: false };
     }
     return this.runProgram(parsed.program, ctx, node);
   }
 
   async runProgram(program: Program, ctx: ExecContext, node: NodeServices): Promise<ScriptOutcome> {
-    if (this.nesting >= MAX_NESTING) return { result: fail(56, 'Scripts nested too deeply'), exitAll: false };
+    if (this.nesting >= MAX_NESTING)
+      return { result: fail(STATUS.SCRIPT_ERROR, 'Scripts nested too deeply'), exitAll: false };
     this.nesting += 1;
     try {
       return await this.scripts.run(
@@ -103,12 +106,12 @@ export class Interpreter {
       source = await readFile(path, 'utf8');
     } catch (error) {
       return fail(
-        112,
+        STATUS.MISSING_SCRIPT,
         `Failed to read script file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
     const outcome = await this.runScriptText(source, path, ctx, node);
-    if (outcome.exitAll && outcome.result.code === 0) return fail(CONTROL.EXIT_SCRIPTS);
-    return outcome.result.code === 0 ? ok() : outcome.result;
+    if (outcome.exitAll && outcome.result.code === STATUS.SUCCESS) return fail(CONTROL.EXIT_SCRIPTS);
+    return outcome.result.code === STATUS.SUCCESS ? ok() : outcome.result;
   }
 }

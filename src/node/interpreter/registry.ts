@@ -3,6 +3,7 @@
 // → 2 `Error Command Structure`; both with detail `Unknown command: '<text>'`.
 import { AppError } from '../../shared/errors.js';
 import { fail, type CommandDef, type CommandResult } from '../ports/command.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 export type MatchResult =
   | { readonly ok: true; readonly def: CommandDef; readonly keyWords: number }
@@ -48,7 +49,7 @@ export class CommandRegistry {
       const def = this.byKey.get(words.slice(0, n).join(' '));
       if (def !== undefined) return { ok: true, def, keyWords: n };
     }
-    const code = this.firstWords.has(words[0] ?? '') ? 2 : 1;
+    const code = this.firstWords.has(words[0] ?? '') ? STATUS.COMMAND_STRUCTURE : STATUS.UNRECOGNIZED_COMMAND;
     return { ok: false, result: fail(code, `Unknown command: '${text}'`) };
   }
 }

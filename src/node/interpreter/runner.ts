@@ -3,8 +3,7 @@
 // commands go to the context's console; a failure without `on error` ends the script with status 56.
 import { fail, ok, type CommandResult, type ExecContext } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
-import { statusText } from '../../contract/status-codes.js';
-import { CONTROL, isControlCode } from './control.js';
+import { CONTROL, isControlCode, statusText, STATUS } from '../../contract/status-codes.js';
 import type { BranchHeader, Program } from './script.js';
 import { maskSecrets } from './secrets.js';
 import { evaluateText, type Session, type StatementRunner } from './statements.js';
@@ -43,7 +42,7 @@ export function terminationMessage(
   text: string,
   result: CommandResult,
 ): string {
-  const head = `Script terminated: Error: '${lineTag(line)} ${text} --> ${statusText(56)}' in file ${program}`;
+  const head = `Script terminated: Error: '${lineTag(line)} ${text} --> ${statusText(STATUS.SCRIPT_ERROR)}' in file ${program}`;
   const detail = result.detail === undefined ? '' : `: ${result.detail}`;
   return `${head}\n${statusText(result.code)} (${result.code})${detail}`;
 }
@@ -55,7 +54,8 @@ export class ScriptRunner {
     const state: State = { pc: 0, calls: [], onError: { mode: 'none' }, session: { lastIf: undefined } };
     let steps = 0;
     while (state.pc < program.statements.length) {
-      if (ctx.signal?.aborted === true) return { result: fail(56, 'Script aborted'), exitAll: true };
+      if (ctx.signal?.aborted === true)
+        return { result: fail(STATUS.SCRIPT_ERROR, 'Script aborted'), exitAll: true };
       steps += 1;
       if (steps % MAX_STEPS_WITHOUT_YIELD === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const outcome = await this.step(program, state, ctx, node);
@@ -133,7 +133,7 @@ export class ScriptRunner {
   ): Promise<ScriptOutcome | undefined> {
     const { result } = executed;
     if (isControlCode(result.code)) return this.control(program, state, result, env);
-    if (result.code === 0) {
+    if (result.code === STATUS.SUCCESS) {
       if (result.text !== undefined && result.text !== '') env.ctx.console(result.text);
       state.pc += 1;
       return undefined;
@@ -154,7 +154,7 @@ export class ScriptRunner {
       const message = terminationMessage(program.name, line, text, result);
       env.ctx.console(message);
       env.node.logger.error({ script: program.name, line, code: result.code }, message);
-      return { result: fail(56, `${lineTag(line)} ${text}`), exitAll: false };
+      return { result: fail(STATUS.SCRIPT_ERROR, `${lineTag(line)} ${text}`), exitAll: false };
     }
     const detail = result.detail === undefined ? '' : `: ${result.detail}`;
     env.ctx.console(
@@ -171,7 +171,10 @@ export class ScriptRunner {
   private jump(program: Program, state: State, label: string, isCall: boolean): ScriptOutcome | undefined {
     const target = program.labels.get(label);
     if (target === undefined) {
-      return { result: fail(2, `Label '${label}' not found in ${program.name}`), exitAll: false };
+      return {
+        result: fail(STATUS.COMMAND_STRUCTURE, `Label '${label}' not found in ${program.name}`),
+        exitAll: false,
+      };
     }
     if (isCall) state.calls.push(state.pc + 1);
     state.pc = target + 1;
@@ -217,7 +220,12 @@ export class ScriptRunner {
     const st = program.statements[state.pc];
     const line = st?.line ?? 0;
     const text = st?.kind === 'command' ? st.text : `${isCall ? 'call' : 'goto'} ${label}`;
-    return this.failure(program, state, { text, line, result: fail(2, `Label '${label}' not found`) }, env);
+    return this.failure(
+      program,
+      state,
+      { text, line, result: fail(STATUS.COMMAND_STRUCTURE, `Label '${label}' not found`) },
+      env,
+    );
   }
 }
 

@@ -3,9 +3,9 @@
 // script control statements (as control codes ≥ 1000) and registry dispatch with the peer allowlist.
 import { fail, ok, type CommandResult, type ExecContext, type Session } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
-import { statusText } from '../../contract/status-codes.js';
+import { statusText, STATUS, type StatusCode } from '../../contract/status-codes.js';
 import { ConditionError, evaluateCondition, parseCondition } from './conditions.js';
-import { CONTROL } from './control.js';
+import { CONTROL } from '../../contract/status-codes.js';
 import { expandToken, expandWord, type VarScope } from './expand.js';
 import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
@@ -34,7 +34,8 @@ export function evaluateText(text: string, node: NodeServices): boolean | Comman
   try {
     return evaluateCondition(parseCondition(text), scopeOf(node));
   } catch (error) {
-    if (error instanceof ConditionError) return fail(181, `Failed to parse if condition: ${text}`);
+    if (error instanceof ConditionError)
+      return fail(STATUS.IF_PARSE, `Failed to parse if condition: ${text}`);
     throw error;
   }
 }
@@ -100,7 +101,7 @@ export class StatementRunner {
     }
     if (first.kind === 'word' && this.isCommandStart(rest)) {
       const result = await this.dispatch(rest, { ...ctx, assigned: true }, node);
-      return result.code === 0 ? this.storeResult(name, result, node) : result;
+      return result.code === STATUS.SUCCESS ? this.storeResult(name, result, node) : result;
     }
     return this.store(name, assignedValue(rest, scopeOf(node)), node);
   }
@@ -153,7 +154,7 @@ export class StatementRunner {
     const found = this.registry.match(words, text);
     if (!found.ok) return found.result;
     if (ctx.source === 'tcp' && found.def.peerAllowed !== true)
-      return fail(212, `Command '${text}' not accepted from peers`);
+      return fail(STATUS.UNAUTHORIZED, `Command '${text}' not accepted from peers`);
     try {
       return await found.def.run({ words, rawWords: tokens.map((t) => t.raw), text }, ctx, node);
     } catch (error) {
@@ -161,7 +162,10 @@ export class StatementRunner {
         { err: error, command: maskSecrets(text, node.dict.entries()) },
         'command failed unexpectedly',
       );
-      return fail(3, `${statusText(3)}: ${error instanceof Error ? error.message : String(error)}`);
+      return fail(
+        STATUS.PROCESS_FAILURE,
+        `${statusText(STATUS.PROCESS_FAILURE)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
@@ -190,7 +194,7 @@ function assignedValue(rest: readonly Token[], scope: VarScope): string {
   return rest.map((t) => expandToken(t, scope)).join(' ');
 }
 
-const FIXED_CONTROL: Readonly<Record<string, number>> = {
+const FIXED_CONTROL: Readonly<Record<string, StatusCode>> = {
   return: CONTROL.RETURN,
   'end script': CONTROL.END_SCRIPT,
   'exit scripts': CONTROL.EXIT_SCRIPTS,
@@ -216,5 +220,5 @@ function onError(words: readonly string[]): CommandResult {
   if (mode === 'goto' && arg !== undefined && words.length === 2) return fail(CONTROL.ON_ERROR_GOTO, arg);
   if (mode === 'call' && arg !== undefined && words.length === 2) return fail(CONTROL.ON_ERROR_CALL, arg);
   if (mode === 'end' && arg === 'script' && words.length === 2) return fail(CONTROL.ON_ERROR_END);
-  return fail(2, `Wrong 'on error' statement`);
+  return fail(STATUS.COMMAND_STRUCTURE, `Wrong 'on error' statement`);
 }

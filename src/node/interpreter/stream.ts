@@ -6,6 +6,7 @@ import { fail, ok, type CommandResult } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { classifyBrace } from './script.js';
 import { evaluateText, type BlockFrame, type Session } from './statements.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 function running(frames: readonly BlockFrame[]): boolean {
   const top = frames[frames.length - 1];
@@ -46,12 +47,12 @@ export function streamBlockStep(
     return ok();
   }
   const top = frames[frames.length - 1];
-  if (top === undefined) return fail(2, `'}' without an open block`);
+  if (top === undefined) return fail(STATUS.COMMAND_STRUCTURE, `'}' without an open block`);
   if (st.kind === 'close') {
     frames.pop();
     return ok();
   }
-  if (top.sawElse) return fail(2, "branch after 'else'");
+  if (top.sawElse) return fail(STATUS.COMMAND_STRUCTURE, "branch after 'else'");
   if (st.kind === 'else') {
     top.sawElse = true;
     top.running = top.outerRunning && !top.taken;

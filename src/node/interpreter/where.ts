@@ -13,6 +13,7 @@
 //   r.values.time               // number (seconds)
 import { fail, type CommandResult } from '../ports/command.js';
 import { parseTimeValue } from './time-value.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 export { parseTimeValue, formatRepeat } from './time-value.js';
 
@@ -69,7 +70,7 @@ export type WhereParse<S extends WhereSchema> =
   | { readonly ok: false; readonly result: CommandResult };
 
 function structureError(detail: string): { ok: false; result: CommandResult } {
-  return { ok: false, result: fail(2, detail) };
+  return { ok: false, result: fail(STATUS.COMMAND_STRUCTURE, detail) };
 }
 
 /** Split words into `key = value` pairs without typing them. `end` is the index where parsing stopped. */

@@ -2,6 +2,7 @@
 // command should answer with and names the logical database; pg/sqlite failures are sorted here into
 // connect (50, retryable) versus SQL failures. Secrets never enter messages.
 import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 export type LedgerFailure =
   'connect' | 'auth' | 'missing-db' | 'duplicate' | 'table-exists' | 'no-table' | 'sql';
@@ -9,7 +10,7 @@ export type LedgerFailure =
 export class LedgerError extends AppError {
   readonly failure: LedgerFailure;
   /** AnyLog status code for commands (docs/design/node-runtime.md §12). */
-  readonly status: number;
+  readonly status: StatusCode;
   readonly dbms: string;
 
   constructor(failure: LedgerFailure, dbms: string, message: string, cause?: unknown) {
@@ -40,19 +41,19 @@ function codeFor(failure: LedgerFailure): ErrorCode {
   }
 }
 
-function statusFor(failure: LedgerFailure): number {
+function statusFor(failure: LedgerFailure): StatusCode {
   switch (failure) {
     case 'connect':
     case 'auth':
     case 'missing-db':
-      return 50;
+      return STATUS.DBMS_NOT_CONNECTED;
     case 'duplicate':
-      return 30;
+      return STATUS.BLOCKCHAIN_FAILED;
     case 'no-table':
-      return 42;
+      return STATUS.TABLE_NOT_DECLARED;
     case 'table-exists':
     case 'sql':
-      return 16;
+      return STATUS.SQL_FAILURE;
   }
 }
 

@@ -4,4 +4,3 @@ export { createDbmsRegistry, type DbmsRegistryOptions } from './registry.js';
 export { createLedgerFile, type LedgerFileOptions } from './ledger-file.js';
 export { LedgerError, LedgerFileError, isLedgerError, type LedgerFailure } from './errors.js';
 export { parseLedgerText, parsePolicyLine, ledgerText } from './policy-line.js';
-export { Mutex } from './mutex.js';

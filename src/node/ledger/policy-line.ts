@@ -7,6 +7,7 @@ import { tryParseOrderedJson, getKey, type JsonObject, type JsonValue } from '..
 import { policyParts } from '../../contract/policy-id.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import type { FilePolicy } from '../ports/ledger.js';
+import { isRecord } from '../../shared/is-record.js';
 
 /** The ordered reader's nesting limit; lines that could exceed it take the ordered reader directly. */
 const MAX_DEPTH = 512;
@@ -43,8 +44,8 @@ class LinePolicy implements FilePolicy {
   attribute(key: string): string | null | undefined {
     if (this.parsed !== undefined) return attributeOf(getKey(this.parsed.inner, key));
     const raw: unknown = JSON.parse(this.line);
-    const inner = isPlainObject(raw) ? raw[this.type] : undefined;
-    if (!isPlainObject(inner) || !Object.hasOwn(inner, key)) return undefined;
+    const inner = isRecord(raw) ? raw[this.type] : undefined;
+    if (!isRecord(inner) || !Object.hasOwn(inner, key)) return undefined;
     const v = inner[key];
     return typeof v === 'string' ? v : null;
   }
@@ -93,10 +94,6 @@ function orderedLine(line: string, seq: number): FilePolicy | undefined {
   });
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** One line as a FilePolicy, or undefined when it is not a one-key policy object. */
 export function parsePolicyLine(line: string, seq: number): FilePolicy | undefined {
   if (mayNestTooDeep(line)) return orderedLine(line, seq);
@@ -107,12 +104,12 @@ export function parsePolicyLine(line: string, seq: number): FilePolicy | undefin
     // NaN / Infinity literals are JSON to Python but not to JSON.parse; the ordered reader decides.
     return orderedLine(line, seq);
   }
-  if (!isPlainObject(raw)) return undefined;
+  if (!isRecord(raw)) return undefined;
   const keys = Object.keys(raw);
   const type = keys[0];
   if (keys.length !== 1 || type === undefined) return undefined;
   const inner = raw[type];
-  if (!isPlainObject(inner)) return undefined;
+  if (!isRecord(inner)) return undefined;
   const id = inner['id'];
   if (id === undefined) return new LinePolicy(type, '', seq, line);
   if (typeof id === 'string') return new LinePolicy(type, id, seq, line);

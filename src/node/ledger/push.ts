@@ -10,6 +10,7 @@ import { fail, ok, type CommandResult } from '../ports/command.js';
 import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { LedgerError } from './errors.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 function optionalStr(value: JsonValue | undefined): string | null {
   return value === undefined ? null : pythonStr(value);
@@ -65,21 +66,25 @@ export async function pushPolicy(
   try {
     withId = addIdAndDate(policy, formatPolicyDate(node.clock.now()));
   } catch (err) {
-    if (err instanceof PolicyShapeError) return fail(87, 'Wrong policy structure');
+    if (err instanceof PolicyShapeError) return fail(STATUS.WRONG_POLICY, 'Wrong policy structure');
     throw err;
   }
   const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
-  if (store === undefined) return fail(30, `Database '${LEDGER_LOGICAL_DBMS}' not connected`);
+  if (store === undefined)
+    return fail(STATUS.BLOCKCHAIN_FAILED, `Database '${LEDGER_LOGICAL_DBMS}' not connected`);
   const row = ledgerRow(withId.policy, options.host, hasIdAndDate(policy) ? options.text : undefined);
-  if (row === undefined) return fail(87, 'Wrong policy structure');
+  if (row === undefined) return fail(STATUS.WRONG_POLICY, 'Wrong policy structure');
   try {
     const outcome = await insertCreatingTable(store, row);
     if (outcome === 'duplicate' && !options.ignoreDuplicate)
-      return fail(30, `duplicate policy id '${row.policyId}'`);
+      return fail(STATUS.BLOCKCHAIN_FAILED, `duplicate policy id '${row.policyId}'`);
     return ok();
   } catch (err) {
     if (err instanceof LedgerError) {
-      return fail(err.failure === 'connect' ? 50 : 30, err.message);
+      return fail(
+        err.failure === 'connect' ? STATUS.DBMS_NOT_CONNECTED : STATUS.BLOCKCHAIN_FAILED,
+        err.message,
+      );
     }
     throw err;
   }

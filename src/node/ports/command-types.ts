@@ -1,12 +1,13 @@
 // Command execution types shared by the command contract and NodeServices: source, result, context and
 // invocation (docs/design/node-runtime.md §1.1, §3.12). Split from command.ts so runtime.ts can use them without an
 // import cycle; command.ts re-exports everything here.
+import type { StatusCode } from '../../contract/status-codes.js';
 
 export type Source = 'script' | 'cli' | 'rest' | 'tcp' | 'scheduler' | 'sync';
 
 /** Outcome of one command: an AnyLog status code (docs/design/node-runtime.md §12, 0 = success), result text and detail. */
 export interface CommandResult {
-  readonly code: number;
+  readonly code: StatusCode;
   /** Result text: REST body, TCP `print` data, value stored by `x = <command>`. */
   readonly text?: string;
   /** Detail message: REST `local_msg`, TCP `echo` error data. */

@@ -3,6 +3,7 @@
 // expands it, and the registry dispatches to a CommandDef by its 1–3 word key (docs/design/node-runtime.md §3.12).
 // Owned by the interpreter; commands/ files export CommandDef lists that node/main.ts registers.
 import type { NodeServices } from './runtime.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 export type {
   Source,
@@ -23,12 +24,12 @@ export interface CommandDef {
   run(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult>;
 }
 
-export const OK: CommandResult = Object.freeze({ code: 0 });
+export const OK: CommandResult = Object.freeze({ code: STATUS.SUCCESS });
 
 export function ok(text?: string): CommandResult {
-  return text === undefined ? OK : { code: 0, text };
+  return text === undefined ? OK : { code: STATUS.SUCCESS, text };
 }
 
-export function fail(code: number, detail?: string): CommandResult {
+export function fail(code: StatusCode, detail?: string): CommandResult {
   return detail === undefined ? { code } : { code, detail };
 }

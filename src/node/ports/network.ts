@@ -1,5 +1,6 @@
 // Network ports: outgoing peer messages over EdgeLake's TCP protocol and the state of the TCP and REST
 // servers (docs/design/node-runtime.md §4.2, §5, §6). Implemented in node/tcp/ and node/rest/; commands see only these.
+import type { StatusCode } from '../../contract/status-codes.js';
 
 export interface ServerAddress {
   readonly externalIp: string;
@@ -20,7 +21,7 @@ export interface PeerReply {
   /** 'text' or 'json' reply, 'unreachable' (208), 'timeout' (no reply in time). */
   readonly kind: 'text' | 'json' | 'error' | 'unreachable' | 'timeout';
   readonly text: string;
-  readonly code: number;
+  readonly code: StatusCode;
 }
 
 export interface SendOptions {

@@ -6,7 +6,7 @@ import type { Dictionary, NodeServices } from '../ports/runtime.js';
 import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/lines.js';
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
-import type { Mutex } from './body-lock.js';
+import type { Mutex } from '../../shared/mutex.js';
 import type { Headers } from './request-info.js';
 import { STATUS } from '../../contract/status-codes.js';
 
@@ -80,7 +80,7 @@ async function runBodyLines(
     const result = isOpenJson(line.text)
       ? { code: STATUS.MISSING_BRACKETS }
       : restCode(await deps.node.execute(line.text, ctx));
-    if (result.code !== 0) {
+    if (result.code !== STATUS.SUCCESS) {
       return {
         code: result.code,
         detail: `Error with command #${i + 1} in the message body: '${line.text}'`,
@@ -111,9 +111,9 @@ async function runHeaderCommand(
   const forwarded = text !== req.command;
   const result = restCode(await deps.node.execute(text, forwarded ? { ...ctx, assigned: true } : ctx));
   const variable = req.headers['assignment'];
-  if (result.code === 0 && variable !== undefined && variable !== '') {
+  if (result.code === STATUS.SUCCESS && variable !== undefined && variable !== '') {
     assignResult(deps.node.dict, variable, result);
-    return { code: 0 };
+    return { code: STATUS.SUCCESS };
   }
   return result;
 }

@@ -5,7 +5,7 @@
 import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
 import { ConcurrencyLimiter, QueueFullError } from '../tcp/limiter.js';
-import { Mutex } from './body-lock.js';
+import { Mutex } from '../../shared/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
 import { agentOf, effectiveHeaders, jsonBodyHeaders, type Headers, type RawHeaders } from './request-info.js';
@@ -243,7 +243,7 @@ function agentGate(req: RestRequest, p: Prepared, ka: boolean): RestAnswer | und
 
 async function run(ctx: Ctx, req: RestRequest, p: Prepared, ka: boolean): Promise<RestAnswer> {
   const result = await execute(ctx, req, p);
-  if (result.code === 0) return textAnswer(result.text ?? '', ka);
+  if (result.code === STATUS.SUCCESS) return textAnswer(result.text ?? '', ka);
   return errorAnswer({ ...baseOf(req), code: result.code, detail: result.detail }, ka);
 }
 

@@ -9,7 +9,7 @@ import type { RestServerControl, RestServerInfo } from '../ports/network.js';
 import { ConcurrencyLimiter } from '../tcp/limiter.js';
 import { ListenError } from '../tcp/errors.js';
 import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../tcp/http-front.js';
-import { Mutex } from './body-lock.js';
+import { Mutex } from '../../shared/mutex.js';
 import {
   createHandler,
   type Handler,

@@ -1,6 +1,8 @@
 // What a REST request says (docs/design/node-runtime.md §5.1–§5.3, §5.6): header values (the last of repeated ones)
 // decoded (UTF-8, else ISO-8859-1) and trimmed, URL parameters and JSON-body keys acting as headers, the user agent's
 // product, and the HTTP client IP for error bodies.
+import { isRecord } from '../../shared/is-record.js';
+
 export type Headers = Record<string, string>;
 
 /** Request headers as node:http gives them: lower-case names, latin1 text values. */
@@ -74,7 +76,7 @@ function parseObject(body: Buffer | undefined): object | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+    return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // REST answer bodies (docs/design/node-runtime.md §5.8, §5.10): error bodies in json.dumps spacing with real HTTP
 // statuses, health bodies. handling.ts builds whole answers from them (headers, content types).
-import { httpStatus, statusText, STATUS } from '../../contract/status-codes.js';
+import { httpStatus, statusText, STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 /** Python json.dumps of a string (ensure_ascii): JSON escapes plus \uXXXX for non-ASCII. */
 export function pyString(text: string): string {
@@ -13,7 +13,7 @@ export function pyString(text: string): string {
 export interface ErrorBody {
   readonly method: string;
   readonly node: string;
-  readonly code: number;
+  readonly code: StatusCode;
   readonly detail?: string | undefined;
 }
 
@@ -30,7 +30,7 @@ export function errorBody(e: ErrorBody): string {
 }
 
 /** HTTP status of a failing code; 30 is 409 only for a duplicate id (docs/design/node-runtime.md §12). */
-export function statusFor(code: number, detail: string | undefined): number {
+export function statusFor(code: StatusCode, detail: string | undefined): number {
   if (code === STATUS.BLOCKCHAIN_FAILED) return /duplicate/i.test(detail ?? '') ? 409 : 500;
   return httpStatus(code);
 }

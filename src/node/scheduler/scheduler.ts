@@ -5,7 +5,7 @@ import type { ExecContext, CommandResult } from '../ports/command.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { LogPort as Logger } from '../../shared/log-port.js';
 import type { ScheduleRequest, SchedulerControl, TaskInfo } from '../ports/runtime.js';
-import { statusText } from '../../contract/status-codes.js';
+import { statusText, STATUS } from '../../contract/status-codes.js';
 
 export const TICK_MS = 10_000;
 export const MAX_SCHEDULER_ID = 10;
@@ -129,7 +129,7 @@ export class Schedulers implements SchedulerControl {
     // run status is that of a successful run (EdgeLake's initial return value).
     task.counter += 1;
     if (task.mode === 'Paused') task.mode = 'Active';
-    task.runStatus = statusText(0);
+    task.runStatus = statusText(STATUS.SUCCESS);
     try {
       const result = await host.execute(task.command, {
         source: 'scheduler',
@@ -137,14 +137,15 @@ export class Schedulers implements SchedulerControl {
         console: this.console,
       });
       task.runStatus = statusText(result.code);
-      if (result.code === 0 && result.text !== undefined && result.text !== '') this.console(result.text);
-      if (result.code !== 0)
+      if (result.code === STATUS.SUCCESS && result.text !== undefined && result.text !== '')
+        this.console(result.text);
+      if (result.code !== STATUS.SUCCESS)
         host.logger.warn(
           { task: task.name, code: result.code, detail: result.detail },
           'scheduled task failed',
         );
     } catch (error) {
-      task.runStatus = statusText(3);
+      task.runStatus = statusText(STATUS.PROCESS_FAILURE);
       host.logger.error({ err: error, task: task.name }, 'scheduled task threw');
     } finally {
       task.running = false;

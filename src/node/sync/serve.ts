@@ -14,6 +14,7 @@ import { tableRowsOf, type TableRow } from '../ledger/table-rows.js';
 import { ledgerText } from '../ledger/policy-line.js';
 import { asLocalLedgerFile } from '../ledger/ledger-file.js';
 import { checkTable, TableCursor } from './table-cursor.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 const REPEAT_WINDOW_MS = 5000;
 
@@ -44,7 +45,7 @@ export type DumpResult =
       readonly rows?: readonly TableRow[];
       readonly cursor?: TableCursor;
     }
-  | { readonly ok: false; readonly code: number; readonly detail: string };
+  | { readonly ok: false; readonly code: StatusCode; readonly detail: string };
 
 function dumpText(policies: readonly string[]): string {
   return policies.length === 0 ? '' : `${policies.join('\n')}\n`;
@@ -54,23 +55,26 @@ function dumpText(policies: readonly string[]): string {
 export async function dumpLedger(node: NodeServices): Promise<DumpResult> {
   const store = node.dbms.get(LEDGER_LOGICAL_DBMS);
   if (store === undefined)
-    return { ok: false, code: 68, detail: `Database '${LEDGER_LOGICAL_DBMS}' not connected` };
+    return { ok: false, code: STATUS.PULL_FAILED, detail: `Database '${LEDGER_LOGICAL_DBMS}' not connected` };
   try {
-    if (!(await store.tableExists())) return { ok: false, code: 68, detail: 'Table ledger not found' };
+    if (!(await store.tableExists()))
+      return { ok: false, code: STATUS.PULL_FAILED, detail: 'Table ledger not found' };
     const rowsStore = tableRowsOf(store);
     if (rowsStore !== undefined) {
       const rows = await rowsStore.dumpRows();
-      if (rows.length === 0) return { ok: false, code: 59, detail: 'Empty ledger table' };
+      if (rows.length === 0)
+        return { ok: false, code: STATUS.EMPTY_BLOCKCHAIN, detail: 'Empty ledger table' };
       const cursor = TableCursor.fromRows(rows);
       stateOf(node).cursor = { store, cursor };
       return { ok: true, text: dumpText(rows.map((r) => r.policy)), md5: cursor.md5, rows, cursor };
     }
     const policies = await store.dump();
-    if (policies.length === 0) return { ok: false, code: 59, detail: 'Empty ledger table' };
+    if (policies.length === 0)
+      return { ok: false, code: STATUS.EMPTY_BLOCKCHAIN, detail: 'Empty ledger table' };
     const text = dumpText(policies);
     return { ok: true, text, md5: createHash('md5').update(text, 'utf8').digest('hex') };
   } catch (err) {
-    if (err instanceof LedgerError) return { ok: false, code: 68, detail: err.message };
+    if (err instanceof LedgerError) return { ok: false, code: STATUS.PULL_FAILED, detail: err.message };
     throw err;
   }
 }
@@ -187,12 +191,16 @@ async function notChanged(node: NodeServices, request: ServeRequest, md5: string
 
 /** Serve one request (docs/design/node-runtime.md §9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
 export async function serveGetBlockchain(node: NodeServices, request: ServeRequest): Promise<CommandResult> {
-  if (request.args.length < 3) return fail(64);
+  if (request.args.length < 3) return fail(STATUS.MISSING_FILE_NAME);
   const trace = request.args[2] === '2';
   const known = await currentMd5(node);
   if (known !== undefined && known === request.args[1]) return notChanged(node, request, known);
   const dump = (known === undefined ? undefined : fileCopy(node, known)) ?? (await dumpLedger(node));
-  if (!dump.ok) return fail(dump.code === 59 ? 59 : 68, dump.detail);
+  if (!dump.ok)
+    return fail(
+      dump.code === STATUS.EMPTY_BLOCKCHAIN ? STATUS.EMPTY_BLOCKCHAIN : STATUS.PULL_FAILED,
+      dump.detail,
+    );
   if (dump.md5 === request.args[1]) return notChanged(node, request, dump.md5);
   const previous = stateOf(node).sent.get(request.requester);
   const now = node.clock.now();

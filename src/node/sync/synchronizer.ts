@@ -7,12 +7,12 @@
 // (O(change)); anything else (deletes, out-of-order rows, a rewritten file) takes the full dump again.
 import { join } from 'node:path';
 import { rm, readFile } from 'node:fs/promises';
-import { statusText } from '../../contract/status-codes.js';
+import { statusText, STATUS, asStatusCode, type StatusCode } from '../../contract/status-codes.js';
 import type { TimerHandle } from '../../shared/clock.js';
 import type { NodeServices, SyncSettings, SyncStatus, SynchronizerControl } from '../ports/runtime.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy, LedgerStore } from '../ports/ledger.js';
-import { Mutex } from '../ledger/mutex.js';
+import { Mutex } from '../../shared/mutex.js';
 import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
 import { parsePolicyLine } from '../ledger/policy-line.js';
 import type { TableRow } from '../ledger/table-rows.js';
@@ -25,10 +25,10 @@ export interface SynchronizerOptions {
   readonly console?: (text: string) => void;
 }
 
-function errorStatus(err: unknown): number {
+function errorStatus(err: unknown): StatusCode {
   return typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
-    ? err.status
-    : 208;
+    ? asStatusCode(err.status)
+    : STATUS.PEER_REFUSED;
 }
 
 export class Synchronizer implements SynchronizerControl {
@@ -130,7 +130,8 @@ export class Synchronizer implements SynchronizerControl {
     const failed = replies.find(
       (r) => r.kind === 'unreachable' || r.kind === 'error' || r.kind === 'timeout',
     );
-    if (failed !== undefined) throw Object.assign(new Error(failed.text), { status: failed.code || 208 });
+    if (failed !== undefined)
+      throw Object.assign(new Error(failed.text), { status: failed.code || STATUS.PEER_REFUSED });
   }
 
   private async selfCycle(settings: SyncSettings): Promise<void> {
@@ -138,7 +139,7 @@ export class Synchronizer implements SynchronizerControl {
     const dump = await dumpLedger(this.node);
     this.self = undefined;
     if (!dump.ok) {
-      if (dump.code === 59) return;
+      if (dump.code === STATUS.EMPTY_BLOCKCHAIN) return;
       throw Object.assign(new Error(dump.detail), { status: dump.code });
     }
     const file = asLocalLedgerFile(this.node.ledgerFile);

@@ -3,6 +3,7 @@
 // identical command, frame limit, end on FLAG_LAST or a non-zero ERROR). decodeMessage() does both on a buffer.
 import { decodeFrame, FRAME_SIZE, MAX_FRAMES, type Frame, type FrameHeader } from './codec.js';
 import { FrameError } from './errors.js';
+import { STATUS } from '../../contract/status-codes.js';
 
 /** Cuts a byte stream into complete frames, whatever the chunk boundaries. */
 export class FrameSplitter {
@@ -73,7 +74,7 @@ export class MessageAssembler {
     } else if (!this.command.equals(frame.command)) {
       throw new FrameError('command differs between frames');
     }
-    this.done = frame.header.flagLast === 1 || frame.header.error !== 0;
+    this.done = frame.header.flagLast === 1 || frame.header.error !== STATUS.SUCCESS;
     return frame;
   }
 }

@@ -2,6 +2,7 @@
 // 207-byte big-endian header. Encodes and decodes single frames, validates them, and splits a message
 // (command + data) into frames. No I/O; the server (server.ts) and the peer client (peer-client.ts) use it.
 import { FrameError } from './errors.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 export const FRAME_SIZE = 2048;
 export const HEADER_SIZE = 207;
@@ -20,7 +21,8 @@ export interface FrameHeader {
   readonly blockDataStruct: number;
   readonly flagLast: number;
   readonly flagInfoType: number;
-  readonly error: number;
+  /** The status code of a reply (0 in requests and successful replies). */
+  readonly error: StatusCode;
   readonly commandLength: number;
   readonly authenticationLength: number;
   readonly dataLength: number;
@@ -81,7 +83,7 @@ const SOURCE_IP_OFFSET = 73;
 /** Fields a sender chooses; everything else is derived (lengths, counters) or zero. */
 export interface MessageMeta {
   readonly infoType: number;
-  readonly error?: number;
+  readonly error?: StatusCode;
   readonly jobLocation?: number;
   readonly jobId?: number;
   readonly counterReceivers?: number;
@@ -103,7 +105,7 @@ export function zeroHeader(): FrameHeader {
     blockDataStruct: 0,
     flagLast: 0,
     flagInfoType: 0,
-    error: 0,
+    error: STATUS.SUCCESS,
     commandLength: 0,
     authenticationLength: 0,
     dataLength: 0,
@@ -214,7 +216,7 @@ export function messageHeader(
     blockCounter: frame.index + 1,
     flagLast: frame.last ? 1 : 0,
     flagInfoType: meta.infoType,
-    error: meta.error ?? 0,
+    error: meta.error ?? STATUS.SUCCESS,
     commandLength: frame.command,
     dataLength: frame.command + frame.data,
     jobLocation: meta.jobLocation ?? 0,

@@ -4,7 +4,7 @@
 import type { CommandResult, PeerOrigin } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { fromWireText } from './wire-text.js';
-import { STATUS } from '../../contract/status-codes.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 /** First words (or first two words) a peer may run (docs/design/node-runtime.md §6.10). */
 const ALLOWED_ONE = new Set(['get', 'event']);
@@ -55,11 +55,11 @@ const KNOWN_FIRST = new Set([
 const NO_CONSOLE = (): void => undefined;
 
 /** Whether a peer may run this command text; 0 = yes, else the refusal code (212 or 1). */
-export function peerPermission(text: string): number {
+export function peerPermission(text: string): StatusCode {
   const words = text.trim().split(/[ \t]+/);
   const [first = '', second = '', third = ''] = words;
-  if (ALLOWED_ONE.has(first) || ALLOWED_TWO.has(`${first} ${second}`)) return 0;
-  if (first === 'blockchain' && second === 'drop' && third === 'policy') return 0;
+  if (ALLOWED_ONE.has(first) || ALLOWED_TWO.has(`${first} ${second}`)) return STATUS.SUCCESS;
+  if (first === 'blockchain' && second === 'drop' && third === 'policy') return STATUS.SUCCESS;
   return KNOWN_FIRST.has(first) ? STATUS.UNAUTHORIZED : STATUS.UNRECOGNIZED_COMMAND;
 }
 
@@ -71,7 +71,7 @@ export async function executeFromPeer(
 ): Promise<CommandResult> {
   const text = fromWireText(wireText);
   const permission = peerPermission(text);
-  if (permission !== 0) return { code: permission };
+  if (permission !== STATUS.SUCCESS) return { code: permission };
   try {
     return await node.execute(text, { source: 'tcp', assigned: false, peer: origin, console: NO_CONSOLE });
   } catch (err) {

@@ -1,7 +1,7 @@
 // Errors of the TCP layer (docs/design/node-runtime.md §6): invalid frames (193 Wrong header structure), failed peer
 // deliveries and listen failures, each carrying the AnyLog status code that callers turn into replies.
 import { AppError } from '../../shared/errors.js';
-import { STATUS } from '../../contract/status-codes.js';
+import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 /** A frame or frame sequence that violates docs/design/node-runtime.md §6.5 (logged as 193, connection closed, no reply). */
 export class FrameError extends AppError {
@@ -13,9 +13,9 @@ export class FrameError extends AppError {
 
 /** A network failure with the AnyLog status code and detail the command reports (docs/design/node-runtime.md §4.5, §5.9). */
 export class PeerError extends AppError {
-  readonly status: number;
+  readonly status: StatusCode;
   readonly detail: string;
-  constructor(status: number, detail: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(status: StatusCode, detail: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super(status === STATUS.TIMEOUT ? 'ERR_PEER_TIMEOUT' : 'ERR_PEER_UNREACHABLE', detail, options);
     this.status = status;
     this.detail = detail;
@@ -28,7 +28,7 @@ export class ListenError extends AppError {
   constructor(ip: string, port: number, errno: string, cause?: unknown) {
     super('ERR_CMD_FAILED', `Failed to listen on ${ip}:${port}: ${errno}`, {
       cause,
-      details: { status: 15 },
+      details: { status: STATUS.NETWORK_ERROR },
     });
   }
 }

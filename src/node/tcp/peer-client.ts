@@ -73,7 +73,7 @@ export class PeerClient implements PeerTransport {
         destinations.map((d, i) => this.sendRequest(d, command, fields(0, 0, destinations.length, i))),
       );
       return destinations.map(
-        (destination, i) => sent[i] ?? { destination, kind: 'text', text: '', code: 0 },
+        (destination, i) => sent[i] ?? { destination, kind: 'text', text: '', code: STATUS.SUCCESS },
       );
     }
     if (this.node.tcp.info() === undefined)
@@ -134,7 +134,7 @@ export class PeerClient implements PeerTransport {
       return;
     }
     const kind =
-      header.error !== 0
+      header.error !== STATUS.SUCCESS
         ? 'error'
         : header.genericFlag === GENERIC_JSON && isJsonText(text)
           ? 'json'

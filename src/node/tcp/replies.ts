@@ -1,7 +1,7 @@
 // PURE reply rules of the TCP protocol (docs/design/node-runtime.md §6.6): a command's result → the reply message
 // (print / echo / nothing), and a received reply message → the text stored for the waiting job.
 import type { CommandResult } from '../ports/command.js';
-import { statusText, STATUS } from '../../contract/status-codes.js';
+import { statusText, STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 export const INFO_REQUEST = 6;
 export const INFO_REPLY = 4;
@@ -17,7 +17,7 @@ export const GENERIC_JSON = 2;
 export interface ReplyMessage {
   readonly command: string;
   readonly data: string;
-  readonly error: number;
+  readonly error: StatusCode;
   readonly infoType: number;
   readonly generic: number;
 }
@@ -60,7 +60,7 @@ export function buildReply(
 ): ReplyMessage | undefined {
   if (isSilentCommand(commandText)) return undefined;
   const base = { error: result.code, infoType: INFO_REPLY, generic: GENERIC_ECHO };
-  if (result.code === 0) {
+  if (result.code === STATUS.SUCCESS) {
     const text = result.text ?? '';
     if (text !== '') return { ...base, command: 'print', data: text, generic: printFlag(commandText, text) };
     return jobId === 0 ? undefined : { ...base, command: 'echo', data: '' };

@@ -8,6 +8,7 @@ import type { ServerAddress, TcpServerControl } from '../ports/network.js';
 import type { LogPort as Logger } from '../../shared/log-port.js';
 import { FrameSplitter } from './assembler.js';
 import { FrameError, ListenError } from './errors.js';
+import { STATUS } from '../../contract/status-codes.js';
 import { MessageSession, type ReceiveContext } from './session.js';
 
 export interface TcpServerOptions {
@@ -108,7 +109,10 @@ export class TcpServer implements TcpServerControl {
       this.sockets.delete(socket);
       if (session.complete || failed) return;
       if (session.framesRead > 0)
-        log.warn({ peer: ip, status: 193 }, 'Wrong header structure: connection closed inside a message');
+        log.warn(
+          { peer: ip, status: STATUS.WRONG_HEADER },
+          'Wrong header structure: connection closed inside a message',
+        );
       else
         log.debug(
           { peer: ip, bytes: splitter.partialBytes },
@@ -125,7 +129,7 @@ export class TcpServer implements TcpServerControl {
       } catch (err) {
         failed = true;
         log.warn(
-          { peer: ip, status: 193, err: err instanceof FrameError ? err.message : err },
+          { peer: ip, status: STATUS.WRONG_HEADER, err: err instanceof FrameError ? err.message : err },
           'Wrong header structure',
         );
         socket.destroy();

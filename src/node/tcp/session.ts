@@ -179,7 +179,7 @@ export class MessageSession {
   private async runFrame(header: FrameHeader): Promise<void> {
     if (this.halted) return;
     const code = await this.runRequest(this.command, header, this.origin(header));
-    if (code !== 0 && code !== STATUS.UNRECOGNIZED_COMMAND) this.halted = true;
+    if (code !== STATUS.SUCCESS && code !== STATUS.UNRECOGNIZED_COMMAND) this.halted = true;
   }
 
   /** Execute a request within the threads limit and send its reply; returns the status code. */
@@ -227,7 +227,7 @@ export class MessageSession {
     const code = await this.runRequest(text, header, origin);
     const errDir = node.dirs['err_dir'];
     try {
-      if (code === 0 || errDir === undefined) await rm(path, { force: true });
+      if (code === STATUS.SUCCESS || errDir === undefined) await rm(path, { force: true });
       else await rename(path, join(errDir, basename(path)));
     } catch (err) {
       node.logger.warn({ err, file: path }, 'large-message file cleanup failed');

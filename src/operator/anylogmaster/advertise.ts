@@ -2,6 +2,7 @@
 // spec.clusterIP, LoadBalancer → status.loadBalancer.ingress[0].ip (a hostname-only ingress is not
 // usable), Overlay → spec.network.advertise.ip. The address goes into the master policy and EXTERNAL_IP.
 import type { ResolvedAdvertise } from '../../api/types.js';
+import { asRecord } from '../../shared/is-record.js';
 
 export type AdvertiseResult =
   { readonly kind: 'ok'; readonly address: string } | { readonly kind: 'waiting'; readonly message: string };
@@ -9,21 +10,15 @@ export type AdvertiseResult =
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const isIp = (v: unknown): v is string => typeof v === 'string' && (IPV4.test(v) || v.includes(':'));
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
 function clusterIpOf(service: unknown): string | undefined {
-  const ip = record(record(service)['spec'])['clusterIP'];
+  const ip = asRecord(asRecord(service)['spec'])['clusterIP'];
   return isIp(ip) ? ip : undefined;
 }
 
 function ingressOf(service: unknown): { ip?: string; hostname?: string } | undefined {
-  const ingress = record(record(record(service)['status'])['loadBalancer'])['ingress'];
+  const ingress = asRecord(asRecord(asRecord(service)['status'])['loadBalancer'])['ingress'];
   if (!Array.isArray(ingress) || ingress.length === 0) return undefined;
-  const first = record(ingress[0]);
+  const first = asRecord(ingress[0]);
   const ip = first['ip'];
   const hostname = first['hostname'];
   return {

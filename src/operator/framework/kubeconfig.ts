@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { Env } from '../../shared/env.js';
 import { KubeApiError } from './kube.js';
+import { isRecord } from '../../shared/is-record.js';
 
 /** How requests authenticate: a fixed token, a token file re-read periodically, or nothing extra. */
 export type BearerSource =
@@ -47,10 +48,6 @@ function configError(message: string): KubeApiError {
 }
 
 type Rec = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Rec {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function str(record: Rec, key: string): string | undefined {
   const value = record[key];

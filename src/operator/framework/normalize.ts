@@ -2,10 +2,7 @@
 // items lack them), managedFields stripped, metadata narrowed once so no caller needs non-null
 // assertions. Also parses metav1.Status error bodies. Pure.
 import { KubeApiError, apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType } from './kube.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../shared/is-record.js';
 
 /** Returns the object with apiVersion/kind filled in and metadata.managedFields removed. */
 export function normalizeObject(raw: unknown, type: ResourceType): KubeObject {

@@ -2,6 +2,7 @@
 // flips, every condition carries the pass's observedGeneration, and a status is written only when it
 // differs from the cached one after normalisation. Pure; `now` is passed in.
 import { canonicalJson } from '../../shared/hash.js';
+import { isRecord } from '../../shared/is-record.js';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -15,10 +16,6 @@ export interface Condition {
 }
 
 export const MAX_CONDITION_MESSAGE = 1024;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Conditions read from an object's status, tolerant of missing or malformed entries. */
 export function readConditions(status: unknown): Condition[] {

@@ -8,9 +8,9 @@ import { markdownTable, renderReferenceDoc } from '../../../src/api/reference-do
 import { StructuralSchemaError, toStructural } from '../../../src/api/structural.js';
 import { CEL } from '../../../src/api/cel-rules.js';
 import { repoRoot } from '../../helpers/vectors.js';
+import { isRecord } from '../../../src/shared/is-record.js';
 
 type Node = Record<string, unknown>;
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const ALLOWED = new Set([
   'type',
@@ -43,12 +43,12 @@ interface Visit {
 /** Every schema node (not `default` values), with its path. */
 function nodes(node: Node, path = ''): Visit[] {
   const out: Visit[] = [{ path, node }];
-  if (isNode(node['properties'])) {
+  if (isRecord(node['properties'])) {
     for (const [k, v] of Object.entries(node['properties']))
-      if (isNode(v)) out.push(...nodes(v, `${path}.${k}`));
+      if (isRecord(v)) out.push(...nodes(v, `${path}.${k}`));
   }
-  if (isNode(node['items'])) out.push(...nodes(node['items'], `${path}[]`));
-  if (isNode(node['additionalProperties'])) out.push(...nodes(node['additionalProperties'], `${path}[*]`));
+  if (isRecord(node['items'])) out.push(...nodes(node['items'], `${path}[]`));
+  if (isRecord(node['additionalProperties'])) out.push(...nodes(node['additionalProperties'], `${path}[*]`));
   return out;
 }
 
@@ -83,7 +83,7 @@ t.test('every string has maxLength, every list maxItems, every map maxProperties
   for (const { path, node } of all) {
     if (node['type'] === 'string') t.type(node['maxLength'], 'number', `${path} maxLength`);
     if (node['type'] === 'array') t.type(node['maxItems'], 'number', `${path} maxItems`);
-    if (node['type'] === 'object' && isNode(node['additionalProperties'])) {
+    if (node['type'] === 'object' && isRecord(node['additionalProperties'])) {
       t.type(node['maxProperties'], 'number', `${path} maxProperties`);
     }
   }

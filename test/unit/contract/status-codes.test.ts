@@ -1,5 +1,13 @@
 import t from 'tap';
-import { statusText, httpStatus, knownStatusCodes, STATUS } from '../../../src/contract/status-codes.js';
+import {
+  statusText,
+  httpStatus,
+  knownStatusCodes,
+  STATUS,
+  CONTROL,
+  isControlCode,
+  asStatusCode,
+} from '../../../src/contract/status-codes.js';
 import { readVectorJson } from '../../helpers/vectors.js';
 
 interface CodesVector {
@@ -13,8 +21,8 @@ t.test('every code of vectors/status-codes.json has its text and HTTP status', a
   const codes = Object.entries(vector.codes);
   t.equal(knownStatusCodes().length, codes.length);
   for (const [code, row] of codes) {
-    t.equal(statusText(Number(code)), row.text, `text of ${code}`);
-    t.equal(httpStatus(Number(code)), row.http ?? vector.default_http, `http of ${code}`);
+    t.equal(statusText(asStatusCode(Number(code))), row.text, `text of ${code}`);
+    t.equal(httpStatus(asStatusCode(Number(code))), row.http ?? vector.default_http, `http of ${code}`);
   }
 });
 
@@ -22,4 +30,20 @@ t.test('named codes point at the spec texts', async (t) => {
   t.equal(statusText(STATUS.UNRECOGNIZED_COMMAND), 'Unrecognized Command');
   t.equal(statusText(STATUS.SCRIPT_ERROR), "Error in script without 'on error' instruction");
   t.equal(httpStatus(STATUS.NOT_SUPPORTED), 501);
+});
+
+t.test('every named code is a row of the table, and no two names share a code', async (t) => {
+  const known = new Set(knownStatusCodes());
+  const named = Object.entries(STATUS);
+  for (const [name, code] of named) t.ok(known.has(code), `${name} = ${code} is in the table`);
+  t.equal(new Set(named.map(([, code]) => code)).size, named.length);
+});
+
+t.test('control codes lie above the table and are told apart from EdgeLake codes', async (t) => {
+  const highest = Math.max(...knownStatusCodes());
+  for (const [name, code] of Object.entries(CONTROL)) {
+    t.ok(code > highest, `${name} = ${code} is above the table`);
+    t.ok(isControlCode(code), `${name} is a control code`);
+  }
+  for (const code of knownStatusCodes()) t.notOk(isControlCode(code), `${code} is not a control code`);
 });

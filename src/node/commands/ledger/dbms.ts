@@ -12,6 +12,7 @@ import type { DbmsConnectOptions, NodeServices } from '../../ports/runtime.js';
 import { SSL_MODES } from '../../../contract/ssl-mode.js';
 import { parseWhere, type WhereValues } from '../../interpreter/where.js';
 import { BLOCKCHAIN, ledgerFailure, notConnected } from './shared.js';
+import { STATUS, type StatusCode } from '../../../contract/status-codes.js';
 
 const CONNECT_SCHEMA = {
   type: { type: 'str', required: true },
@@ -53,7 +54,8 @@ function connectOptions(name: string, type: 'psql' | 'sqlite', v: ConnectValues)
 
 async function connectDbms(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   const w = inv.words;
-  if (w.length < 7 || w[3] !== 'where') return fail(2, "Wrong command format: 'connect dbms'");
+  if (w.length < 7 || w[3] !== 'where')
+    return fail(STATUS.COMMAND_STRUCTURE, "Wrong command format: 'connect dbms'");
   const name = w[2] ?? '';
   const parsed = parseWhere(w.slice(4), CONNECT_SCHEMA, {
     command: inv.text,
@@ -63,12 +65,16 @@ async function connectDbms(inv: Invocation, ctx: ExecContext, node: NodeServices
   if (!parsed.ok) return parsed.result;
   const v = parsed.values;
   const type = resolveType(node, v.type ?? '');
-  if (UNSUPPORTED_TYPES.has(type)) return fail(237, `DBMS type '${type}' is not supported by anylog-node`);
-  if (type !== 'psql' && type !== 'sqlite') return fail(104, `Wrong DBMS type: '${type}'`);
+  if (UNSUPPORTED_TYPES.has(type))
+    return fail(STATUS.NOT_SUPPORTED, `DBMS type '${type}' is not supported by anylog-node`);
+  if (type !== 'psql' && type !== 'sqlite') return fail(STATUS.WRONG_DBMS_TYPE, `Wrong DBMS type: '${type}'`);
   const existing = node.dbms.typeOf(name);
   if (existing === type) return ok();
   if (existing !== undefined) {
-    return fail(49, `Connect request to dbms ${type} conflicts with existing connection to dbms ${existing}`);
+    return fail(
+      STATUS.DBMS_CONNECTION_ERROR,
+      `Connect request to dbms ${type} conflicts with existing connection to dbms ${existing}`,
+    );
   }
   return openDbms(node, ctx, connectOptions(name, type, v));
 }
@@ -83,7 +89,7 @@ async function openDbms(
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return fail(
-      50,
+      STATUS.DBMS_NOT_CONNECTED,
       `Database connect error: ${options.name} using ${options.type} failed to connect: ${msg}`,
     );
   }
@@ -97,11 +103,11 @@ async function disconnectDbms(
   node: NodeServices,
 ): Promise<CommandResult> {
   const name = inv.words[2];
-  if (name === undefined || inv.words.length !== 3) return fail(2);
+  if (name === undefined || inv.words.length !== 3) return fail(STATUS.COMMAND_STRUCTURE);
   return (await node.dbms.disconnect(name)) ? ok() : notConnected(name);
 }
 
-async function createLedgerTable(node: NodeServices, failCode: number): Promise<CommandResult> {
+async function createLedgerTable(node: NodeServices, failCode: StatusCode): Promise<CommandResult> {
   const store = node.dbms.get(BLOCKCHAIN);
   if (store === undefined) return fail(failCode, `Database '${BLOCKCHAIN}' not connected`);
   try {
@@ -109,23 +115,24 @@ async function createLedgerTable(node: NodeServices, failCode: number): Promise<
     return ok();
   } catch (err) {
     const mapped = ledgerFailure(err, failCode);
-    return mapped.code === 50 ? fail(failCode, mapped.detail) : mapped;
+    return mapped.code === STATUS.DBMS_NOT_CONNECTED ? fail(failCode, mapped.detail) : mapped;
   }
 }
 
 async function createTable(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   const w = inv.words;
-  if (w.length !== 7 || w[3] !== 'where' || w[4] !== 'dbms' || w[5] !== '=') return fail(2);
+  if (w.length !== 7 || w[3] !== 'where' || w[4] !== 'dbms' || w[5] !== '=')
+    return fail(STATUS.COMMAND_STRUCTURE);
   if (w[2] !== 'ledger' || w[6] !== BLOCKCHAIN)
-    return fail(237, 'Only table ledger of dbms blockchain is supported');
-  return createLedgerTable(node, 3);
+    return fail(STATUS.NOT_SUPPORTED, 'Only table ledger of dbms blockchain is supported');
+  return createLedgerTable(node, STATUS.PROCESS_FAILURE);
 }
 
 async function infoTable(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   const w = inv.words;
-  if (w[1] === 'view') return fail(237);
-  if (w.length < 5) return fail(2);
-  if (w[4] !== 'exists') return fail(2, `Type of info not recognized: ${w[4] ?? ''}`);
+  if (w[1] === 'view') return fail(STATUS.NOT_SUPPORTED);
+  if (w.length < 5) return fail(STATUS.COMMAND_STRUCTURE);
+  if (w[4] !== 'exists') return fail(STATUS.COMMAND_STRUCTURE, `Type of info not recognized: ${w[4] ?? ''}`);
   const dbms = w[2] ?? '';
   const store = node.dbms.get(dbms);
   if (store === undefined) return notConnected(dbms);
@@ -133,7 +140,7 @@ async function infoTable(inv: Invocation, _ctx: ExecContext, node: NodeServices)
   try {
     return ok((await store.tableExists()) ? 'true' : 'false');
   } catch (err) {
-    return ledgerFailure(err, 16, dbms);
+    return ledgerFailure(err, STATUS.SQL_FAILURE, dbms);
   }
 }
 
@@ -143,13 +150,15 @@ async function dropLedgerTable(
   node: NodeServices,
 ): Promise<CommandResult> {
   const store = node.dbms.get(BLOCKCHAIN);
-  if (store === undefined) return fail(42, `Database '${BLOCKCHAIN}' not connected`);
+  if (store === undefined) return fail(STATUS.TABLE_NOT_DECLARED, `Database '${BLOCKCHAIN}' not connected`);
   try {
     await store.dropTable();
     return ok();
   } catch (err) {
-    const mapped = ledgerFailure(err, 42);
-    return mapped.code === 50 ? mapped : fail(42, mapped.detail);
+    const mapped = ledgerFailure(err, STATUS.TABLE_NOT_DECLARED);
+    return mapped.code === STATUS.DBMS_NOT_CONNECTED
+      ? mapped
+      : fail(STATUS.TABLE_NOT_DECLARED, mapped.detail);
   }
 }
 
@@ -161,7 +170,8 @@ export const DBMS_COMMANDS: readonly CommandDef[] = [
   { key: 'info view', run: infoTable },
   {
     key: 'blockchain create table',
-    run: (_i: Invocation, _c: ExecContext, node: NodeServices) => createLedgerTable(node, 30),
+    run: (_i: Invocation, _c: ExecContext, node: NodeServices) =>
+      createLedgerTable(node, STATUS.BLOCKCHAIN_FAILED),
   },
   { key: 'blockchain drop table', run: dropLedgerTable },
 ];

@@ -15,6 +15,7 @@ import type { NodeServices } from '../../ports/runtime.js';
 import { runBlockchainGet, type GetOutcome, type ParseOptions } from '../../blockchain-query/index.js';
 import { parseVarRef } from '../../interpreter/expand.js';
 import { substitutePolicyVariables } from '../../interpreter/policy-vars.js';
+import { STATUS } from '../../../contract/status-codes.js';
 
 /** Run a `blockchain get` given the words after `blockchain get`. */
 export function queryLedger(
@@ -49,7 +50,8 @@ async function blockchainGet(inv: Invocation, ctx: ExecContext, node: NodeServic
     undefinedVariables: undefinedVariables(inv.rawWords.slice(2), node),
   });
   if (!outcome.ok) return fail(outcome.code, outcome.detail);
-  if (outcome.matched.length === 0) return ctx.assigned ? { code: 0, text: '', noValue: true } : ok('[]');
+  if (outcome.matched.length === 0)
+    return ctx.assigned ? { code: STATUS.SUCCESS, text: '', noValue: true } : ok('[]');
   if (outcome.text === '') return ok(ctx.assigned ? '' : '[]');
   return Promise.resolve(ok(outcome.text));
 }

@@ -30,16 +30,17 @@ function prepare(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promis
 }
 
 function prepareSync(inv: Invocation, node: NodeServices): CommandResult {
-  if (inv.words.length !== 4) return fail(2);
+  if (inv.words.length !== 4) return fail(STATUS.COMMAND_STRUCTURE);
   const arg = policyText(node, inv.words[3] ?? '', inv.rawWords[3]);
   const parsed = parsePolicy(arg.text);
-  if (parsed === undefined) return fail(87, `String is not representative of JSON: ${arg.text}`);
+  if (parsed === undefined)
+    return fail(STATUS.WRONG_POLICY, `String is not representative of JSON: ${arg.text}`);
   try {
     const result = addIdAndDate(parsed, formatPolicyDate(node.clock.now()));
     if (arg.variable !== undefined) node.dict.set(arg.variable, jsonDumps(result.policy));
     return ok();
   } catch (err) {
-    if (err instanceof PolicyShapeError) return fail(87);
+    if (err instanceof PolicyShapeError) return fail(STATUS.WRONG_POLICY);
     throw err;
   }
 }
@@ -76,7 +77,7 @@ async function pushToMaster(
       const host = node.identity.internalIp;
       void pushPolicy(node, global.policy, { host, ignoreDuplicate: false, text: line }).then(
         (r) => {
-          if (r.code !== 0) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
+          if (r.code !== STATUS.SUCCESS) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
         },
         (err: unknown) => {
           ctx.console(
@@ -98,18 +99,18 @@ function insertWords(inv: Invocation): { words: readonly string[]; raw: readonly
 }
 
 async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
-  if (inv.words[2] !== 'where') return fail(2);
+  if (inv.words[2] !== 'where') return fail(STATUS.COMMAND_STRUCTURE);
   const { words, raw } = insertWords(inv);
   const parsed = parseWhere(words, INSERT_SCHEMA, { command: inv.text, rawWords: raw });
   if (!parsed.ok) return parsed.result;
   const v = parsed.values;
   if (v.local === undefined && v.master === undefined && v.blockchain === undefined) {
     return fail(
-      2,
+      STATUS.COMMAND_STRUCTURE,
       "Missing ledger location information in 'blockchain insert' command - specify insert dest (local/master/blockchain)",
     );
   }
-  if (v.blockchain !== undefined) return fail(237);
+  if (v.blockchain !== undefined) return fail(STATUS.NOT_SUPPORTED);
   const read = readInsertPolicy(node, v.policy ?? '', raw[raw.indexOf('policy') + 2]);
   if ('code' in read) return read;
   const { value, parts } = read;
@@ -126,12 +127,18 @@ async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Pr
 /** docs/design/node-runtime.md §4.4 insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
 function insertShapeProblem(value: JsonValue, text: string): CommandResult | undefined {
   if (!isJsonObject(value))
-    return fail(2, `Error in 'blockchain insert': provided policy is not a json object: ${text}`);
+    return fail(
+      STATUS.COMMAND_STRUCTURE,
+      `Error in 'blockchain insert': provided policy is not a json object: ${text}`,
+    );
   const [first] = value.entries;
   if (first === undefined || value.entries.length > 1)
-    return fail(87, "Policy in 'blockchain insert' command has no type");
+    return fail(STATUS.WRONG_POLICY, "Policy in 'blockchain insert' command has no type");
   if (!isJsonObject(first[1]))
-    return fail(2, `Error in 'blockchain insert': wrong policy '${first[0]}' structure`);
+    return fail(
+      STATUS.COMMAND_STRUCTURE,
+      `Error in 'blockchain insert': wrong policy '${first[0]}' structure`,
+    );
   return undefined;
 }
 
@@ -144,7 +151,8 @@ function readInsertPolicy(
   const value = parsePolicy(text);
   const shape = insertShapeProblem(value ?? null, text);
   const parts = value === undefined ? undefined : policyParts(value);
-  if (shape !== undefined || value === undefined || parts === undefined) return shape ?? fail(87);
+  if (shape !== undefined || value === undefined || parts === undefined)
+    return shape ?? fail(STATUS.WRONG_POLICY);
   return { value, parts };
 }
 
@@ -162,11 +170,11 @@ async function insertPolicy(
   req: InsertRequest,
 ): Promise<CommandResult> {
   const inner = policyParts(req.policy)?.inner;
-  if (inner === undefined) return fail(87);
+  if (inner === undefined) return fail(STATUS.WRONG_POLICY);
   if (req.local) {
     if (!reserve(node, req.id)) {
       return fail(
-        70,
+        STATUS.DUPLICATE_ID,
         `Error in 'blockchain insert': duplicate id: '${req.id}' for policy type: '${req.type}'`,
       );
     }
@@ -180,7 +188,7 @@ async function insertPolicy(
   const global = { line: jsonDumps(globalPolicy), policy: globalPolicy };
   for (const master of req.masters) {
     if (await pushToMaster(node, ctx, master, global)) continue;
-    if (!req.local) return fail(208, `Failed to create a socket using: ${master}`);
+    if (!req.local) return fail(STATUS.PEER_REFUSED, `Failed to create a socket using: ${master}`);
     ctx.console(`Warning: New policy '${req.type}' failed to update the Master Node at '${master}'`);
   }
   return ok();
@@ -189,12 +197,12 @@ async function insertPolicy(
 async function push(inv: Invocation, ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   const ignore = inv.words[2] === 'ignore';
   const at = ignore ? 3 : 2;
-  if (inv.words.length !== at + 1) return fail(2);
+  if (inv.words.length !== at + 1) return fail(STATUS.COMMAND_STRUCTURE);
   const text = policyText(node, inv.words[at] ?? '', inv.rawWords[at]).text;
   const value = parsePolicy(text);
   if (value === undefined) {
     // A peer's unparsable push is a failed blockchain operation on EdgeLake (30); locally it stays 6.
-    const code = ctx.source === 'tcp' ? STATUS.BLOCKCHAIN_FAILED : 6;
+    const code = ctx.source === 'tcp' ? STATUS.BLOCKCHAIN_FAILED : STATUS.WRONG_JSON;
     return fail(code, `String is not representative of JSON: ${text}`);
   }
   const host = ctx.peer?.socketIp ?? node.identity.internalIp;

@@ -5,6 +5,7 @@ import { LEDGER_LOGICAL_DBMS } from '../../../contract/ledger-ddl.js';
 import { fail, type CommandResult } from '../../ports/command.js';
 import type { NodeServices } from '../../ports/runtime.js';
 import { substitutePolicyVariables } from '../../interpreter/policy-vars.js';
+import { STATUS, type StatusCode } from '../../../contract/status-codes.js';
 
 export const BLOCKCHAIN = LEDGER_LOGICAL_DBMS;
 
@@ -37,15 +38,15 @@ function hasStatus(err: unknown): err is Error & { status: number } {
 }
 
 /** A ledger failure as a command result: unreachable database → 50 naming it, else `fallback`. */
-export function ledgerFailure(err: unknown, fallback: number, dbms: string = BLOCKCHAIN): CommandResult {
+export function ledgerFailure(err: unknown, fallback: StatusCode, dbms: string = BLOCKCHAIN): CommandResult {
   if (!(err instanceof Error)) throw err;
   if ('failure' in err && (err.failure === 'connect' || err.failure === 'auth')) {
-    return fail(50, `Logical DBMS '${dbms}' not connected: ${err.message}`);
+    return fail(STATUS.DBMS_NOT_CONNECTED, `Logical DBMS '${dbms}' not connected: ${err.message}`);
   }
   if (hasStatus(err) && 'failure' in err) return fail(fallback, err.message);
   throw err;
 }
 
 export function notConnected(dbms: string = BLOCKCHAIN): CommandResult {
-  return fail(50, `Logical DBMS '${dbms}' not connected`);
+  return fail(STATUS.DBMS_NOT_CONNECTED, `Logical DBMS '${dbms}' not connected`);
 }

@@ -12,6 +12,7 @@ import { parseWhere, type WhereValues } from '../../interpreter/where.js';
 import { serveGetBlockchain } from '../../sync/serve.js';
 import { BLOCKCHAIN } from './shared.js';
 import { queryLedger } from './get.js';
+import { STATUS } from '../../../contract/status-codes.js';
 
 const SYNC_SCHEMA = {
   source: { type: 'enum', required: true, values: ['master', 'blockchain', 'dbms'] },
@@ -41,12 +42,12 @@ async function dbmsDestReady(node: NodeServices): Promise<boolean> {
 
 async function runSync(inv: Invocation, _ctx: ExecContext, node: NodeServices): Promise<CommandResult> {
   if (inv.words.length === 3) {
-    if (!node.sync.status().running) return fail(150);
+    if (!node.sync.status().running) return fail(STATUS.SYNC_NOT_RUNNING);
     await node.sync.runOnce();
     return ok();
   }
-  if (inv.words[3] !== 'where') return fail(2);
-  if (node.sync.status().running) return fail(136);
+  if (inv.words[3] !== 'where') return fail(STATUS.COMMAND_STRUCTURE);
+  if (node.sync.status().running) return fail(STATUS.ALREADY_ACTIVE);
   return startSync(inv, node);
 }
 
@@ -58,16 +59,17 @@ async function startSync(inv: Invocation, node: NodeServices): Promise<CommandRe
   });
   if (!parsed.ok) return parsed.result;
   const v = parsed.values;
-  if (v.source !== 'master') return fail(237, `Sync source '${v.source ?? ''}' is not supported`);
-  if ((v.time ?? 0) < 1) return fail(2, 'Sync time must be at least 1 second');
+  if (v.source !== 'master')
+    return fail(STATUS.NOT_SUPPORTED, `Sync source '${v.source ?? ''}' is not supported`);
+  if ((v.time ?? 0) < 1) return fail(STATUS.COMMAND_STRUCTURE, 'Sync time must be at least 1 second');
   return startWith(node, v);
 }
 
 async function startWith(node: NodeServices, v: WhereValues<typeof SYNC_SCHEMA>): Promise<CommandResult> {
   const dest = (v.dest ?? []) as ('file' | 'dbms')[];
-  if (dest.includes('dbms') && !(await dbmsDestReady(node))) return fail(109);
+  if (dest.includes('dbms') && !(await dbmsDestReady(node))) return fail(STATUS.TABLE_NOT_LOCAL);
   const connection = v.connection ?? masterAddress(node);
-  if (connection === undefined) return fail(155);
+  if (connection === undefined) return fail(STATUS.NO_DESTINATION);
   const settings: SyncSettings = {
     source: 'master',
     intervalSeconds: v.time ?? 30,
@@ -85,7 +87,8 @@ async function eventGetBlockchain(
   node: NodeServices,
 ): Promise<CommandResult> {
   const peer = ctx.peer;
-  if (peer === undefined) return fail(2, 'event get_blockchain is accepted only from peers');
+  if (peer === undefined)
+    return fail(STATUS.COMMAND_STRUCTURE, 'event get_blockchain is accepted only from peers');
   return serveGetBlockchain(node, { args: inv.words.slice(2), requester: `${peer.ip}:${peer.port}` });
 }
 

@@ -57,7 +57,7 @@ async function fromLedger(
   ctx: ExecContext,
 ): Promise<DestinationResult | string[]> {
   const result = await node.execute(query, { ...ctx, assigned: true });
-  if (result.code !== 0) return { ok: false, error: result };
+  if (result.code !== STATUS.SUCCESS) return { ok: false, error: result };
   const text = result.text ?? '';
   return text === '[]' ? [] : splitList(text);
 }

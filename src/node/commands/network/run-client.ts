@@ -11,7 +11,7 @@ import {
 } from '../../ports/command.js';
 import type { NodeServices } from '../../ports/runtime.js';
 import type { PeerReply } from '../../ports/network.js';
-import { STATUS } from '../../../contract/status-codes.js';
+import { STATUS, asStatusCode, type StatusCode } from '../../../contract/status-codes.js';
 import { aggregateReplies } from './aggregate.js';
 import { parseDestinations, type Destinations } from './destinations.js';
 
@@ -22,10 +22,10 @@ export function wireText(words: readonly string[]): string {
   return words.map((w) => (w.startsWith('{') || !w.includes(' ') ? w : w.replaceAll(' ', '\t'))).join(' ');
 }
 
-function statusOf(err: unknown): { status: number; detail: string } | undefined {
+function statusOf(err: unknown): { status: StatusCode; detail: string } | undefined {
   const e = err as { status?: unknown; detail?: unknown };
   return typeof e.status === 'number' && typeof e.detail === 'string'
-    ? { status: e.status, detail: e.detail }
+    ? { status: asStatusCode(e.status), detail: e.detail }
     : undefined;
 }
 

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { startPostgres } from '../../../controlplane/src/postgres.js';
 import { startTestNode } from './fixtures/node-harness.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const policy = (name: string): string => `{"p": {"name": "${name}", "company": "acme"}}`;
 
@@ -33,7 +34,7 @@ t.test('ledger survives a PostgreSQL stop/start', async (t) => {
 
   await pg.start();
   let back = await n.run('info table blockchain ledger exists');
-  for (let i = 0; i < 40 && back.code !== 0; i++) {
+  for (let i = 0; i < 40 && back.code !== STATUS.SUCCESS; i++) {
     await new Promise((r) => setTimeout(r, 250));
     back = await n.run('info table blockchain ledger exists');
   }

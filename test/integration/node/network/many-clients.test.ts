@@ -5,6 +5,7 @@
 import t from 'tap';
 import { request } from 'node:http';
 import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const LOAD_MS = 8000;
 const MAX_ITERATIONS = 100_000;
@@ -69,7 +70,7 @@ t.test('64 REST clients and 16 TCP peers for ~8 s without errors', { timeout: 90
   const tcpClient = async (peer: RealNode): Promise<void> => {
     for (let n = 0; n < MAX_ITERATIONS && Date.now() < deadline; n++) {
       const r = await peer.run(`run client (${masterAddress}) get status`, true);
-      if (r.code !== 0 || r.text !== `\r\n[From Node ${masterAddress}] ${expected}`)
+      if (r.code !== STATUS.SUCCESS || r.text !== `\r\n[From Node ${masterAddress}] ${expected}`)
         errors.push(`tcp ${addr(peer)}: ${JSON.stringify(r)}`);
       else tcpOk++;
     }

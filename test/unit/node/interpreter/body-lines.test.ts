@@ -3,7 +3,7 @@
 // interpreter. Each request is its own stream; a block left open or a stray `}` fails before any line runs.
 import t from 'tap';
 import { runRestCommand } from '../../../../src/node/rest/command-flow.js';
-import { Mutex } from '../../../../src/node/rest/body-lock.js';
+import { Mutex } from '../../../../src/shared/mutex.js';
 import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import type { CommandResult } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';

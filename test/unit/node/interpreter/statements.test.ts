@@ -8,6 +8,7 @@ import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const calls: string[] = [];
 const getThing: CommandDef = {
@@ -17,7 +18,10 @@ const getThing: CommandDef = {
     return Promise.resolve(ok(`thing ${inv.words.slice(2).join('|')}${ctx.assigned ? ' (assigned)' : ''}`));
   },
 };
-const failNow: CommandDef = { key: 'fail now', run: () => Promise.resolve(fail(30, 'nope')) };
+const failNow: CommandDef = {
+  key: 'fail now',
+  run: () => Promise.resolve(fail(STATUS.BLOCKCHAIN_FAILED, 'nope')),
+};
 
 function setup(): {
   dict: MapDictionary;
@@ -71,21 +75,25 @@ t.test('assignments (docs/design/node-runtime.md §3.6)', async (t) => {
   t.equal(env.get('OTHER'), 'xyz');
   const failed = await run('y = fail now');
   t.same([failed.code, dict.has('y')], [30, false], "the line's status is the command's; nothing stored");
-  t.same(await run('!b'), { code: 0, text: 'hello' }, '`!name` alone prints the value');
+  t.same(await run('!b'), { code: STATUS.SUCCESS, text: 'hello' }, '`!name` alone prints the value');
 });
 
 t.test('one-line if / print / dispatch errors (docs/design/node-runtime.md §3.9, §3.12)', async (t) => {
   const { dict, run } = setup();
   dict.set('empty', '');
-  t.same(await run('if !empty then print yes'), { code: 0 }, 'an empty value is false');
-  t.same(await run('if !nothing'), { code: 0, text: 'False' }, '`if <cond>` alone prints False');
-  t.same(await run('if not !empty'), { code: 0, text: 'True' });
+  t.same(await run('if !empty then print yes'), { code: STATUS.SUCCESS }, 'an empty value is false');
+  t.same(await run('if !nothing'), { code: STATUS.SUCCESS, text: 'False' }, '`if <cond>` alone prints False');
+  t.same(await run('if not !empty'), { code: STATUS.SUCCESS, text: 'True' });
   t.equal((await run('if !a == then print x')).code, 181, 'a condition that does not parse → 181');
-  t.same(await run("print 'hello world'"), { code: 0, text: 'hello world' }, 'outer single quotes removed');
-  t.same(await run('echo a   b'), { code: 0, text: 'a b' }, 'words joined by one space');
+  t.same(
+    await run("print 'hello world'"),
+    { code: STATUS.SUCCESS, text: 'hello world' },
+    'outer single quotes removed',
+  );
+  t.same(await run('echo a   b'), { code: STATUS.SUCCESS, text: 'a b' }, 'words joined by one space');
   const unknown = await run('frobnicate the thing');
   t.same([unknown.code, unknown.detail], [1, "Unknown command: 'frobnicate the thing'"]);
   t.equal((await run('get nothing-here')).code, 2, 'a known first word without a matching key → 2');
   t.equal((await run('goto somewhere')).code, 2, 'script-only statements outside a script → 2');
-  t.same(await run('end script'), { code: 0 }, 'end script outside a script is accepted');
+  t.same(await run('end script'), { code: STATUS.SUCCESS }, 'end script outside a script is accepted');
 });

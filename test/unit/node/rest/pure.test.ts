@@ -5,16 +5,18 @@ import { errorBody, pyString, statusFor, healthBody } from '../../../../src/node
 import { allowedMethods } from '../../../../src/node/rest/method-check.js';
 import { destinationCommand, bodyText } from '../../../../src/node/rest/command-flow.js';
 import { urlParams, decodeHeaderValue, agentOf } from '../../../../src/node/rest/request-info.js';
+import { asStatusCode, knownStatusCodes, STATUS } from '../../../../src/contract/status-codes.js';
 
 t.test('error bodies', async (t) => {
   t.equal(
-    errorBody({ method: 'get', node: '10.0.0.1', code: 2 }),
+    errorBody({ method: 'get', node: '10.0.0.1', code: STATUS.COMMAND_STRUCTURE }),
     '{"method": "get", "node": "10.0.0.1", "err_code": 2, "err_text": "Error Command Structure"}',
   );
   t.equal(pyString('café "q"\n'), '"caf\\u00e9 \\"q\\"\\n"');
-  t.equal(statusFor(30, "duplicate policy id 'x'"), 409);
-  t.equal(statusFor(30, 'SQL error'), 500);
-  t.equal(statusFor(9999, undefined), 500);
+  t.equal(statusFor(STATUS.BLOCKCHAIN_FAILED, "duplicate policy id 'x'"), 409);
+  t.equal(statusFor(STATUS.BLOCKCHAIN_FAILED, 'SQL error'), 500);
+  const beyondTable = asStatusCode(Math.max(...knownStatusCodes()) + 1);
+  t.equal(statusFor(beyondTable, undefined), 500);
   t.equal(
     healthBody('/health', 1_764_160_000_000),
     '{"status": "healthy", "service": "anylog-rest-server", "timestamp": 1764160000.0}',

@@ -16,6 +16,7 @@ import { wireText as toWireText } from '../../../../src/node/commands/network/in
 import { buildReply } from '../../../../src/node/tcp/replies.js';
 import { tokenize } from '../../../../src/node/interpreter/tokenizer.js';
 import { readVectorJson } from '../../../helpers/vectors.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 interface VectorFrame {
   name: string;
@@ -174,7 +175,7 @@ t.test('wire commands', async (t) => {
       t.ok(words[3]!.startsWith('{"master"'));
     }
     if (name === 'unrecognized-command-reply') {
-      const reply = buildReply('foo bar', { code: 1 }, 0)!;
+      const reply = buildReply('foo bar', { code: STATUS.UNRECOGNIZED_COMMAND }, 0)!;
       t.equal(reply.command, w['anylog_node']);
       t.equal(reply.error, w['error']);
       t.equal(reply.infoType, w['flag_info_type']);
@@ -183,7 +184,7 @@ t.test('wire commands', async (t) => {
     if (name === 'blockchain-failure-reply') {
       const reply = buildReply(
         'blockchain push {"a": {}}',
-        { code: 30, detail: String(w['anylog_node_data']) },
+        { code: STATUS.BLOCKCHAIN_FAILED, detail: String(w['anylog_node_data']) },
         0,
       )!;
       t.equal(reply.command, w['text']);
@@ -195,33 +196,40 @@ t.test('wire commands', async (t) => {
 });
 
 t.test('reply rules of docs/design/node-runtime.md §6.6', async (t) => {
-  t.same(buildReply('get status', { code: 0, text: 'x running' }, 0), {
+  t.same(buildReply('get status', { code: STATUS.SUCCESS, text: 'x running' }, 0), {
     command: 'print',
     data: 'x running',
     error: 0,
     infoType: 4,
     generic: 1,
   });
-  t.equal(buildReply('get status where format = json', { code: 0, text: '{"a": 1}' }, 0)?.generic, 2);
-  t.equal(buildReply('blockchain get svc', { code: 0, text: '[{"a": 1}]' }, 0)?.generic, 1);
-  t.equal(buildReply('event metadata_pong', { code: 0 }, 0), undefined);
-  t.same(buildReply('event metadata_pong', { code: 0 }, 7), {
+  t.equal(
+    buildReply('get status where format = json', { code: STATUS.SUCCESS, text: '{"a": 1}' }, 0)?.generic,
+    2,
+  );
+  t.equal(buildReply('blockchain get svc', { code: STATUS.SUCCESS, text: '[{"a": 1}]' }, 0)?.generic, 1);
+  t.equal(buildReply('event metadata_pong', { code: STATUS.SUCCESS }, 0), undefined);
+  t.same(buildReply('event metadata_pong', { code: STATUS.SUCCESS }, 7), {
     command: 'echo',
     data: '',
     error: 0,
     infoType: 4,
     generic: 0,
   });
-  t.same(buildReply('run client x y', { code: 212 }, 0), {
+  t.same(buildReply('run client x y', { code: STATUS.UNAUTHORIZED }, 0), {
     command: 'echo',
     data: 'Unauthorized command',
     error: 212,
     infoType: 4,
     generic: 0,
   });
-  t.equal(buildReply('event foo', { code: 1 }, 7), undefined, 'an unknown event is never answered');
   t.equal(
-    buildReply('get x', { code: 2, detail: "Unknown command: 'get x'" }, 3)?.data,
+    buildReply('event foo', { code: STATUS.UNRECOGNIZED_COMMAND }, 7),
+    undefined,
+    'an unknown event is never answered',
+  );
+  t.equal(
+    buildReply('get x', { code: STATUS.COMMAND_STRUCTURE, detail: "Unknown command: 'get x'" }, 3)?.data,
     "Error Command Structure: Unknown command: 'get x'",
   );
 });

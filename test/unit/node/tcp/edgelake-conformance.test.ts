@@ -17,6 +17,7 @@ import { startPeer, replyCatcher, eventually } from '../../../helpers/tcp-peers.
 import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 import { loadConfig } from '../../../../src/node/config.js';
 import { bootNode } from '../../../helpers/boot-node.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 interface Observed {
   /** The server's FIN arrived (the sender never ended its own side). */
@@ -71,7 +72,10 @@ t.test('the server half-closes and closes after the last frame and after an erro
   t.ok(await eventually(() => catcher.messages.length === 1), 'the command was handled');
 
   const errorFrame = encodeFrame(
-    { ...messageHeader(request(catcher.port), { index: 0, last: false, command: 10, data: 0 }), error: 2 },
+    {
+      ...messageHeader(request(catcher.port), { index: 0, last: false, command: 10, data: 0 }),
+      error: STATUS.COMMAND_STRUCTURE,
+    },
     Buffer.from('get status'),
     Buffer.alloc(0),
   );

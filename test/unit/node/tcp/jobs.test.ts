@@ -4,6 +4,7 @@ import { JobTable, JOB_SLOTS } from '../../../../src/node/tcp/jobs.js';
 import { ConcurrencyLimiter, QueueFullError } from '../../../../src/node/tcp/limiter.js';
 import { PeerError } from '../../../../src/node/tcp/errors.js';
 import { realClock } from '../../../../src/shared/clock.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
 
 t.test('64 slots, ids from 1, 108 when all are busy, slots freed on completion', async (t) => {
   const table = new JobTable();
@@ -17,13 +18,13 @@ t.test('64 slots, ids from 1, 108 when all are busy, slots freed on completion',
     ],
   );
   const err = t.throws(() => table.allocate(['a:1'], 10_000, realClock));
-  t.ok(err instanceof PeerError && err.status === 108);
-  t.ok(table.deliver(5, 6, 0, { kind: 'text', text: 'hi', code: 0 }));
+  t.ok(err instanceof PeerError && err.status === STATUS.NO_RESOURCES);
+  t.ok(table.deliver(5, 6, 0, { kind: 'text', text: 'hi', code: STATUS.SUCCESS }));
   t.notOk(
-    table.deliver(5, 6, 0, { kind: 'text', text: 'again', code: 0 }),
+    table.deliver(5, 6, 0, { kind: 'text', text: 'again', code: STATUS.SUCCESS }),
     'slot freed: later replies dropped',
   );
-  t.notOk(table.deliver(7, 99, 0, { kind: 'text', text: 'x', code: 0 }), 'wrong id dropped');
+  t.notOk(table.deliver(7, 99, 0, { kind: 'text', text: 'x', code: STATUS.SUCCESS }), 'wrong id dropped');
   const next = table.allocate(['a:1'], 10_000, realClock);
   t.same([next.location, next.id], [5, 65]);
   for (const j of [...jobs, next]) j.finish();
@@ -41,7 +42,7 @@ t.test('a job ends at its timeout with silent receivers marked timeout', async (
     },
   };
   const job = table.allocate(['a:1', 'b:2'], 50, clock);
-  table.deliver(job.location, job.id, 1, { kind: 'json', text: '{}', code: 0 });
+  table.deliver(job.location, job.id, 1, { kind: 'json', text: '{}', code: STATUS.SUCCESS });
   await job.finished;
   t.same(
     job.results().map((r) => [r.destination, r.kind]),

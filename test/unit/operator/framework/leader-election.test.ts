@@ -8,7 +8,7 @@ import { microTime } from '../../../../src/operator/framework/events.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { createLogger, silentLogger } from '../../../../src/shared/logger.js';
 import { KubeApiError } from '../../../../src/operator/framework/kube.js';
-import { FakeClock, flush } from './fixtures/fake-clock.js';
+import { FakeClock, drain, UTC_NOON } from '../../../helpers/fake-clock.js';
 import { FakeLeaseApi } from './fixtures/fake-lease-api.js';
 
 interface Candidate {
@@ -45,11 +45,11 @@ function candidate(
 }
 
 t.test('a free lease is created and then renewed, keeping acquireTime and leaseTransitions', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const start = microTime(clock.now());
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.ok(a.elector.isLeader);
   t.equal(a.started.count, 1);
   t.match(store.spec, { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -63,12 +63,12 @@ t.test('a free lease is created and then renewed, keeping acquireTime and leaseT
   t.ok(a.elector.isLeader, 'still leading while renewals succeed');
   t.equal(a.started.count, 1, 'onStartedLeading once');
   a.stop();
-  await flush();
+  await drain();
   t.equal(a.end, 'stopped');
 });
 
 t.test('no takeover while the holder renews or before its lease expires; takeover after', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   store.write({
     holderIdentity: 'other',
@@ -95,10 +95,10 @@ t.test('no takeover while the holder renews or before its lease expires; takeove
 });
 
 t.test('a leader that sees another holder steps down at its next renewal', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.ok(a.elector.isLeader);
   // another replica took the lease (a's renewals were, say, partitioned away)
   store.write({ ...store.spec, holderIdentity: 'intruder', renewTime: microTime(clock.now()) });
@@ -109,10 +109,10 @@ t.test('a leader that sees another holder steps down at its next renewal', async
 });
 
 t.test('a leader that cannot renew steps down after the renew deadline', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   store.failReplace = new Error('apiserver unreachable');
   await clock.advance(10_000);
   t.ok(a.elector.isLeader, 'within the renew deadline');
@@ -122,15 +122,15 @@ t.test('a leader that cannot renew steps down after the renew deadline', async (
 });
 
 t.test('release empties the holder; a standby then takes over with one more transition', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   const b = candidate(t, clock, store, 'b');
   await clock.advance(4_000);
   t.notOk(b.elector.isLeader);
   a.stop();
-  await flush();
+  await drain();
   await a.elector.release();
   t.match(store.spec, { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 0 });
   t.notOk(a.elector.isLeader);
@@ -141,7 +141,7 @@ t.test('release empties the holder; a standby then takes over with one more tran
 });
 
 t.test('two candidates on a free lease: exactly one leads', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
   const b = candidate(t, clock, store, 'b');
@@ -151,7 +151,7 @@ t.test('two candidates on a free lease: exactly one leads', async (t) => {
 });
 
 t.test('a replica refused the lease (403) reports it until access is granted, logging it once', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const lines: { level: number; msg: string }[] = [];
   const elector = new LeaderElector({
@@ -173,7 +173,7 @@ t.test('a replica refused the lease (403) reports it until access is granted, lo
   const controller = new AbortController();
   t.teardown(() => controller.abort());
   void elector.run(controller.signal, () => undefined);
-  await flush();
+  await drain();
   await clock.advance(10_000);
   t.notOk(elector.isLeader);
   const health = elector.health();
@@ -194,10 +194,10 @@ t.test('a replica refused the lease (403) reports it until access is granted, lo
 });
 
 t.test('the elector writes a coordination.k8s.io/v1 Lease in its namespace', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.match(store.object, {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -209,10 +209,10 @@ t.test('the elector writes a coordination.k8s.io/v1 Lease in its namespace', asy
 });
 
 t.test('a renewal is one PUT with the lease duration in seconds; a conflict falls back to GET', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   store.calls.length = 0;
   await clock.advance(2_000);
   t.same(
@@ -242,22 +242,22 @@ t.test('a renewal is one PUT with the lease duration in seconds; a conflict fall
 });
 
 t.test('an aborted campaign never starts leading', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const signal = new AbortController();
   signal.abort();
   const a = candidate(t, clock, store, 'a', { signal });
-  await flush();
+  await drain();
   t.equal(a.end, 'stopped');
   t.equal(a.started.count, 0);
   t.notOk(a.elector.isLeader);
 });
 
 t.test('the renew deadline counts from the last successful renewal', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   await clock.advance(20_000);
   store.failReplace = new Error('apiserver unreachable');
   await clock.advance(2_000);
@@ -269,10 +269,10 @@ t.test('the renew deadline counts from the last successful renewal', async (t) =
 });
 
 t.test('an emptied lease is nobody’s: losing a race for it is retried until the deadline', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   store.write({ ...store.spec, holderIdentity: '' });
   // the renewal conflicts, GET sees the empty holder, and another write lands before the PUT
   store.afterGet = () => store.write({ ...store.spec, holderIdentity: '' });
@@ -284,21 +284,21 @@ t.test('an emptied lease is nobody’s: losing a race for it is retried until th
 });
 
 t.test('release leaves a lease that another holder took alone', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   const taken = { ...store.spec, holderIdentity: 'intruder', renewTime: microTime(clock.now()) };
   store.write(taken);
   a.stop();
-  await flush();
+  await drain();
   await a.elector.release();
   t.same(store.spec, taken);
   t.notOk(a.elector.isLeader);
 });
 
 t.test('a restarted instance with the same identity takes its own lease back at once', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const acquired = '2026-11-26T11:00:00.000000Z';
   store.write({
@@ -309,13 +309,13 @@ t.test('a restarted instance with the same identity takes its own lease back at 
     leaseTransitions: 3,
   });
   const a = candidate(t, clock, store, 'a');
-  await flush();
+  await drain();
   t.ok(a.elector.isLeader, 'no wait for expiry of its own lease');
   t.match(store.spec, { holderIdentity: 'a', acquireTime: acquired, leaseTransitions: 3 });
 });
 
 t.test('takeover happens exactly when the lease duration has passed since the last change', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   store.write({ holderIdentity: 'other', leaseDurationSeconds: 4, renewTime: microTime(clock.now()) });
   const b = candidate(t, clock, store, 'b', { leaseDurationMs: 4_000 });
@@ -327,14 +327,14 @@ t.test('takeover happens exactly when the lease duration has passed since the la
 });
 
 t.test('the leader gauge is 1 for this lease while leading and 0 after', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const store = new FakeLeaseApi();
   const metrics = new Metrics({ prefix: 'anylog', defaultMetrics: false });
   const a = candidate(t, clock, store, 'a', { metrics });
-  await flush();
+  await drain();
   t.match(await metrics.text(), /leader_election_master_status\{name="op-lock"\} 1/);
   a.stop();
-  await flush();
+  await drain();
   await a.elector.release();
   t.match(await metrics.text(), /leader_election_master_status\{name="op-lock"\} 0/);
 });

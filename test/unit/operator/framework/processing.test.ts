@@ -10,7 +10,7 @@ import { runPass, type PassDeps } from '../../../../src/operator/framework/proce
 import { WorkQueue } from '../../../../src/operator/framework/queue.js';
 import { RateLimiter } from '../../../../src/operator/framework/rate-limiter.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock, UTC_NOON } from '../../../helpers/fake-clock.js';
 
 const TYPE = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };
 
@@ -27,7 +27,7 @@ const widget = (status?: unknown): KubeObject => ({
 });
 
 function setup(handler: ReconcileHandler, object: KubeObject | null = widget()) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(UTC_NOON);
   const cache = new ObjectCache();
   if (object !== null) cache.upsert(object);
   const queue = new WorkQueue(clock);

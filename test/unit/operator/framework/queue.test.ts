@@ -1,6 +1,6 @@
 import t from 'tap';
 import { WorkQueue } from '../../../../src/operator/framework/queue.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 t.test('coalesces repeated adds of a waiting key', async (t) => {
   const q = new WorkQueue(new FakeClock());

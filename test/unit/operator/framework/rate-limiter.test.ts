@@ -1,6 +1,6 @@
 import t from 'tap';
 import { RateLimiter, TokenBucket } from '../../../../src/operator/framework/rate-limiter.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 const mid = (): number => 0.5; // jitter source at the centre: no jitter
 

@@ -13,7 +13,7 @@ import {
   isNewerResourceVersion,
 } from '../../../../src/operator/framework/resource-version.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
-import { FakeClock } from './fixtures/fake-clock.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 const TYPE = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };
 

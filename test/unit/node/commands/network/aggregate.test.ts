@@ -2,9 +2,20 @@
 import t from 'tap';
 import { aggregateReplies, labelText, wireText } from '../../../../../src/node/commands/network/index.js';
 import type { PeerReply } from '../../../../../src/node/ports/network.js';
+import { STATUS } from '../../../../../src/contract/status-codes.js';
 
-const text = (destination: string, s: string): PeerReply => ({ destination, kind: 'text', text: s, code: 0 });
-const json = (destination: string, s: string): PeerReply => ({ destination, kind: 'json', text: s, code: 0 });
+const text = (destination: string, s: string): PeerReply => ({
+  destination,
+  kind: 'text',
+  text: s,
+  code: STATUS.SUCCESS,
+});
+const json = (destination: string, s: string): PeerReply => ({
+  destination,
+  kind: 'json',
+  text: s,
+  code: STATUS.SUCCESS,
+});
 
 t.test('text replies: short on the label line, long or multi-line below it', async (t) => {
   t.equal(
@@ -19,9 +30,14 @@ t.test('text replies: short on the label line, long or multi-line below it', asy
 
 t.test('silent and unreachable destinations say Not responding; errors aggregate as text', async (t) => {
   const out = aggregateReplies([
-    { destination: 'a:1', kind: 'timeout', text: '', code: 26 },
-    { destination: 'b:2', kind: 'unreachable', text: 'Failed to create a socket using: b:2', code: 208 },
-    { destination: 'c:3', kind: 'error', text: 'Unauthorized command', code: 212 },
+    { destination: 'a:1', kind: 'timeout', text: '', code: STATUS.TIMEOUT },
+    {
+      destination: 'b:2',
+      kind: 'unreachable',
+      text: 'Failed to create a socket using: b:2',
+      code: STATUS.PEER_REFUSED,
+    },
+    { destination: 'c:3', kind: 'error', text: 'Unauthorized command', code: STATUS.UNAUTHORIZED },
   ]);
   t.equal(
     out,
