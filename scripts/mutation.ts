@@ -29,8 +29,19 @@ const TEST_ROOTS = ['test/unit', 'test/contract'];
 function reachingTests(reach: string): string[] {
   const out = execFileSync(
     'node_modules/.bin/depcruise',
-    [...TEST_ROOTS, '--no-config', '--ts-pre-compilation-deps', '--ts-config', 'tsconfig.json',
-      '--do-not-follow', 'node_modules', '--reaches', reach, '--output-type', 'json'],
+    [
+      ...TEST_ROOTS,
+      '--no-config',
+      '--ts-pre-compilation-deps',
+      '--ts-config',
+      'tsconfig.json',
+      '--do-not-follow',
+      'node_modules',
+      '--reaches',
+      reach,
+      '--output-type',
+      'json',
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const result = JSON.parse(out) as { modules: { source: string; dependencies: { resolved: string }[] }[] };
@@ -47,7 +58,9 @@ function main(argv: string[]): number {
   const strykerArgs = dash === -1 ? [] : argv.slice(dash + 1);
   const unknown = names.filter((n) => !(n in FOLDERS));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown folder(s): ${unknown.join(' ')}; known: ${Object.keys(FOLDERS).join(' ')}\n`);
+    process.stderr.write(
+      `unknown folder(s): ${unknown.join(' ')}; known: ${Object.keys(FOLDERS).join(' ')}\n`,
+    );
     return 2;
   }
   const base = JSON.parse(readFileSync('stryker.config.json', 'utf8')) as Record<string, unknown> & {
@@ -71,7 +84,9 @@ function main(argv: string[]): number {
     };
     const configFile = `.stryker/configs/${name}.json`;
     writeFileSync(configFile, JSON.stringify(config, null, 2));
-    const run = spawnSync('node_modules/.bin/stryker', ['run', configFile, ...strykerArgs], { stdio: 'inherit' });
+    const run = spawnSync('node_modules/.bin/stryker', ['run', configFile, ...strykerArgs], {
+      stdio: 'inherit',
+    });
     worst = Math.max(worst, run.status ?? 1);
   }
   return worst;

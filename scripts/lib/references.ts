@@ -17,7 +17,11 @@ export interface ReferenceProblem {
 }
 
 /** Names that only exist beside a checkout on a development machine, never in a clone. */
-const OUTSIDE_MARKERS: readonly RegExp[] = [/\bshared\/spec\b/, /\bANYLOG_SPEC_DIR\b/, /(^|[\s'"`(])\/work\//];
+const OUTSIDE_MARKERS: readonly RegExp[] = [
+  /\bshared\/spec\b/,
+  /\bANYLOG_SPEC_DIR\b/,
+  /(^|[\s'"`(])\/work\//,
+];
 
 // A document name: path segments ending in .md (no scheme, so URLs are skipped by the caller).
 const MD_NAME = /(?<![\w/.:${}-])((?:\.{1,2}\/)*[\w.-]+(?:\/[\w.-]+)*\.md)\b/g;
@@ -50,7 +54,13 @@ function resolveDoc(view: RepoView, file: string, name: string): string | undefi
   return named.length === 1 ? named[0] : undefined;
 }
 
-function checkLine(view: RepoView, file: string, text: string, lineNo: number, out: ReferenceProblem[]): void {
+function checkLine(
+  view: RepoView,
+  file: string,
+  text: string,
+  lineNo: number,
+  out: ReferenceProblem[],
+): void {
   const report = (message: string): void => {
     out.push({ file, line: lineNo, message });
   };

@@ -4,7 +4,15 @@
 // md5, which is deterministic.
 import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
-import { getKey, hasKey, isJsonFloat, isJsonObject, jsonObject, type JsonObject, type JsonValue } from './ordered-json.js';
+import {
+  getKey,
+  hasKey,
+  isJsonFloat,
+  isJsonObject,
+  jsonObject,
+  type JsonObject,
+  type JsonValue,
+} from './ordered-json.js';
 import { pythonRepr, pythonStr } from './python-repr.js';
 
 /** A policy: one key (its type) whose value is an object. */

@@ -6,13 +6,7 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyCrd,
-  kubectl,
-  kubectlOk,
-  testNamespace,
-  waitUntil,
-} from '../../helpers/cluster.js';
+import { applyCrd, kubectl, kubectlOk, testNamespace, waitUntil } from '../../helpers/cluster.js';
 import { repoRoot } from '../../helpers/vectors.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures');

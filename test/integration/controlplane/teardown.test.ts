@@ -33,7 +33,14 @@ t.test('a failing run tears everything down', async (t) => {
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       nodeBinary(),
-      [...tsxArgs(join(controlPlaneDir, 'src', 'with-cluster.ts')), '--runtime=process', '--', 'sh', '-c', failingRun],
+      [
+        ...tsxArgs(join(controlPlaneDir, 'src', 'with-cluster.ts')),
+        '--runtime=process',
+        '--',
+        'sh',
+        '-c',
+        failingRun,
+      ],
       {
         cwd: repoRoot,
         env: { ...process.env, OUT: out },

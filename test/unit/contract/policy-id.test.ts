@@ -63,12 +63,22 @@ t.test('output re-parses to the same text (dumps is stable)', async (t) => {
 t.test('an empty, null, false or zero ledger is dropped; a non-empty one moves last', async (t) => {
   const now = '2026-11-26T12:00:00.000000Z';
   for (const ledger of ['""', 'null', 'false', '0', '0.0', '-0.0', '[]', '{}']) {
-    const { policy } = addIdAndDate(parseOrderedJson(`{"operator": {"name": "o1", "ledger": ${ledger}}}`), now);
+    const { policy } = addIdAndDate(
+      parseOrderedJson(`{"operator": {"name": "o1", "ledger": ${ledger}}}`),
+      now,
+    );
     t.equal(jsonDumps(policy).includes('"ledger"'), false, `ledger ${ledger} is not kept`);
   }
   for (const ledger of ['"global"', '1', '0.5', 'true', '["a"]', '{"k": 1}']) {
-    const { policy } = addIdAndDate(parseOrderedJson(`{"operator": {"ledger": ${ledger}, "name": "o1"}}`), now);
-    t.match(jsonDumps(policy), new RegExp(`"ledger": ${ledger.replace(/[[\]{}]/g, '\\$&')}}}$`), `ledger ${ledger} last`);
+    const { policy } = addIdAndDate(
+      parseOrderedJson(`{"operator": {"ledger": ${ledger}, "name": "o1"}}`),
+      now,
+    );
+    t.match(
+      jsonDumps(policy),
+      new RegExp(`"ledger": ${ledger.replace(/[[\]{}]/g, '\\$&')}}}$`),
+      `ledger ${ledger} last`,
+    );
   }
 });
 

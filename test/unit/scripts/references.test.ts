@@ -41,13 +41,18 @@ t.test('each kind of unfollowable reference is reported with its line', async (t
     '1: path ../../shared leaves the repository',
   ]);
   t.same(problems('src/a.ts', "const dir = '/work/main';"), [
-    "1: names a location outside the repository ((^|[\\s'\"`(])\\/work\\/)",
+    '1: names a location outside the repository ((^|[\\s\'"`(])\\/work\\/)',
   ]);
-  t.same(problems('src/a.ts', 'x.md is ambiguous'), ['1: refers to x.md, which the repository does not contain']);
+  t.same(problems('src/a.ts', 'x.md is ambiguous'), [
+    '1: refers to x.md, which the repository does not contain',
+  ]);
 });
 
 t.test('markdown links must reach a file inside the repository; code spans are not links', async (t) => {
-  t.same(problems('docs/guide.md', '[a](design/node.md#4-commands) [b](a/x.md) [d](design/) `[c](nowhere)`'), []);
+  t.same(
+    problems('docs/guide.md', '[a](design/node.md#4-commands) [b](a/x.md) [d](design/) `[c](nowhere)`'),
+    [],
+  );
   t.same(problems('docs/guide.md', '[a](missing.md) [b](../../outside.txt)'), [
     '1: path ../../outside.txt leaves the repository',
     '1: refers to missing.md, which the repository does not contain',

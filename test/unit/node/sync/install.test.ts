@@ -135,15 +135,18 @@ t.test('received text without a valid policy is not installed and leaves the fil
   t.same(s.sent, []);
 });
 
-t.test('policies of the file that are not local are left to the master: neither pushed nor dropped', async (t) => {
-  const s = setup(t);
-  const a = policy('a');
-  await s.file.append(policy('old-global', 'global').line);
-  await s.file.append(policy('unmarked').line);
-  await s.file.append(policy('gone-global', 'global', 'deleted').line);
-  const out = await installPolicies(s.node, [a, policy('gone-global')], OPTIONS);
-  t.equal(out.installed, true);
-  t.same(s.sent, [], 'nothing sent to the master');
-  t.same(s.lines(), [a.line, policy('gone-global').line], 'the received dump replaces them');
-  t.ok(out.mark !== undefined, 'no drops, so the dump end is marked');
-});
+t.test(
+  'policies of the file that are not local are left to the master: neither pushed nor dropped',
+  async (t) => {
+    const s = setup(t);
+    const a = policy('a');
+    await s.file.append(policy('old-global', 'global').line);
+    await s.file.append(policy('unmarked').line);
+    await s.file.append(policy('gone-global', 'global', 'deleted').line);
+    const out = await installPolicies(s.node, [a, policy('gone-global')], OPTIONS);
+    t.equal(out.installed, true);
+    t.same(s.sent, [], 'nothing sent to the master');
+    t.same(s.lines(), [a.line, policy('gone-global').line], 'the received dump replaces them');
+    t.ok(out.mark !== undefined, 'no drops, so the dump end is marked');
+  },
+);

@@ -77,12 +77,17 @@ t.test('only GET is served; routes set their content type; a failing route answe
     { host: '127.0.0.1', port: 0 },
     {
       '/livez': checkRoute(() => ({ ok: false })),
-      '/metrics': () => Promise.resolve({ status: 200, contentType: 'text/plain; version=0.0.4', body: 'm 1\n' }),
+      '/metrics': () =>
+        Promise.resolve({ status: 200, contentType: 'text/plain; version=0.0.4', body: 'm 1\n' }),
       '/broken': () => Promise.reject(new Error('registry gone')),
     },
   );
   t.teardown(() => endpoint.close());
-  t.same(await get(endpoint.port, '/livez', 'POST'), { status: 404, body: 'not found\n', type: 'text/plain' });
+  t.same(await get(endpoint.port, '/livez', 'POST'), {
+    status: 404,
+    body: 'not found\n',
+    type: 'text/plain',
+  });
   t.same(await get(endpoint.port, '/livez'), { status: 500, body: 'failing\n', type: 'text/plain' });
   t.equal((await get(endpoint.port, '/metrics')).type, 'text/plain; version=0.0.4');
   t.same(await get(endpoint.port, '/broken'), { status: 500, body: 'registry gone\n', type: 'text/plain' });

@@ -123,7 +123,12 @@ t.test('records: null, arrays and conditions with a non-string status are not co
   t.same(readConditions(null), [], 'a null status has no conditions');
   t.same(readConditions({ conditions: [null, ['Ready', 'True']] }), []);
   t.same(
-    readConditions({ conditions: [{ type: 'A', status: 5 }, { type: 'B', status: 'False' }] }).map((c) => c.type),
+    readConditions({
+      conditions: [
+        { type: 'A', status: 5 },
+        { type: 'B', status: 'False' },
+      ],
+    }).map((c) => c.type),
     ['B'],
   );
 });
@@ -147,20 +152,26 @@ t.test('a missing status equals an empty one', async (t) => {
 t.test('condition order never matters, for any permutation of several types', async (t) => {
   const types = ['Available', 'Degraded', 'Progressing', 'Ready'];
   const permutations = (xs: string[]): string[][] =>
-    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations(xs.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+    xs.length <= 1
+      ? [xs]
+      : xs.flatMap((x, i) => permutations(xs.filter((_, j) => j !== i)).map((p) => [x, ...p]));
   const base = { conditions: types.map((type) => ({ type, status: 'True' })) };
   for (const p of permutations(types)) {
     t.ok(statusEquals(base, { conditions: p.map((type) => ({ type, status: 'True' })) }), p.join(','));
   }
   t.notOk(
-    statusEquals(base, { conditions: types.map((type) => ({ type, status: type === 'Ready' ? 'False' : 'True' })) }),
+    statusEquals(base, {
+      conditions: types.map((type) => ({ type, status: type === 'Ready' ? 'False' : 'True' })),
+    }),
     'a different status of one type is a difference',
   );
 });
 
 t.test('prepareStatus stamps conditions and leaves a status without conditions as it is', async (t) => {
   const p = prepareStatus(undefined, { phase: 'Pending', conditions: [ready('Unknown', 'Progressing')] }, T0);
-  t.same(p.status['conditions'], [{ ...ready('Unknown', 'Progressing'), lastTransitionTime: formatTime(T0) }]);
+  t.same(p.status['conditions'], [
+    { ...ready('Unknown', 'Progressing'), lastTransitionTime: formatTime(T0) },
+  ]);
   const plain = prepareStatus({ phase: 'Pending' }, { phase: 'Running' }, T0);
   t.same(plain.status, { phase: 'Running' });
   t.ok(plain.changed);
