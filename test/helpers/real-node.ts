@@ -1,6 +1,8 @@
 // A real node (config + startNode with the real interpreter, commands, stores, TCP and REST adapters)
-// for network integration tests: temporary ANYLOG_PATH, startup directories, console captured.
+// for network integration tests: temporary ANYLOG_PATH, startup directories, console captured; and one
+// REST request to it on a connection of its own, as AnyLog clients send them.
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -63,4 +65,33 @@ export async function startServers(t: Test, n: RealNode, rest = false): Promise<
     `run rest server where internal_ip = ${n.ip} and internal_port = ${n.restPort} and external_ip = ${n.ip} and external_port = ${n.restPort} and bind = true and threads = 6 and timeout = 5`,
   );
   t.equal(r.code, 0, `run rest server: ${r.detail ?? ''}`);
+}
+
+export interface RestAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface RestRequest {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs?: number;
+}
+
+/** One request to `host:port` on a new connection (no agent), answered as status and body text. */
+export function restRequest(host: string, port: number, r: RestRequest): Promise<RestAnswer> {
+  return new Promise<RestAnswer>((resolve, reject) => {
+    const req = request(
+      { host, port, path: '/', method: r.method, headers: r.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.setTimeout(r.timeoutMs ?? 10_000, () => req.destroy(new Error('request timeout')));
+    req.on('error', reject);
+    req.end(r.body);
+  });
 }

@@ -5,14 +5,14 @@
 // last of two User-Agent headers, and the answers anylog-node keeps on purpose (docs/design/node-runtime.md §13).
 import t from 'tap';
 import { connect } from 'node:net';
-import { request } from 'node:http';
-import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
+import {
+  restRequest,
+  startRealNode,
+  startServers,
+  type RealNode,
+  type RestAnswer as Answer,
+} from '../../../helpers/real-node.js';
 import { edgeLakeEntry, type EdgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
 
 interface Input {
   readonly method: string;
@@ -21,19 +21,7 @@ interface Input {
 }
 
 function send(n: RealNode, input: Input): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = request(
-      { host: n.ip, port: n.restPort, path: '/', method: input.method, headers: input.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(input.body);
-  });
+  return restRequest(n.ip, n.restPort, input);
 }
 
 /** Raw request bytes (repeated headers kept), answered as status and body. */

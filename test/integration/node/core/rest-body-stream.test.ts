@@ -2,34 +2,19 @@
 // state reaches its `do` / `else` lines, brace blocks span body lines (the operator's policy post shape with
 // a condition), each request is its own stream, and an unbalanced block answers 400 / code 2 at once.
 import t from 'tap';
-import { request } from 'node:http';
-import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
+import {
+  restRequest,
+  startRealNode,
+  startServers,
+  type RealNode,
+  type RestAnswer as Answer,
+} from '../../../helpers/real-node.js';
 
 function post(n: RealNode, command: string, body: string): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = request(
-      {
-        host: n.ip,
-        port: n.restPort,
-        path: '/',
-        method: 'POST',
-        headers: { 'User-Agent': 'AnyLog/1.23', command, 'content-type': 'text/plain' },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
+  return restRequest(n.ip, n.restPort, {
+    method: 'POST',
+    headers: { 'User-Agent': 'AnyLog/1.23', command, 'content-type': 'text/plain' },
+    body,
   });
 }
 

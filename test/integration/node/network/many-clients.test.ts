@@ -3,27 +3,20 @@
 // node, for ~8 s with bounded loops. Real nodes (interpreter, commands, TCP and REST servers) on
 // loopback addresses 127.0.0.2 (the target) and 127.0.0.10–25 (the peers).
 import t from 'tap';
-import { request } from 'node:http';
-import { startRealNode, startServers, type RealNode } from '../../../helpers/real-node.js';
+import {
+  restRequest,
+  startRealNode,
+  startServers,
+  type RealNode,
+  type RestAnswer,
+} from '../../../helpers/real-node.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const LOAD_MS = 8000;
 const MAX_ITERATIONS = 100_000;
 
-function get(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.2', port, path: '/', method: 'GET', headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.setTimeout(15_000, () => req.destroy(new Error('request timeout')));
-    req.on('error', reject);
-    req.end();
-  });
+function get(port: number, headers: Record<string, string>): Promise<RestAnswer> {
+  return restRequest('127.0.0.2', port, { method: 'GET', headers, timeoutMs: 15_000 });
 }
 
 t.test('64 REST clients and 16 TCP peers for ~8 s without errors', { timeout: 90_000 }, async (t) => {
