@@ -8,16 +8,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLayout } from './paths.js';
-import { processAlive, readPidFiles, startTimeOf } from './procs.js';
+import { readPidFiles, recordAlive } from './procs.js';
 
 /** A run that has just recorded its node may not have recorded its first process yet. */
 const STARTING_GRACE_MS = 120_000;
 
 /** True when some process the run recorded is still the same process (not a recycled PID). */
 export function runAlive(runDir: string): boolean {
-  return readPidFiles(runLayout.pids(runDir)).some(
-    (r) => processAlive(r.pid) && startTimeOf(r.pid) === r.startTime,
-  );
+  return readPidFiles(runLayout.pids(runDir)).some(recordAlive);
 }
 
 /** Run directories under `base` (the OS temp directory by default) that recorded a real node. */

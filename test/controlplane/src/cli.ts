@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { localClusterPointer } from './paths.js';
 import { envOf, startControlPlane, stopRun, type Runtime } from './controlplane.js';
 import { readState, type RunState } from './state.js';
-import { processAlive, readPidFiles, startTimeOf } from './procs.js';
+import { processAlive, readPidFiles, recordAlive } from './procs.js';
 import { runLayout } from './paths.js';
 
 function current(): RunState | undefined {
@@ -20,7 +20,7 @@ function current(): RunState | undefined {
 /** True when the run's apiserver (the same process, not a recycled PID) is still alive. */
 function alive(s: RunState): boolean {
   const rec = readPidFiles(runLayout.pids(s.runDir)).find((r) => r.name === 'kube-apiserver');
-  return rec !== undefined && processAlive(rec.pid) && startTimeOf(rec.pid) === rec.startTime;
+  return rec !== undefined && recordAlive(rec);
 }
 
 function printEnv(s: RunState): void {

@@ -86,6 +86,11 @@ export interface PidRecord {
   readonly startTime: string;
 }
 
+/** True while the recorded process runs: the same PID with the same start time (not a recycled PID). */
+export function recordAlive(r: PidRecord): boolean {
+  return processAlive(r.pid) && startTimeOf(r.pid) === r.startTime;
+}
+
 export function readPidFiles(pidDir: string): PidRecord[] {
   if (!existsSync(pidDir)) return [];
   const out: PidRecord[] = [];

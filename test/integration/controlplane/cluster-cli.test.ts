@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { controlPlaneDir, nodeBinary, tsxArgs } from '../../controlplane/src/paths.js';
-import { processAlive, readPidFiles, startTimeOf } from '../../controlplane/src/procs.js';
+import { readPidFiles, recordAlive } from '../../controlplane/src/procs.js';
 import { run, type RunResult } from '../../helpers/cluster.js';
 import { nodeNetwork, saveSysctls } from '../../controlplane/src/realnode/network.js';
 import { abandonedNodeRuns } from '../../controlplane/src/abandoned-runs.js';
@@ -173,8 +173,7 @@ for (const runtime of ['process', 'containerd'] as const) {
     t.notOk(existsSync(runDir), 'the run directory is removed');
     t.notOk(existsSync(pointer), 'the record is removed');
     for (const r of recorded) {
-      const same = processAlive(r.pid) && startTimeOf(r.pid) === r.startTime;
-      t.notOk(same, `${r.name} (pid ${r.pid}) is stopped`);
+      t.notOk(recordAlive(r), `${r.name} (pid ${r.pid}) is stopped`);
     }
     const after = await cli(pointer, 'env');
     t.equal(after.code, 1, 'cluster:env after down says nothing runs');
@@ -209,7 +208,7 @@ t.test('a real node whose processes were all killed is taken down by the next up
   if (deadRun === undefined) return;
   // What a killed session or a crashed machine leaves: no process, everything else in place.
   for (const r of readPidFiles(join(deadRun, 'pids'))) {
-    if (processAlive(r.pid) && startTimeOf(r.pid) === r.startTime) process.kill(r.pid, 'SIGKILL');
+    if (recordAlive(r)) process.kill(r.pid, 'SIGKILL');
   }
   t.not(machineTraces(deadRun)['bridge'], '', 'the killed node left its bridge');
 
