@@ -17,6 +17,7 @@ import {
   type ResourceType,
 } from './kube.js';
 import type { Metrics } from './metrics.js';
+import type { CheckResult } from './health.js';
 import { microTime } from './events.js';
 
 export const LEASES_V1: ResourceType = {
@@ -95,7 +96,7 @@ export class LeaderElector {
   }
 
   /** Not ok while the apiserver refuses this replica the lease (it could never lead). */
-  health(): { ok: boolean; reason?: string } {
+  health(): CheckResult {
     return this.#refused === undefined ? { ok: true } : { ok: false, reason: this.#refused };
   }
 

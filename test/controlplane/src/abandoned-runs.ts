@@ -13,11 +13,6 @@ import { readPidFiles, recordAlive } from './procs.js';
 /** A run that has just recorded its node may not have recorded its first process yet. */
 const STARTING_GRACE_MS = 120_000;
 
-/** True when some process the run recorded is still the same process (not a recycled PID). */
-export function runAlive(runDir: string): boolean {
-  return readPidFiles(runLayout.pids(runDir)).some(recordAlive);
-}
-
 /** Run directories under `base` (the OS temp directory by default) that recorded a real node. */
 function nodeRuns(base: string): string[] {
   if (!existsSync(base)) return [];
@@ -28,20 +23,22 @@ function nodeRuns(base: string): string[] {
     .sort();
 }
 
-/** True while a run that recorded its node has not yet had time to record a process. */
-function starting(runDir: string, now: number): boolean {
-  const record = join(runDir, 'realnode.json');
-  return (
-    readPidFiles(runLayout.pids(runDir)).length === 0 && now - statSync(record).mtimeMs < STARTING_GRACE_MS
-  );
+/**
+ * Live: some recorded process is still the same process (not a recycled PID), or the run recorded its node
+ * so recently that it may not have recorded a process yet. Abandoned otherwise.
+ */
+function isLive(runDir: string, now: number): boolean {
+  const records = readPidFiles(runLayout.pids(runDir));
+  if (records.some(recordAlive)) return true;
+  return records.length === 0 && now - statSync(join(runDir, 'realnode.json')).mtimeMs < STARTING_GRACE_MS;
 }
 
 /** Real-node runs with no live process: what they made belongs to nobody. */
 export function abandonedNodeRuns(base: string = tmpdir(), now: number = Date.now()): string[] {
-  return nodeRuns(base).filter((runDir) => !runAlive(runDir) && !starting(runDir, now));
+  return nodeRuns(base).filter((runDir) => !isLive(runDir, now));
 }
 
 /** Real-node runs that are running (or just starting). */
 export function liveNodeRuns(base: string = tmpdir(), now: number = Date.now()): string[] {
-  return nodeRuns(base).filter((runDir) => runAlive(runDir) || starting(runDir, now));
+  return nodeRuns(base).filter((runDir) => isLive(runDir, now));
 }

@@ -107,6 +107,14 @@ export async function stopRun(runDir: string, etcdDataDir?: string): Promise<voi
   rmSync(runDir, { recursive: true, force: true });
 }
 
+/** Takes down every real node whose processes are all gone (docs/design/local-cluster.md §13.7). */
+export async function takeDownAbandonedNodes(say: (m: string) => void): Promise<void> {
+  for (const dead of abandonedNodeRuns()) {
+    say(`taking down a real node whose processes are gone (run ${dead})`);
+    await stopRun(dead);
+  }
+}
+
 /** A bare API: etcd, kube-apiserver and an admin kubeconfig, no controller-manager, pod runner or PostgreSQL. */
 export interface BareApi {
   readonly runDir: string;
@@ -135,12 +143,7 @@ async function startApiLayer(
   node = false,
 ): Promise<ApiLayer & { prepared?: PreparedNode }> {
   const bins = binaries();
-  if (node) {
-    for (const dead of abandonedNodeRuns()) {
-      say(`taking down a real node whose processes are gone (run ${dead})`);
-      await stopRun(dead);
-    }
-  }
+  if (node) await takeDownAbandonedNodes(say);
   const runDir = newRunDir();
   // PostgreSQL (run as the postgres user when we are root) must be able to traverse the run directory.
   chmodSync(runDir, 0o755);

@@ -17,13 +17,12 @@ import { controlPlaneDir, nodeBinary, tsxArgs } from '../../controlplane/src/pat
 import { readPidFiles, recordAlive } from '../../controlplane/src/procs.js';
 import { run, type RunResult } from '../../helpers/cluster.js';
 import { nodeNetwork, saveSysctls } from '../../controlplane/src/realnode/network.js';
-import { abandonedNodeRuns } from '../../controlplane/src/abandoned-runs.js';
-import { stopRun } from '../../controlplane/src/controlplane.js';
+import { takeDownAbandonedNodes } from '../../controlplane/src/controlplane.js';
 
 t.setTimeout(900_000);
 
 // What runs killed earlier left on this machine would stand in the "before" of every comparison below.
-for (const dead of abandonedNodeRuns()) await stopRun(dead);
+await takeDownAbandonedNodes(() => undefined);
 
 /** The developer CLI (`npm run cluster:<command>`) with its record in `pointer`, default runtime unset. */
 function cli(pointer: string, ...args: string[]): Promise<RunResult> {

@@ -4,8 +4,8 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abandonedNodeRuns, liveNodeRuns, runAlive } from '../../controlplane/src/abandoned-runs.js';
-import { startTimeOf, writePidFile } from '../../controlplane/src/procs.js';
+import { abandonedNodeRuns, liveNodeRuns } from '../../controlplane/src/abandoned-runs.js';
+import { readPidFiles, recordAlive, startTimeOf, writePidFile } from '../../controlplane/src/procs.js';
 
 const base = mkdtempSync(join(tmpdir(), 'anylog-abandoned-'));
 t.teardown(() => rmSync(base, { recursive: true, force: true }));
@@ -34,8 +34,11 @@ run('other-dir', { node: true });
 
 t.test('a run is alive only while a recorded process is the same process', async (t) => {
   t.ok(startTimeOf(process.pid), 'this process has a start time');
-  t.ok(runAlive(live));
-  t.notOk(runAlive(dead), 'a dead PID and a recycled PID do not keep a run alive');
+  t.ok(readPidFiles(join(live, 'pids')).some(recordAlive));
+  t.notOk(
+    readPidFiles(join(dead, 'pids')).some(recordAlive),
+    'a dead PID and a recycled PID do not keep a run alive',
+  );
 });
 
 t.test('abandoned: recorded a node, no live process, not just starting', async (t) => {

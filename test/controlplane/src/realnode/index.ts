@@ -143,7 +143,7 @@ export function prepareNode(runDir: string): PreparedNode {
     }
   })();
   if (bridgeTaken) {
-    const live = liveNodeRuns().filter((r) => r !== runDir);
+    const live = liveNodeRuns();
     throw new Error(
       live.length > 0
         ? `the bridge ${network.bridge} exists: another local node is running (run ${live.join(', ')}; npm run cluster:down stops a developer's cluster)`
