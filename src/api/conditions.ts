@@ -9,6 +9,7 @@ export const CONDITION_TYPES = {
   NodeReachable: 'NodeReachable',
   PolicyPosted: 'PolicyPosted',
   ProcessesHealthy: 'ProcessesHealthy',
+  BackupHealthy: 'BackupHealthy',
 } as const;
 export type ConditionType = (typeof CONDITION_TYPES)[keyof typeof CONDITION_TYPES];
 
@@ -53,6 +54,12 @@ export const REASONS = {
   PolicyNotPosted: 'PolicyNotPosted',
   AllRunning: 'AllRunning',
   ProcessesNotRunning: 'ProcessesNotRunning',
+  RestoringLedger: 'RestoringLedger',
+  RestoreFailed: 'RestoreFailed',
+  BackupSucceeded: 'BackupSucceeded',
+  BackupPending: 'BackupPending',
+  BackupFailed: 'BackupFailed',
+  BackupStale: 'BackupStale',
 } as const;
 export type Reason = (typeof REASONS)[keyof typeof REASONS];
 
@@ -67,6 +74,7 @@ export const RECONCILING_REASONS = [
   'WaitingForNode',
   'PostingPolicy',
   'ReplacingPolicy',
+  'RestoringLedger',
   'Deleting',
 ] as const satisfies readonly Reason[];
 export type ReconcilingReason = (typeof RECONCILING_REASONS)[number];
@@ -81,6 +89,7 @@ export const STALLED_REASONS = [
   'ResourceConflict',
   'ProgressDeadlineExceeded',
   'CleanupFailed',
+  'RestoreFailed',
 ] as const satisfies readonly Reason[];
 export type StalledReason = (typeof STALLED_REASONS)[number];
 
@@ -114,10 +123,16 @@ export const CONDITION_REASONS = {
   },
   PolicyPosted: {
     True: ['Posted'],
-    False: ['WaitingForNode', 'PolicyRejected', 'ReplacingPolicy'],
+    False: ['WaitingForNode', 'PolicyRejected', 'ReplacingPolicy', 'RestoringLedger', 'RestoreFailed'],
     Unknown: ['NotChecked'],
   },
   ProcessesHealthy: { True: ['AllRunning'], False: ['ProcessesNotRunning'], Unknown: ['NotChecked'] },
+  // Not mirrored by Ready: a late backup does not make the master unready.
+  BackupHealthy: {
+    True: ['BackupSucceeded'],
+    False: ['BackupFailed', 'BackupStale'],
+    Unknown: ['BackupPending'],
+  },
 } as const satisfies Record<ConditionType, Partial<Record<ConditionStatus, readonly Reason[]>>>;
 
 /** The processes a master must run (docs/design/operator.md §3.2). */

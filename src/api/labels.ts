@@ -22,7 +22,7 @@ export const FIELD_MANAGER = 'anylog-operator';
 export const FIELD_MANAGER_STATUS = 'anylog-operator-status';
 export const FIELD_MANAGER_FINALIZER = 'anylog-operator-finalizer';
 
-export type Component = 'master' | 'ledger';
+export type Component = 'master' | 'ledger' | 'backup' | 'restore';
 
 interface Named {
   readonly metadata: { readonly name: string };

@@ -15,6 +15,8 @@ export const headlessServiceName = (cr: Named): string => `${nameOf(cr)}-headles
 export const configMapName = (cr: Named): string => `${nameOf(cr)}-config`;
 /** The node pod (StatefulSet ordinal 0); also the policy `hostname`. */
 export const nodePodName = (cr: Named): string => `${nameOf(cr)}-0`;
+export const backupCronJobName = (cr: Named): string => `${nameOf(cr)}-backup`;
+export const restoreJobName = (cr: Named): string => `${nameOf(cr)}-restore`;
 /** Volume claim template name of the node StatefulSet. */
 export const DATA_VOLUME = 'data';
 export const nodePvcName = (cr: Named): string => `${DATA_VOLUME}-${nodePodName(cr)}`;

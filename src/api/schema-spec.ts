@@ -4,6 +4,7 @@
 import Type from 'typebox';
 import { SSL_MODES } from '../contract/ssl-mode.js';
 import { celValidations } from './cel-rules.js';
+import { BackupSchema, RestoreFromSchema } from './schema-backup.js';
 import {
   COMPANY_PATTERN,
   DATABASE_PATTERN,
@@ -195,6 +196,7 @@ export const LedgerSchema = Type.Object(
     embedded: Type.Optional(
       Type.Object({}, { ...closed, description: 'SQLite on the node volume (marker object)' }),
     ),
+    restoreFrom: Type.Optional(RestoreFromSchema),
   },
   {
     ...closed,
@@ -359,6 +361,7 @@ export const AnyLogMasterSpecSchema = Type.Object(
       }),
     ),
     scheduling: Type.Optional(SchedulingSchema),
+    backup: Type.Optional(BackupSchema),
     progressDeadlineSeconds: Type.Optional(
       Type.Integer({
         minimum: 60,

@@ -50,6 +50,30 @@ export const LedgerStatusSchema = Type.Object(
   { ...closed, description: 'the ledger in use' },
 );
 
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, hex' });
+const BackupFile = Text(253, 'backup file name on the claim');
+
+export const BackupStatusSchema = Type.Object(
+  {
+    lastSuccessTime: Type.Optional(Text(64, 'RFC 3339 time of the last successful backup')),
+    policyCount: Type.Optional(Type.Integer({ minimum: 0, description: 'policies in the last backup' })),
+    file: Type.Optional(BackupFile),
+    checksum: Type.Optional(Sha256),
+    lastFailureTime: Type.Optional(Text(64, 'RFC 3339 time of the last failed backup')),
+    lastError: Type.Optional(Text(1024, 'error of the last failed backup, cleared by a success')),
+  },
+  { ...closed, description: 'the scheduled ledger backup, from the backup Jobs' },
+);
+
+export const RestoreStatusSchema = Type.Object(
+  {
+    file: BackupFile,
+    policyCount: Type.Optional(Type.Integer({ minimum: 0, description: 'policies loaded' })),
+    completionTime: Type.Optional(Text(64, 'RFC 3339 time the restore finished')),
+  },
+  { ...closed, description: 'the backup this master was started from' },
+);
+
 export const AnyLogMasterStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
@@ -66,7 +90,7 @@ export const AnyLogMasterStatusSchema = Type.Object(
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['type'],
         description:
-          'Ready, Reconciling, Stalled, LedgerReady, NodeReachable, PolicyPosted, ProcessesHealthy',
+          'Ready, Reconciling, Stalled, LedgerReady, NodeReachable, PolicyPosted, ProcessesHealthy, BackupHealthy',
       }),
     ),
     advertisedAddress: Type.Optional(Text(64, 'the address written into the master policy')),
@@ -100,6 +124,8 @@ export const AnyLogMasterStatusSchema = Type.Object(
         description: 'node processes, in the order the node reports them',
       }),
     ),
+    backup: Type.Optional(BackupStatusSchema),
+    restore: Type.Optional(RestoreStatusSchema),
   },
   { ...closed, description: 'observed state, written by the operator' },
 );

@@ -91,6 +91,7 @@ export interface ResolvedSpec {
   readonly deletionPolicy: 'Retain' | 'Delete';
   readonly scheduling: Req<Spec['scheduling']>;
   readonly progressDeadlineSeconds: number;
+  readonly backup?: Req<Spec['backup']>;
 }
 
 export type LedgerMode = ResolvedLedger['mode'];

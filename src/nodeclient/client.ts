@@ -44,4 +44,8 @@ export interface NodeClient {
   queryMasterPolicies(query: MasterQuery, options?: CallOptions): Promise<MasterPolicy[]>;
   insertPolicy(policy: PolicyBody, options?: CallOptions): Promise<InsertOutcome>;
   dropPolicy(id: string, options?: CallOptions): Promise<DropOutcome>;
+  /** Every policy of the ledger as the node keeps it (`blockchain get *`), ids and dates included. */
+  readLedger(options?: CallOptions): Promise<readonly Readonly<Record<string, unknown>>[]>;
+  /** A master stores the policy unchanged, keeping its id and date; a known id counts as stored. */
+  pushPolicy(policy: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<void>;
 }

@@ -39,6 +39,13 @@ export function queryPoliciesCommand(type: string, where: Readonly<Record<string
     : `blockchain get ${type} where ${conditions.join(' and ')}`;
 }
 
+export const READ_LEDGER_COMMAND = 'blockchain get *';
+
+/** `blockchain push ignore <policy>`: the policy as JSON text, stored as is; a duplicate id is not an error. */
+export function pushPolicyCommand(policy: Readonly<Record<string, unknown>>): string {
+  return `blockchain push ignore ${JSON.stringify(policy)}`;
+}
+
 /** `blockchain get master where name = "<name>" and company = "<company>"`. */
 export function queryMasterCommand(name: string, company: string): string {
   return queryPoliciesCommand('master', { name, company });

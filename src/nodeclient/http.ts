@@ -26,8 +26,10 @@ import {
   GET_PROCESSES_JSON,
   GET_STATUS_JSON,
   INSERT_POLICY_COMMAND,
+  READ_LEDGER_COMMAND,
   dropPolicyCommand,
   insertPolicyBody,
+  pushPolicyCommand,
   queryMasterCommand,
   type PolicyBody,
 } from './commands.js';
@@ -145,6 +147,14 @@ export class HttpNodeClient implements NodeClient {
       if (err instanceof NodeRejectedError && err.errCode === STATUS.DELETE_WRONG_KEY) return 'notFound';
       throw err;
     }
+  }
+
+  async readLedger(options: CallOptions = {}): Promise<Record<string, unknown>[]> {
+    return this.#json(READ_LEDGER_COMMAND, BlockchainGetResult, options.signal);
+  }
+
+  async pushPolicy(policy: Readonly<Record<string, unknown>>, options: CallOptions = {}): Promise<void> {
+    await this.#ok({ method: 'POST', command: pushPolicyCommand(policy), signal: options.signal });
   }
 
   /** GET a command whose answer is JSON and validate it. */

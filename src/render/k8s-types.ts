@@ -161,3 +161,9 @@ export interface StatefulSet extends KubeObject {
     volumeClaimTemplates: PersistentVolumeClaimTemplate[];
   };
 }
+
+/** The backup CronJob and restore Job; their pod template is kept loose (only renderers build it). */
+export interface BatchObject extends KubeObject {
+  kind: 'CronJob' | 'Job';
+  spec: Record<string, unknown>;
+}

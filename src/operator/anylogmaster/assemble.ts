@@ -34,6 +34,8 @@ export function assembleStatus(
     ledger: pick(extras.ledger, previousField(previous, 'ledger')),
     images: pick(extras.images, previousField(previous, 'images')),
     processes: pick(extras.processes, previousField(previous, 'processes')),
+    backup: extras.backup === null ? undefined : pick(extras.backup, previousField(previous, 'backup')),
+    restore: pick(extras.restore, previousField(previous, 'restore')),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -12,6 +12,8 @@ import { reconcileAnyLogMaster } from './reconcile.js';
 import {
   ANYLOG_MASTERS,
   CONFIGMAPS,
+  CRONJOBS,
+  JOBS,
   MANAGED_SELECTOR,
   PODS,
   SECRETS,
@@ -33,7 +35,7 @@ export function anyLogMasterControllerSpec(maxConcurrentReconciles?: number): Co
   return {
     name: CONTROLLER_NAME,
     type: ANYLOG_MASTERS,
-    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS].map((type) => ({
+    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS, CRONJOBS, JOBS].map((type) => ({
       type,
       labelSelector: MANAGED_SELECTOR,
     })),

@@ -12,6 +12,10 @@ export interface DomainMetrics {
   probed(namespace: string, name: string): void;
   /** Drops the series of a deleted object. */
   forget(namespace: string, name: string): void;
+  /** The backup state of `namespace/name`: last success (RFC 3339) and whether BackupHealthy is True. */
+  backupObserved(namespace: string, name: string, lastSuccess: string | undefined, healthy: boolean): void;
+  /** Drops the backup series of an object without backups. */
+  backupForget(namespace: string, name: string): void;
 }
 
 const KNOWN_PROCESSES = new Set<string>(PROCESS_ROW_NAMES);
@@ -49,6 +53,16 @@ export function createDomainMetrics(metrics: Metrics, now: () => number): Domain
     help: 'Master policy operations by operation (insert, drop, verify) and result',
     labelNames: ['operation', 'result'],
   });
+  const backupLastSuccess = metrics.gauge({
+    name: 'anylog_backup_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful ledger backup of an AnyLogMaster',
+    labelNames: ['namespace', 'name'],
+  });
+  const backupHealthy = metrics.gauge({
+    name: 'anylog_backup_healthy',
+    help: 'Whether the ledger backup of an AnyLogMaster is healthy (1) or failed or stale (0)',
+    labelNames: ['namespace', 'name'],
+  });
   return {
     processUp,
     policyOperations,
@@ -58,6 +72,17 @@ export function createDomainMetrics(metrics: Metrics, now: () => number): Domain
     },
     forget: (namespace, name) => {
       probes.delete(`${namespace}/${name}`);
+      backupLastSuccess.remove({ namespace, name });
+      backupHealthy.remove({ namespace, name });
+    },
+    backupObserved: (namespace, name, lastSuccess, healthy) => {
+      const at = lastSuccess === undefined ? Number.NaN : Date.parse(lastSuccess);
+      if (!Number.isNaN(at)) backupLastSuccess.set({ namespace, name }, at / 1000);
+      backupHealthy.set({ namespace, name }, healthy ? 1 : 0);
+    },
+    backupForget: (namespace, name) => {
+      backupLastSuccess.remove({ namespace, name });
+      backupHealthy.remove({ namespace, name });
     },
   };
 }

@@ -28,6 +28,8 @@ export interface StepOutcomes {
   readonly node?: ConditionOutcome;
   readonly policy?: ConditionOutcome;
   readonly processes?: ConditionOutcome;
+  /** BackupHealthy; absent when the spec asks for no backup (the condition is then dropped). */
+  readonly backup?: ConditionOutcome;
   /** The node StatefulSet is rolled out for the current revision and its pod is Ready. */
   readonly rolledOut: boolean;
   readonly waiting?: WaitingOutcome;

@@ -8,6 +8,8 @@ import { condition, type ConditionOutcome, type StalledOutcome, type WaitingOutc
 import { ResourceConflictError } from './steps/apply.js';
 import { applyNodeChildren, imagesOf } from './steps/children.js';
 import { reconcileLedger, type LedgerStatus } from './steps/ledger.js';
+import { reconcileBackup, reconcileRestore } from './steps/backup.js';
+import type { BackupStatus } from './backup-health.js';
 import { reachNode, unreachableOutcome } from './steps/node.js';
 import { reconcilePolicy } from './steps/policy.js';
 import { reconcileProcesses } from './steps/processes.js';
@@ -21,6 +23,8 @@ export interface StatusExtras {
   endpoints?: { tcp: string; rest: string };
   policyId?: string | null;
   processes?: ProcessInfo[];
+  backup?: BackupStatus | null;
+  restore?: { file: string; policyCount?: number; completionTime?: string };
 }
 
 /** Mutable collector of one pass's outcomes. */
@@ -29,6 +33,7 @@ export interface Gathered {
   node?: ConditionOutcome;
   policy?: ConditionOutcome;
   processes?: ConditionOutcome;
+  backup?: ConditionOutcome;
   rolledOut: boolean;
   waiting?: WaitingOutcome;
   stalled?: StalledOutcome;
@@ -38,6 +43,17 @@ export interface Gathered {
 
 const waitingPolicy = (message: string): ConditionOutcome => condition('False', 'WaitingForNode', message);
 
+/** The restore of `spec.ledger.restoreFrom` is done (or not asked for); else it holds the policy step. */
+async function restored(env: PassEnv, g: Gathered, podIP: string): Promise<boolean> {
+  const restore = await reconcileRestore(env, podIP);
+  if (restore.status !== undefined) g.extras.restore = restore.status;
+  if (restore.done) return true;
+  if (restore.policy !== undefined) g.policy = restore.policy;
+  if (restore.waiting !== undefined) g.waiting = restore.waiting;
+  if (restore.stalled !== undefined) g.stalled = restore.stalled;
+  return false;
+}
+
 async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: string): Promise<void> {
   const reach = await reachNode(env, podIP);
   g.node = reach.outcome;
@@ -46,6 +62,7 @@ async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: stri
     g.waiting = { reason: 'WaitingForNode', message: reach.outcome.message };
     return;
   }
+  if (!(await restored(env, g, podIP))) return;
   const policy = await reconcilePolicy(env, reach.client, address);
   g.policy = policy.outcome;
   g.extras.policyId = policy.policyId ?? null;
@@ -88,6 +105,9 @@ async function steps(env: PassEnv, g: Gathered): Promise<void> {
   }
   g.rolledOut = true;
   await nodeSteps(env, g, rollout.podIP, children.advertisedAddress);
+  const backup = await reconcileBackup(env, rollout.podIP);
+  if (backup.outcome !== undefined) g.backup = backup.outcome;
+  g.extras.backup = backup.status;
 }
 
 /** Runs steps 4–9 and never throws: failures are recorded in the result. */

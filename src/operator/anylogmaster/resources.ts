@@ -27,6 +27,15 @@ export const STATEFULSETS: ResourceType = {
   kind: 'StatefulSet',
   namespaced: true,
 };
+const batch = (plural: string, kind: string): ResourceType => ({
+  group: 'batch',
+  version: 'v1',
+  plural,
+  kind,
+  namespaced: true,
+});
+export const CRONJOBS = batch('cronjobs', 'CronJob');
+export const JOBS = batch('jobs', 'Job');
 export const SERVICES = core('services', 'Service');
 export const CONFIGMAPS = core('configmaps', 'ConfigMap');
 export const SECRETS = core('secrets', 'Secret');
@@ -46,6 +55,10 @@ export function typeOfKind(kind: string): ResourceType {
       return CONFIGMAPS;
     case 'Secret':
       return SECRETS;
+    case 'CronJob':
+      return CRONJOBS;
+    case 'Job':
+      return JOBS;
     default:
       throw new TypeError(`the AnyLogMaster controller does not manage kind ${kind}`);
   }

@@ -236,6 +236,9 @@ export function computeStatus(input: StatusInput): ComputedStatus {
     conditions.push({ type: 'Stalled', status: 'True', reason, message, observedGeneration: gen });
   }
   conditions.push(...domain);
+  if (input.outcomes.backup !== undefined) {
+    conditions.push({ type: 'BackupHealthy', ...input.outcomes.backup, observedGeneration: gen });
+  }
   const terminal = ready || flight.stalled !== undefined;
   return {
     conditions: withTransitionTimes(previous, conditions, input.nowMs),

@@ -1,6 +1,8 @@
 // Runs one container of a pod: starts its process, restarts it per restartPolicy
 // with a 1 s backoff doubling to 30 s (CrashLoopBackOff while waiting), runs startup, liveness and
 // readiness probes, and keeps the container status (state, lastState, ready, started, restartCount).
+// A terminated state carries the termination message the process left in its terminationMessagePath file.
+import { readFileSync } from 'node:fs';
 import type { Json } from './api.js';
 import { startProcess, type ContainerProcess, type ProcessSpec } from './process.js';
 import { runProbe, timing } from './probes.js';
@@ -15,6 +17,7 @@ export type State =
       readonly reason: string;
       readonly startedAt: Date;
       readonly finishedAt: Date;
+      readonly message?: string;
     };
 
 export interface ContainerView {
@@ -35,6 +38,21 @@ export interface ContainerOptions {
   readonly log: RunnerLog;
   readonly graceMs: number;
   readonly onChange: () => void;
+  /** Host path of the container's terminationMessagePath file, when the pod runner provides one. */
+  readonly terminationMessageFile?: string;
+}
+
+/** Kubernetes keeps at most 4096 bytes of a termination message. */
+const MESSAGE_MAX_BYTES = 4096;
+
+function terminationMessage(file: string | undefined): { message?: string } {
+  if (file === undefined) return {};
+  try {
+    const text = readFileSync(file).subarray(0, MESSAGE_MAX_BYTES).toString('utf8');
+    return text === '' ? {} : { message: text };
+  } catch {
+    return {};
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -120,6 +138,7 @@ export class ContainerRunner {
         reason: code === 0 ? 'Completed' : 'Error',
         startedAt: proc.startedAt,
         finishedAt,
+        ...terminationMessage(this.o.terminationMessageFile),
       };
       this.generation++;
       if (this.isStopping()) {

@@ -1,5 +1,5 @@
 // Maps a container to a local program: `command[0]` or, without a
-// command, the image name without registry, tag and digest. anylog-node and anylog-operator run the
+// command, the image name without registry, tag and digest. anylog-node, anylog-operator and anylog-backup run the
 // repository's bin launchers with Node 24; postgres runs the shim of docs/design/local-cluster.md §7.7. A few test programs and
 // plain shell tools are mapped for test workloads. Anything else is ImageNotMapped.
 import { existsSync } from 'node:fs';
@@ -29,6 +29,7 @@ function byName(name: string): Omit<Program, 'args'> | undefined {
   switch (name) {
     case 'anylog-node':
     case 'anylog-operator':
+    case 'anylog-backup':
       return { cmd: nodeBinary(), prefix: [join(repoRoot, 'bin', `${name}.js`)], kind: 'node' };
     case 'postgres':
     case 'docker-entrypoint.sh':

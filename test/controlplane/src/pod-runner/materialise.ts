@@ -202,13 +202,28 @@ export function linkMounts(container: Json, volumes: Map<string, string>, root: 
   }
 }
 
-/** First path segments of every mountPath of the pod (init and app containers). */
+/**
+ * Host file of a container's terminationMessagePath under root/, parent created. Only a path outside /dev
+ * (the default /dev/termination-log) is provided: a local process cannot be given its own /dev.
+ */
+export function terminationMessageFile(container: Json, root: string): string | undefined {
+  const path = container['terminationMessagePath'] as string | undefined;
+  if (path === undefined || path.startsWith('/dev/')) return undefined;
+  const file = join(root, path);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}
+
+/** First path segments of every mountPath and terminationMessagePath of the pod (init and app containers). */
 export function mountPrefixes(pod: Json): string[] {
   const segs = new Set<string>();
   for (const c of [
     ...((pod['spec']?.initContainers ?? []) as Json[]),
     ...((pod['spec']?.containers ?? []) as Json[]),
   ]) {
+    const message = c['terminationMessagePath'] as string | undefined;
+    const messageSeg = message?.startsWith('/dev/') === false ? message.split('/')[1] : undefined;
+    if (messageSeg !== undefined && messageSeg !== '') segs.add(messageSeg);
     for (const m of (c['volumeMounts'] ?? []) as Json[]) {
       const seg = String(m['mountPath'])
         .split('/')

@@ -11,6 +11,7 @@ import {
   linkMounts,
   materialiseVolumes,
   mountPrefixes,
+  terminationMessageFile,
   podDirs,
   PodSetupError,
   rewritePaths,
@@ -42,6 +43,9 @@ const waitingView = (c: Json, reason: string): ContainerView => ({
   started: false,
   restartCount: 0,
 });
+
+const withMessageFile = (file: string | undefined): { terminationMessageFile?: string } =>
+  file === undefined ? {} : { terminationMessageFile: file };
 
 export class PodWorker {
   private podIP: string | undefined;
@@ -151,6 +155,7 @@ export class PodWorker {
       log: this.d.log,
       graceMs: this.graceMs(),
       onChange: () => this.touch(),
+      ...withMessageFile(terminationMessageFile(c, dirs.root)),
     });
   }
 

@@ -31,6 +31,7 @@ function stateJson(s: State): Json {
           reason: s.reason,
           startedAt: s.startedAt.toISOString(),
           finishedAt: s.finishedAt.toISOString(),
+          ...(s.message === undefined ? {} : { message: s.message }),
         },
       };
   }

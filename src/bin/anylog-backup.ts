@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The `anylog-backup` executable, run by the operator's backup CronJob and restore Job from the project
+// image: `backup` or `restore` (src/backup/run.ts). The result line goes to stdout and to --result (the
+// container's terminationMessagePath), where the operator reads it from the Pod status. Exit 1 on failure.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatResult, type RunResult } from '../backup/result.js';
+import { runBackup, runRestore } from '../backup/run.js';
+
+const HELP = `Usage: anylog-backup backup  --url <rest url> --dir <dir> --name <name> [--retention <n>] [--result <file>]
+       anylog-backup restore --url <rest url> --dir <dir> --file <file> [--result <file>]
+`;
+
+function usage(message: string): never {
+  process.stderr.write(`anylog-backup: ${message}\n${HELP}`);
+  process.exit(2);
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    url: { type: 'string' },
+    dir: { type: 'string' },
+    name: { type: 'string' },
+    file: { type: 'string' },
+    retention: { type: 'string', default: '7' },
+    result: { type: 'string' },
+  },
+});
+
+const need = (key: 'url' | 'dir' | 'name' | 'file'): string => values[key] ?? usage(`--${key} is required`);
+
+let result: RunResult;
+switch (positionals[0] ?? '') {
+  case 'backup': {
+    const retention = Number(values.retention);
+    if (!Number.isInteger(retention) || retention < 1) usage('--retention must be a positive integer');
+    result = await runBackup({ url: need('url'), dir: need('dir'), name: need('name'), retention });
+    break;
+  }
+  case 'restore':
+    result = await runRestore({ url: need('url'), dir: need('dir'), file: need('file') });
+    break;
+  default:
+    usage(`unknown command ${positionals[0] ?? '(none)'}`);
+}
+const line = formatResult(result);
+process.stdout.write(line);
+if (values.result !== undefined) writeFileSync(values.result, line);
+process.exit(result.ok ? 0 : 1);

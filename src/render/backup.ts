@@ -1,0 +1,124 @@
+// The backup CronJob and the restore Job of an AnyLogMaster. Both run `anylog-backup` from the node image
+// with the claim mounted at /backup, reach the master's REST API at `nodeUrl`, and leave their result line
+// in a termination message file outside /dev (so the local process runtime can hand it over too). Pure.
+import { backupCronJobName, restoreJobName } from '../api/names.js';
+import { commonLabels, type Component } from '../api/labels.js';
+import { resolveSpec } from '../api/defaults.js';
+import type { AnyLogMaster } from '../api/types.js';
+import { childMetadata } from './common.js';
+import type { BatchObject } from './k8s-types.js';
+import { podSecurityContext, restrictedContainerSecurity } from './pod-parts.js';
+import { NODE_UID } from './statefulset.js';
+
+export const BACKUP_MOUNT = '/backup';
+export const RESULT_PATH = '/anylog-result/message';
+export const BACKUP_CONTAINER = 'backup';
+
+export interface BackupRenderInputs {
+  readonly operatorVersion: string;
+  readonly image: string;
+  /** `http://<host>:<restPort>/` of the master. */
+  readonly nodeUrl: string;
+}
+
+function podTemplate(
+  cr: AnyLogMaster,
+  inputs: BackupRenderInputs,
+  component: Component,
+  claim: { name: string; readOnly: boolean },
+  args: string[],
+): Record<string, unknown> {
+  const spec = resolveSpec(cr.spec);
+  return {
+    metadata: { labels: commonLabels(cr, inputs.operatorVersion, component) },
+    spec: {
+      restartPolicy: 'Never',
+      enableServiceLinks: false,
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContext(NODE_UID),
+      ...(spec.imagePullSecrets.length > 0
+        ? { imagePullSecrets: spec.imagePullSecrets.map((s) => ({ name: s.name })) }
+        : {}),
+      containers: [
+        {
+          name: BACKUP_CONTAINER,
+          image: inputs.image,
+          imagePullPolicy: spec.imagePullPolicy,
+          command: ['anylog-backup', ...args, '--result', RESULT_PATH],
+          terminationMessagePath: RESULT_PATH,
+          terminationMessagePolicy: 'FallbackToLogsOnError',
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          securityContext: restrictedContainerSecurity(),
+          volumeMounts: [{ name: 'backup', mountPath: BACKUP_MOUNT, readOnly: claim.readOnly }],
+        },
+      ],
+      volumes: [
+        { name: 'backup', persistentVolumeClaim: { claimName: claim.name, readOnly: claim.readOnly } },
+      ],
+    },
+  };
+}
+
+/** The CronJob of `spec.backup`; undefined when the spec asks for no backup. */
+export function renderBackupCronJob(cr: AnyLogMaster, inputs: BackupRenderInputs): BatchObject | undefined {
+  const backup = resolveSpec(cr.spec).backup;
+  if (backup === undefined) return undefined;
+  const args = [
+    'backup',
+    '--url',
+    inputs.nodeUrl,
+    '--dir',
+    BACKUP_MOUNT,
+    '--name',
+    cr.metadata.name,
+    '--retention',
+    String(backup.retention),
+  ];
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: childMetadata(cr, {
+      name: backupCronJobName(cr),
+      operatorVersion: inputs.operatorVersion,
+      component: 'backup',
+    }),
+    spec: {
+      schedule: backup.schedule,
+      timeZone: 'Etc/UTC',
+      // One writer at a time: a slow backup is not overtaken by the next one.
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels: commonLabels(cr, inputs.operatorVersion, 'backup') },
+        spec: {
+          backoffLimit: 0,
+          activeDeadlineSeconds: 600,
+          template: podTemplate(cr, inputs, 'backup', { name: backup.claimName, readOnly: false }, args),
+        },
+      },
+    },
+  };
+}
+
+/** The one-shot restore Job of `spec.ledger.restoreFrom`; undefined without one. */
+export function renderRestoreJob(cr: AnyLogMaster, inputs: BackupRenderInputs): BatchObject | undefined {
+  const from = cr.spec.ledger?.restoreFrom;
+  if (from === undefined) return undefined;
+  const args = ['restore', '--url', inputs.nodeUrl, '--dir', BACKUP_MOUNT, '--file', from.file];
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: childMetadata(cr, {
+      name: restoreJobName(cr),
+      operatorVersion: inputs.operatorVersion,
+      component: 'restore',
+    }),
+    spec: {
+      // A corrupt file fails the same way every time: no retry; the operator reports it.
+      backoffLimit: 0,
+      activeDeadlineSeconds: 600,
+      template: podTemplate(cr, inputs, 'restore', { name: from.claimName, readOnly: true }, args),
+    },
+  };
+}
