@@ -23,7 +23,7 @@ export const OPERATOR_RULES: readonly PolicyRule[] = [
   {
     apiGroups: ['batch'],
     resources: ['cronjobs', 'jobs'],
-    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
   { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },

@@ -50,7 +50,11 @@ export const LedgerStatusSchema = Type.Object(
   { ...closed, description: 'the ledger in use' },
 );
 
-const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, hex' });
+const Sha256 = Type.String({
+  maxLength: 64,
+  pattern: '^[0-9a-f]{64}$',
+  description: 'SHA-256 of the file, hex',
+});
 const BackupFile = Text(253, 'backup file name on the claim');
 
 export const BackupStatusSchema = Type.Object(

@@ -84,6 +84,7 @@ export function renderBackupCronJob(cr: AnyLogMaster, inputs: BackupRenderInputs
     }),
     spec: {
       schedule: backup.schedule,
+      suspend: false,
       timeZone: 'Etc/UTC',
       // One writer at a time: a slow backup is not overtaken by the next one.
       concurrencyPolicy: 'Forbid',

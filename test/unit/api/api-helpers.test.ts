@@ -227,6 +227,8 @@ t.test('RBAC covers every kind the renderers and the controller touch, without d
     ['', 'pods', ['get', 'list', 'watch']],
     ['', 'persistentvolumeclaims', ['get', 'list', 'watch']],
     ['events.k8s.io', 'events', ['create', 'patch']],
+    ['batch', 'cronjobs', ['get', 'list', 'watch', 'create', 'patch']],
+    ['batch', 'jobs', ['get', 'list', 'watch', 'create', 'patch']],
   ];
   for (const [group, resource, verbs] of need) {
     for (const verb of verbs)

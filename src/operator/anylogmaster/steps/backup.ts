@@ -1,4 +1,4 @@
-// Backup and restore steps. Backup (after the rollout): keep the CronJob of `spec.backup` applied (or delete
+// Backup and restore steps. Backup (after the rollout): keep the CronJob of `spec.backup` applied (suspend
 // it when the field is removed), fold the results of its finished Pods into `status.backup`, and compute
 // BackupHealthy with a Warning Event when it turns False. Restore (before the master policy): run the
 // restore Job once and hold the policy step until it succeeded, so the restored master policy is found
@@ -56,11 +56,18 @@ export interface BackupStepResult {
   readonly status: BackupStatus | null;
 }
 
-async function removeCronJob(env: PassEnv): Promise<void> {
+/** Backups switched off: the CronJob is suspended, not deleted (the operator holds no delete right). */
+async function suspendCronJob(env: PassEnv): Promise<void> {
   const namespace = env.cr.metadata.namespace;
   const name = backupCronJobName(env.cr);
-  if (env.ctx.cache(CRONJOBS).get(`${namespace}/${name}`) === undefined) return;
-  await env.ctx.kube.delete(CRONJOBS, { namespace, name }, env.ctx.signal);
+  const live = env.ctx.cache(CRONJOBS).get(`${namespace}/${name}`);
+  if (live === undefined || (live['spec'] as { suspend?: boolean } | undefined)?.suspend === true) return;
+  await env.ctx.kube.mergePatch(
+    CRONJOBS,
+    { namespace, name },
+    { spec: { suspend: true } },
+    { fieldManager: FIELD_MANAGER, signal: env.ctx.signal },
+  );
 }
 
 async function announce(env: PassEnv, outcome: ConditionOutcome): Promise<void> {
@@ -73,7 +80,7 @@ export async function reconcileBackup(env: PassEnv, podIP: string): Promise<Back
   const desired = renderBackupCronJob(env.cr, renderInputs(env, podIP));
   const { namespace = '', name } = env.ctx.object.metadata;
   if (desired === undefined) {
-    await removeCronJob(env);
+    await suspendCronJob(env);
     env.deps.domainMetrics.backupForget(namespace, name);
     return { status: null };
   }

@@ -32,6 +32,7 @@ t.test('each stall reason has its cadence', async (t) => {
     DatabaseMissing: '60000',
     ProgressDeadlineExceeded: '60000',
     CleanupFailed: '60000',
+    RestoreFailed: '60000',
   };
   for (const reason of STALLED_REASONS) {
     const c = nextCadence({ ready: false, stalled: reason });
