@@ -42,6 +42,25 @@ interface OperatorChild {
   output(): string;
 }
 
+/**
+ * Where a killed process was, from its debug log: no API write yet, writes but none to a status
+ * subresource (cut inside a pass), or after a status write (a pass had finished its status update).
+ */
+function phaseOf(output: string): 'no-write' | 'mid-pass' | 'after-status' {
+  const writes = output
+    .split('\n')
+    .filter((l) => l.includes('"api write"'))
+    .map((l) => {
+      try {
+        return (JSON.parse(l) as { path?: string }).path ?? '';
+      } catch {
+        return ''; // the last line, cut by the kill
+      }
+    });
+  if (writes.length === 0) return 'no-write';
+  return writes.some((p) => p.endsWith('/status')) ? 'after-status' : 'mid-pass';
+}
+
 async function spawnOperator(t: Test, ns: string): Promise<OperatorChild> {
   const identity = await operatorKubeIdentity();
   let out = '';
@@ -58,7 +77,7 @@ async function spawnOperator(t: Test, ns: string): Promise<OperatorChild> {
         HEALTH_PROBE_BIND_ADDRESS: '0',
         DEFAULT_NODE_IMAGE: 'anylog-node',
         LEDGER_ADDRESSING: 'pod-ip',
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: 'debug',
         SHUTDOWN_TIMEOUT_SECONDS: '5',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,6 +123,7 @@ t.test('20 operator kills mid-reconcile: Ready with one master policy', async (t
   let city = 'city-0';
   await applyObject(withCity(city));
   const delays: number[] = [];
+  const phases = new Map<string, number>();
   const changes: number[] = [];
   const startedAt = Date.now();
   for (let round = 1; round <= KILLS; round++) {
@@ -120,9 +140,12 @@ t.test('20 operator kills mid-reconcile: Ready with one master policy', async (t
     t.equal(op.child.exitCode, null, `round ${round}: the operator was still running when killed`);
     op.child.kill('SIGKILL');
     await op.exited;
+    const phase = phaseOf(op.output());
+    phases.set(phase, (phases.get(phase) ?? 0) + 1);
   }
   const killsTook = Date.now() - startedAt;
   t.comment(`kill delays after "workers started" (ms, seed ${SEED}): ${delays.join(', ')}`);
+  t.comment(`where the kills landed: ${[...phases.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   t.comment(
     `spec.location.city changed before rounds ${changes.join(', ')}; ${KILLS} kills in ${killsTook} ms`,
   );
