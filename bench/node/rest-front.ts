@@ -10,7 +10,16 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildPackage, cpuSeconds, rest, repoRoot, round, rssMb, startNode, type NodeProc } from '../lib/proc.js';
+import {
+  buildPackage,
+  cpuSeconds,
+  rest,
+  repoRoot,
+  round,
+  rssMb,
+  startNode,
+  type NodeProc,
+} from '../lib/proc.js';
 import { ensureWrk, runWrk, type WrkResult } from '../lib/wrk.js';
 import { networkName, reexecInPrivateNetwork } from '../lib/netns.js';
 
@@ -86,7 +95,11 @@ function wrkOnce(node: NodeProc, point: Point): Sample {
     headers: { 'User-Agent': 'AnyLog/1.23', command: 'get status' },
   });
   const cpu = cpuSeconds(node.proc.pid) - cpu0;
-  return { rate: r.requestsPerSec, perCpuSec: Math.round((r.requestsPerSec * WRK_SECONDS) / cpu), errors: r.errors };
+  return {
+    rate: r.requestsPerSec,
+    perCpuSec: Math.round((r.requestsPerSec * WRK_SECONDS) / cpu),
+    errors: r.errors,
+  };
 }
 
 async function main(): Promise<void> {
@@ -118,11 +131,16 @@ async function main(): Promise<void> {
       const idleAfterStart = rssMb(node.proc.pid);
       for (let n = 0; n < 200; n++) await rest(node, 'get status');
       await new Promise((r) => setTimeout(r, 3000));
-      memory[variant] = { startupMs: round(node.startupMs, 1), idleAfterStart, idleAfter200Requests: rssMb(node.proc.pid) };
+      memory[variant] = {
+        startupMs: round(node.startupMs, 1),
+        idleAfterStart,
+        idleAfter200Requests: rssMb(node.proc.pid),
+      };
     }
     report['rssMb'] = memory;
     const points: Point[] = [];
-    for (const keepAlive of [false, true]) for (const connections of [1, 4, 16]) points.push({ keepAlive, connections });
+    for (const keepAlive of [false, true])
+      for (const connections of [1, 4, 16]) points.push({ keepAlive, connections });
     const samples = new Map<string, Sample[]>();
     for (let run = 0; run < WRK_RUNS; run++) {
       for (const point of points) {

@@ -4,8 +4,8 @@
 import { encodeMessage, FRAME_SIZE } from '../../src/node/tcp/codec.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -51,7 +51,8 @@ function writeAnswer(res: ServerResponse, answer: RestAnswer): void {
  * Content-Type, else the bytes; 'large' past the limit.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | 'large'> {
-  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody && req.headers['content-type'] === undefined) {
     req.resume();
     return Promise.resolve(undefined);
@@ -105,12 +106,21 @@ class HttpServerVariant implements RestServerControl {
       void readBody(req, bodyLimit)
         .then(async (body) => {
           if (body === 'large') {
-            writeAnswer(res, errorAnswer({ method: method.toLowerCase(), node: ip, code: STATUS.LARGE_COMMAND }, false));
+            writeAnswer(
+              res,
+              errorAnswer({ method: method.toLowerCase(), node: ip, code: STATUS.LARGE_COMMAND }, false),
+            );
             return;
           }
           writeAnswer(
             res,
-            await handle({ method, url: req.url ?? '/', headers: lastHeaderValues(req.rawHeaders), body, clientIp: ip }),
+            await handle({
+              method,
+              url: req.url ?? '/',
+              headers: lastHeaderValues(req.rawHeaders),
+              body,
+              clientIp: ip,
+            }),
           );
         })
         .catch((err: unknown) => {
