@@ -23,8 +23,12 @@ import {
 import { ensureWrk, runWrk, type WrkResult } from '../lib/wrk.js';
 import { networkName, reexecInPrivateNetwork } from '../lib/netns.js';
 
-const VARIANTS = ['front', 'node-http', 'fastify'] as const;
-type Variant = (typeof VARIANTS)[number];
+const ALL_VARIANTS = ['front', 'node-http', 'fastify'] as const;
+type Variant = (typeof ALL_VARIANTS)[number];
+/** BENCH_VARIANTS (comma list) and BENCH_KEEPALIVE=0 (new connections only) narrow a run. */
+const VARIANTS = ALL_VARIANTS.filter((v) =>
+  (process.env['BENCH_VARIANTS'] ?? ALL_VARIANTS.join(',')).split(',').includes(v),
+);
 const WRK_SECONDS = Number(process.env['BENCH_WRK_SECONDS'] ?? 5);
 const WRK_RUNS = Math.max(1, Number(process.env['BENCH_WRK_RUNS'] ?? 5));
 const OUT = join(repoRoot, 'dist', 'bench-rest');
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
   const nodes = new Map<Variant, NodeProc>();
   const memory: Record<string, unknown> = {};
   try {
-    for (const [i, variant] of VARIANTS.entries()) {
+    for (const variant of VARIANTS) {
+      const i = ALL_VARIANTS.indexOf(variant);
       const node = await startNode({
         ip: `127.0.0.${51 + i}`,
         tcpPort: 32048,
@@ -139,7 +144,8 @@ async function main(): Promise<void> {
     }
     report['rssMb'] = memory;
     const points: Point[] = [];
-    for (const keepAlive of [false, true])
+    const modes = process.env['BENCH_KEEPALIVE'] === '0' ? [false] : [false, true];
+    for (const keepAlive of modes)
       for (const connections of [1, 4, 16]) points.push({ keepAlive, connections });
     const samples = new Map<string, Sample[]>();
     for (let run = 0; run < WRK_RUNS; run++) {

@@ -5,7 +5,7 @@
 // version, headers and body, and that what it hands over (or still waits for) leaves node:http exactly
 // the stream node:http would have parsed after those requests.
 import { isDeepStrictEqual } from 'node:util';
-import { parseHead, type ParsedHead } from '../../src/node/rest/http-wire.js';
+import { parseHead, type ParsedHead } from '../../src/node/http/wire.js';
 import { lastHeaderValues } from '../../src/node/rest/request-info.js';
 import { referenceParse, type ReferenceParse, type ReferenceRequest } from './llhttp-reference.js';
 

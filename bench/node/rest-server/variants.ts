@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { NodeServices } from '../../../src/node/ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../../../src/node/ports/network.js';
-import { ConcurrencyLimiter } from '../../../src/node/tcp/limiter.js';
+import { ConcurrencyLimiter } from '../../../src/node/http/limiter.js';
 import { Mutex } from '../../../src/shared/mutex.js';
 import {
   createHandler,
@@ -16,7 +16,7 @@ import {
   type RestAnswer,
 } from '../../../src/node/rest/handling.js';
 import { clientIpOf, lastHeaderValues } from '../../../src/node/rest/request-info.js';
-import { BODY_LIMIT } from '../../../src/node/rest/http-wire.js';
+import { BODY_LIMIT } from '../../../src/node/http/wire.js';
 import {
   createRestServer as createFrontServer,
   MAX_WAITING,

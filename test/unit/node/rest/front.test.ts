@@ -1,4 +1,4 @@
-// The REST socket front (rest/index.ts + tcp/http-front.ts + rest/http-wire.ts): over a real socket,
+// The REST socket front (rest/index.ts + http/front.ts + http/wire.ts): over a real socket,
 // every request shape answers exactly what the fastify app answers through inject (status, headers,
 // body) whether the front serves it or hands the connection over; keep-alive pipelining (POSTs too),
 // heads and bodies split across packets, client half-close, idle keep-alive timeout, stop while a
@@ -7,12 +7,12 @@ import t, { type Test } from 'tap';
 import { connect } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { STATUS_CODES } from 'node:http';
-import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/rest/http-wire.js';
+import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/http/wire.js';
 import { textAnswer } from '../../../../src/node/rest/handling.js';
 import { statusFor } from '../../../../src/node/rest/responses.js';
 import { knownStatusCodes } from '../../../../src/contract/status-codes.js';
-import { HttpFront, type FrontAnswer } from '../../../../src/node/tcp/http-front.js';
-import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { HttpFront, type FrontAnswer } from '../../../../src/node/http/front.js';
+import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
 import { createFakeNode } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 

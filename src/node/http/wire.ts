@@ -3,8 +3,8 @@
 // limit; origin-form target, unique well-formed headers, Host present) and the answer writer. Anything
 // else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
 // keeps node:http's and fastify's exact behaviour.
-import type { RestAnswer } from './handling.js';
-import { effectiveHeaders, type Headers } from './request-info.js';
+import type { RestAnswer } from '../rest/handling.js';
+import { effectiveHeaders, type Headers } from '../rest/request-info.js';
 import { BoundedMemo } from '../../shared/bounded-memo.js';
 
 /**
