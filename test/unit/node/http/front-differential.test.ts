@@ -4,7 +4,7 @@
 // untouched (test/helpers/front-differential.ts); a sample is also fed in two pieces cut at every byte,
 // and a smaller share goes end to end over loopback: the front's answers equal, byte for byte but the
 // Date header, node:http's answers to the requests it served followed by the fallback app's answers to
-// the bytes it handed over. FUZZ_COUNT (default 40,000) and FUZZ_SEED run it longer or elsewhere
+// the bytes it handed over. FUZZ_COUNT (default 20,000) and FUZZ_SEED run it longer or elsewhere
 // (npm run fuzz:http runs 1,000,000).
 import t from 'tap';
 import { connect } from 'node:net';
@@ -18,7 +18,7 @@ import { divergence, frontRun, type HeadParser } from '../../../helpers/front-di
 import { referenceParse } from '../../../helpers/llhttp-reference.js';
 import { httpFuzzStreams, type FuzzStream } from '../../../helpers/http-fuzz-inputs.js';
 
-const COUNT = Number(process.env['FUZZ_COUNT'] ?? 40_000);
+const COUNT = Number(process.env['FUZZ_COUNT'] ?? 20_000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261206);
 /** Every SPLIT_EVERY-th stream is also cut in two at every byte (at most 512 cuts). */
 const SPLIT_EVERY = 500;
