@@ -64,7 +64,7 @@ module.exports = {
     {
       name: 'D6-net',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/node/tcp/' },
+      from: { path: '^src/', pathNot: '^src/node/(tcp|http)/' },
       to: { path: '^net$|^node:net$' },
     },
     {
@@ -95,7 +95,7 @@ module.exports = {
       name: 'D9-commands-see-ports',
       severity: 'error',
       from: { path: '^src/node/(interpreter|commands)/' },
-      to: { path: '^src/node/(rest|tcp)/|^src/node/ledger/.*-store\\.ts$' },
+      to: { path: '^src/node/(rest|tcp|http)/|^src/node/ledger/.*-store\\.ts$' },
     },
     { name: 'D11-no-test-imports', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
     {

@@ -5,7 +5,7 @@
 import { encodeMessage, FRAME_SIZE } from '../../src/node/tcp/codec.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 
-/** Deterministic PRNG (mulberry32). */
+/** Deterministic PRNG (mulberry32): numbers in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {

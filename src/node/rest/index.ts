@@ -1,14 +1,14 @@
 // The REST server control (docs/design/node-runtime.md §4.2, §5): listens on the internal port (internal IP with
-// `bind = true`, else every IPv4 interface) through the socket front (tcp/http-front.ts), which serves
+// `bind = true`, else every IPv4 interface) through the socket front (http/front.ts), which serves
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
 // app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the
 // rules (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
-import { ConcurrencyLimiter } from '../tcp/limiter.js';
+import { ConcurrencyLimiter } from '../http/limiter.js';
 import { ListenError } from '../tcp/errors.js';
-import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../tcp/http-front.js';
+import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../http/front.js';
 import { Mutex } from '../../shared/mutex.js';
 import {
   createHandler,
@@ -17,7 +17,7 @@ import {
   type RestAnswer,
   type RestRequest,
 } from './handling.js';
-import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from './http-wire.js';
+import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';
 
 export const MAX_WAITING = 100;

@@ -3,7 +3,7 @@
 // used only at call time, so main.ts can build NodeServices around the returned objects.
 import type { NodeServices } from '../ports/runtime.js';
 import type { PeerTransport, TcpServerControl } from '../ports/network.js';
-import { ConcurrencyLimiter } from './limiter.js';
+import { ConcurrencyLimiter } from '../http/limiter.js';
 import { PeerClient } from './peer-client.js';
 import { TcpServer, DEFAULT_TCP_SERVER, type TcpServerOptions } from './server.js';
 import type { LedgerInstaller, ReceiveContext } from './session.js';

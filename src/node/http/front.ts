@@ -98,8 +98,18 @@ class Connection<A> {
 
   private readonly onEnd = (): void => {
     this.ended = true;
-    if (!this.busy && !this.handing && !this.done) this.finishConnection();
+    if (!this.busy && !this.handing && !this.done) this.endOfInput();
   };
+
+  /**
+   * The client has sent everything and nothing is being answered: close, or, when part of a request is
+   * left, hand it over so node:http gives its answer to a cut-off request (400) as it would alone.
+   */
+  private endOfInput(): void {
+    const rest = this.pending;
+    if (rest !== undefined && rest.length > 0) this.handOff(rest);
+    else this.finishConnection();
+  }
 
   /** The idle sweep: close a connection idle past the keep-alive timeout or slow to send its head. */
   sweep(now: number): void {
@@ -154,7 +164,7 @@ class Connection<A> {
       }
       if (!this.write(this.front.options.encode(answer))) return;
     }
-    if (this.ended) this.finishConnection();
+    if (this.ended) this.endOfInput();
   }
 
   private readonly onAnswer = (answer: A): void => {
