@@ -7,7 +7,7 @@
 const NODE_LAYERS = [
   {
     name: 'root',
-    what: 'the composition root (files directly in src/node/: main, assemble, config, cli, ...)',
+    what: 'the composition root: main, assemble, config, cli and the other files directly in src/node/',
     path: '^src/node/[^/]+$',
   },
   {
@@ -17,11 +17,11 @@ const NODE_LAYERS = [
   },
   {
     name: 'commands',
-    what: 'commands and their pure helpers (blockchain get engine, status outputs)',
+    what: 'commands and their pure helpers: the blockchain get engine, status outputs',
     path: '^src/node/(commands|blockchain-query|status)/',
   },
   { name: 'interpreter', what: 'the script interpreter', path: '^src/node/interpreter/' },
-  { name: 'ports', what: 'the ports (NodeServices and its interfaces)', path: '^src/node/ports/' },
+  { name: 'ports', what: 'the ports: NodeServices and its interfaces', path: '^src/node/ports/' },
 ];
 
 /** One rule per layer below the top: nothing in it imports a module of any higher layer. */
@@ -29,8 +29,8 @@ function nodeLayerRules() {
   const rules = NODE_LAYERS.slice(1).map((layer, i) => {
     const higher = NODE_LAYERS.slice(0, i + 1);
     return {
-      name: `D9-${layer.name}-below-${higher[higher.length - 1].name}`,
-      comment: `${layer.what} must not import ${higher.map((h) => h.name).join(', ')}: a lower layer of the node never imports a higher one`,
+      name: `D9-layer-${layer.name}`,
+      comment: `layer ${layer.name} (${layer.what}) imports no module of a higher layer: ${higher.map((h) => h.name).join(', ')}`,
       severity: 'error',
       from: { path: layer.path },
       to: { path: higher.map((h) => h.path).join('|') },
