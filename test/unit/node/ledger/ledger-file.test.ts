@@ -45,6 +45,20 @@ t.test('missing file is an empty ledger with version 0; appends create it', asyn
   t.equal(file.byType('b').length, 1);
 });
 
+t.test('appendNew refuses an id in the file or still being appended', async (t) => {
+  const { path, node } = setup(t);
+  const file = createLedgerFile(node);
+  await file.append(line('a', 'x', 'id1'));
+  t.equal(await file.appendNew('id1', line('a', 'x2', 'id1')), false, 'id already in the file');
+  const [first, second] = await Promise.all([
+    file.appendNew('id2', line('a', 'y', 'id2')),
+    file.appendNew('id2', line('a', 'y2', 'id2')),
+  ]);
+  t.same([first, second], [true, false], 'the second insert of an id in flight is a duplicate');
+  t.equal(readFileSync(path, 'utf8'), `${line('a', 'x', 'id1')}\n${line('a', 'y', 'id2')}\n`);
+  t.equal(await file.appendNew('id2', line('a', 'y3', 'id2')), false, 'and stays one once written');
+});
+
 t.test('malformed lines are skipped; a file without trailing newline is appended correctly', async (t) => {
   const { path, node } = setup(t);
   writeFileSync(
