@@ -1,6 +1,7 @@
 // Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the master-side push
-// into it, and the local ledger file `blockchain.json` with its incremental rewrites (docs/design/node-runtime.md
-// §4.4, §8, §9.4–§9.5). Implementations live in node/ledger/; commands and node/sync/ see only these interfaces.
+// into it, and the local ledger file `blockchain.json` with its incremental rewrites
+// (docs/design/node-runtime.md §4.4, §8, §9.4–§9.5). Implementations live in node/ledger/; commands and
+// node/sync/ see only these interfaces.
 import type { Hash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../contract/ordered-json.js';
 import type { CommandResult } from './command-types.js';
@@ -57,7 +58,10 @@ export interface PushOptions {
   readonly text?: string;
 }
 
-/** The master-side `blockchain` ledger table as `blockchain push` and sync re-pushes write it (§4.4, §8.2). */
+/**
+ * The master-side `blockchain` ledger table as `blockchain push` and sync re-pushes write it
+ * (docs/design/node-runtime.md §4.4, §8.2).
+ */
 export interface LedgerPush {
   /** Add id and date when missing, create the table when missing, insert one row. */
   push(policy: JsonValue, options: PushOptions): Promise<CommandResult>;

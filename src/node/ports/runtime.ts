@@ -82,16 +82,19 @@ export interface ServeRequest {
 
 /**
  * The synchronizer (docs/design/node-runtime.md §9): both sides of sync. start() returns after the first
- * cycle when syncing from itself (§9.5).
+ * cycle when syncing from itself (docs/design/node-runtime.md §9.5).
  */
 export interface SynchronizerControl {
   status(): SyncStatus;
   start(settings: SyncSettings): Promise<void>;
   runOnce(): Promise<void>;
   stop(): Promise<void>;
-  /** Master side: answer a peer's ledger request (§9.3); the result is what the requester gets as an `echo`. */
+  /**
+   * Master side: answer a peer's ledger request (docs/design/node-runtime.md §9.3); the result is what the
+   * requester gets as an `echo`.
+   */
   serve(request: ServeRequest): Promise<CommandResult>;
-  /** Node side: install a ledger file a master sent (§6.8, §9.4), then delete the file. */
+  /** Node side: install a ledger file a master sent (docs/design/node-runtime.md §6.8, §9.4), then delete it. */
   installFile(filePath: string): Promise<void>;
 }
 
