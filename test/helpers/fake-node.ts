@@ -148,9 +148,14 @@ function stubLedgerFile(): LedgerFile {
     metadataVersion: () => '0',
     hasId: () => false,
     append: async () => undefined,
+    appendNew: async () => true,
     removeIds: async () => 0,
     install: async () => undefined,
     reload: async () => undefined,
+    rewrite: async () => undefined,
+    rewriteTail: async () => undefined,
+    mark: () => undefined,
+    exactText: () => undefined,
   };
 }
 
@@ -245,8 +250,16 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
       typeOf: () => undefined,
       closeAll: async () => undefined,
     },
+    ledger: { push: notUsed },
     ledgerFile: stubLedgerFile(),
-    sync: { status: syncStatus, start: notUsed, runOnce: notUsed, stop: async () => undefined },
+    sync: {
+      status: syncStatus,
+      start: notUsed,
+      runOnce: notUsed,
+      stop: async () => undefined,
+      serve: notUsed,
+      installFile: notUsed,
+    },
     schedulers: {
       start: () => false,
       isRunning: () => false,
