@@ -3,11 +3,11 @@
 // the cleanup finalizer (only under deletionPolicy Delete, docs/design/operator.md §9.1) and the Ready refresh timer (§8.1).
 import { FINALIZER_CLEANUP } from '../../api/labels.js';
 import type { Controller, ControllerSpec } from '../framework/controller.js';
-import { findCondition, readConditions } from '../framework/status.js';
 import type { KubeObject } from '../framework/kube.js';
 import { READY_RESYNC_MS, JITTER } from './cadence.js';
 import { cleanupAnyLogMaster } from './delete.js';
 import { resolveDeps, type AnyLogMasterDeps } from './deps.js';
+import { conditionOf, parseStatus } from './observed-status.js';
 import { reconcileAnyLogMaster } from './reconcile.js';
 import {
   ANYLOG_MASTERS,
@@ -43,7 +43,7 @@ export function anyLogMasterControllerSpec(maxConcurrentReconciles?: number): Co
 }
 
 function isReady(object: KubeObject): boolean {
-  return findCondition(readConditions(object['status']), 'Ready')?.status === 'True';
+  return conditionOf(parseStatus(object['status']).status, 'Ready')?.status === 'True';
 }
 
 export function registerAnyLogMasterController(manager: ControllerHost, deps: AnyLogMasterDeps): Controller {

@@ -1,7 +1,7 @@
 // What the AnyLogMaster controller needs from the composition root (src/operator/main.ts ControllerDeps
 // is a structural superset), resolved once at registration, plus the per-pass environment handed to
 // the steps. The NodeClient factory is injectable so tests can point it at a real node elsewhere.
-import type { AnyLogMaster, ResolvedSpec } from '../../api/types.js';
+import type { ResolvedSpec } from '../../api/types.js';
 import { PUBLISHED_IMAGE_REPOSITORY } from '../../api/defaults.js';
 import { createHttpNodeClient, type NodeClient } from '../../nodeclient/index.js';
 import type { Clock } from '../../shared/clock.js';
@@ -10,6 +10,8 @@ import type { ReconcileContext } from '../framework/controller.js';
 import type { KubeApi } from '../framework/kube.js';
 import type { Metrics } from '../framework/metrics.js';
 import { createDomainMetrics, type DomainMetrics } from './metrics.js';
+import type { ObservedStatus } from './observed-status.js';
+import type { ValidatedMaster } from './steps/validate.js';
 
 /** Operator settings the controller reads (a subset of OperatorConfig). */
 export interface AnyLogMasterSettings {
@@ -63,11 +65,12 @@ export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
   };
 }
 
-/** One pass: the framework context, the validated CR and its resolved spec. */
+/** One pass: the framework context, the validated CR, its resolved spec and its parsed stored status. */
 export interface PassEnv {
   readonly ctx: ReconcileContext;
-  readonly cr: AnyLogMaster;
+  readonly cr: ValidatedMaster;
   readonly spec: ResolvedSpec;
+  readonly status: ObservedStatus;
   readonly deps: ResolvedDeps;
   /**
    * Apply every child even when the cache already matches: set while a generation is in flight, so a

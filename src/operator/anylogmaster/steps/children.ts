@@ -16,6 +16,7 @@ import type { KubeObject } from '../../framework/kube.js';
 import { chooseAdvertisedAddress } from '../advertise.js';
 import type { PassEnv } from '../deps.js';
 import type { WaitingOutcome } from '../outcomes.js';
+import { serviceView } from '../views.js';
 import { ensureChild } from './apply.js';
 
 export type ChildrenResult =
@@ -27,7 +28,8 @@ export type ChildrenResult =
     }
   | { readonly kind: 'waiting'; readonly waiting: WaitingOutcome; readonly images: EffectiveImages };
 
-export const asKube = (o: RenderedObject): KubeObject => o as unknown as KubeObject;
+/** A rendered object as the framework's KubeObject (a shallow copy: the same JSON, typed as an open object). */
+export const asKube = (o: RenderedObject): KubeObject => ({ ...o });
 
 export function imagesOf(env: PassEnv): EffectiveImages {
   return effectiveImages(env.spec, {
@@ -46,7 +48,7 @@ export async function applyNodeChildren(
   const images = imagesOf(env);
   const client = await ensureChild(env, asKube(renderClientService(cr, { operatorVersion })));
   await ensureChild(env, asKube(renderHeadlessService(cr, { operatorVersion })));
-  const advertised = chooseAdvertisedAddress(env.spec.network.advertise, client);
+  const advertised = chooseAdvertisedAddress(env.spec.network.advertise, serviceView(client));
   if (advertised.kind === 'waiting') {
     const reason =
       env.spec.network.advertise.mode === 'LoadBalancer' ? 'WaitingForLoadBalancer' : 'Progressing';

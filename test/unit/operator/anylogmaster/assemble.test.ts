@@ -1,6 +1,7 @@
 // Status assembly: unreached steps keep their previous fields, a cleared policy id is dropped.
 import t from 'tap';
 import { assembleStatus } from '../../../../src/operator/anylogmaster/assemble.js';
+import { EMPTY_STATUS, parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import type { ComputedStatus } from '../../../../src/operator/anylogmaster/status.js';
 
 const computed: ComputedStatus = {
@@ -20,18 +21,21 @@ const previous = {
 };
 
 t.test('unreached fields keep their previous values', async (t) => {
-  const s = assembleStatus(previous, computed, {});
+  const s = assembleStatus(parseStatus(previous).status, computed, {});
   t.match(s, { ...previous, observedGeneration: 2, phase: 'Degraded', conditions: [] });
 });
 
 t.test('new values replace old ones; null clears the policy id', async (t) => {
-  const s = assembleStatus(previous, computed, { policyId: null, advertisedAddress: '10.0.0.2' });
+  const s = assembleStatus(parseStatus(previous).status, computed, {
+    policyId: null,
+    advertisedAddress: '10.0.0.2',
+  });
   t.equal(s['policyId'], undefined);
   t.notOk('policyId' in s);
   t.equal(s['advertisedAddress'], '10.0.0.2');
 });
 
 t.test('no root observedGeneration is written before the first terminal outcome', async (t) => {
-  const s = assembleStatus(undefined, { ...computed, observedGeneration: undefined }, {});
+  const s = assembleStatus(EMPTY_STATUS, { ...computed, observedGeneration: undefined }, {});
   t.notOk('observedGeneration' in s);
 });
