@@ -310,7 +310,10 @@ const LabelSelector = (description: string) =>
               key: Type.String({ minLength: 1, maxLength: 317 }),
               operator: Type.Enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
               values: Type.Optional(
-                Type.Array(Type.String({ maxLength: 63 }), { maxItems: 64, 'x-kubernetes-list-type': 'atomic' }),
+                Type.Array(Type.String({ maxLength: 63 }), {
+                  maxItems: 64,
+                  'x-kubernetes-list-type': 'atomic',
+                }),
               ),
             },
             closed,

@@ -48,7 +48,10 @@ const WHOLE_CLUSTER: NetworkPolicyPeer = { namespaceSelector: {} };
 const copyPeer = (p: NetworkPolicyPeer): NetworkPolicyPeer => structuredClone(p);
 
 /** The NetworkPolicy `<name>` selecting the node pod, or undefined when `enabled` is false. */
-export function renderNetworkPolicy(cr: AnyLogMaster, inputs: NetworkPolicyInputs): NetworkPolicy | undefined {
+export function renderNetworkPolicy(
+  cr: AnyLogMaster,
+  inputs: NetworkPolicyInputs,
+): NetworkPolicy | undefined {
   const { networkPolicy } = resolveSpec(cr.spec);
   if (!networkPolicy.enabled) return undefined;
   const tcpFrom =
@@ -66,7 +69,8 @@ export function renderNetworkPolicy(cr: AnyLogMaster, inputs: NetworkPolicyInput
           ports: [{ port: REST_PORT_NAME, protocol: 'TCP' }],
           from: [
             operatorPeer(inputs.operatorPods ?? { labels: DEFAULT_OPERATOR_POD_LABELS }),
-            ...networkPolicy.restClients.map(copyPeer)],
+            ...networkPolicy.restClients.map(copyPeer),
+          ],
         },
       ],
     },
