@@ -11,14 +11,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../controlplane/src/paths.js';
-import {
-  getJson,
-  kubectl,
-  kubectlOk,
-  testNamespace,
-  waitUntil,
-  type KubeObject,
-} from '../helpers/cluster.js';
+import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../helpers/cluster.js';
 import {
   containerLogs,
   execIn,
@@ -103,7 +96,7 @@ t.test('the node NetworkPolicy admits the listed client and refuses the others',
     'the NetworkPolicy of the master',
     async () => {
       const r = await kubectl(['-n', watch, 'get', 'networkpolicy', 'master', '-o', 'json']);
-      return r.code === 0 ? (JSON.parse(r.stdout) as KubeObject) : undefined;
+      return r.code === 0 ? JSON.parse(r.stdout) : undefined;
     },
     180_000,
     1000,

@@ -20,7 +20,7 @@ const valid = (cr: AnyLogMaster): boolean =>
   validateAnyLogMaster({ apiVersion: cr.apiVersion, kind: cr.kind, metadata: cr.metadata, spec: cr.spec }).ok;
 
 function withPolicy(cr: AnyLogMaster, networkPolicy: Record<string, unknown>): AnyLogMaster {
-  return { ...cr, spec: { ...cr.spec, networkPolicy } as AnyLogMaster['spec'] };
+  return { ...cr, spec: { ...cr.spec, networkPolicy } };
 }
 
 t.test('defaults: enabled, no listed peers', async (t) => {
