@@ -26,7 +26,13 @@ export function checkName(root: Obj): ValidationProblem[] {
 
 /** Every twin over a spec that already has its defaults applied. */
 export function checkSpec(spec: Obj): ValidationProblem[] {
-  return [...checkLedger(spec), ...checkNetwork(spec), ...checkService(spec), ...checkQuantities(spec)];
+  return [
+    ...checkLedger(spec),
+    ...checkNetwork(spec),
+    ...checkService(spec),
+    ...checkPolicyPeers(spec),
+    ...checkQuantities(spec),
+  ];
 }
 
 function checkLedger(spec: Obj): ValidationProblem[] {
@@ -77,6 +83,29 @@ function checkService(spec: Obj): ValidationProblem[] {
       ? [fail(`spec.service.loadBalancerSourceRanges[${i}]`, 'CIDR', 'string')]
       : [],
   );
+}
+
+/** The CIDR rule on every `ipBlock.cidr` and `ipBlock.except[]` of spec.networkPolicy. */
+function checkPolicyPeers(spec: Obj): ValidationProblem[] {
+  const policy = obj(spec['networkPolicy']);
+  const out: ValidationProblem[] = [];
+  for (const list of ['tcpPeers', 'restClients']) {
+    const peers = policy?.[list];
+    if (!Array.isArray(peers)) continue;
+    peers.forEach((peer: unknown, i) => {
+      const block = obj(obj(peer)?.['ipBlock']);
+      const at = `spec.networkPolicy.${list}[${i}].ipBlock`;
+      const cidr = block?.['cidr'];
+      if (typeof cidr === 'string' && !isCIDR(cidr)) out.push(fail(`${at}.cidr`, 'CIDR', 'string'));
+      const except = block?.['except'];
+      if (Array.isArray(except)) {
+        except.forEach((e: unknown, j) => {
+          if (typeof e === 'string' && !isCIDR(e)) out.push(fail(`${at}.except[${j}]`, 'CIDR', 'string'));
+        });
+      }
+    });
+  }
+  return out;
 }
 
 function checkQuantities(spec: Obj): ValidationProblem[] {

@@ -11,6 +11,8 @@ const nameOf = (cr: Named): string => cr.metadata.name;
 /** StatefulSet and client Service of the node. */
 export const nodeStatefulSetName = (cr: Named): string => nameOf(cr);
 export const clientServiceName = (cr: Named): string => nameOf(cr);
+/** The node pod's NetworkPolicy. */
+export const networkPolicyName = (cr: Named): string => nameOf(cr);
 export const headlessServiceName = (cr: Named): string => `${nameOf(cr)}-headless`;
 export const configMapName = (cr: Named): string => `${nameOf(cr)}-config`;
 /** The node pod (StatefulSet ordinal 0); also the policy `hostname`. */

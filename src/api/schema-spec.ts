@@ -4,6 +4,7 @@
 import Type from 'typebox';
 import { SSL_MODES } from '../contract/ssl-mode.js';
 import { celValidations } from './cel-rules.js';
+import { NetworkPolicySpecSchema } from './schema-networkpolicy.js';
 import {
   COMPANY_PATTERN,
   DATABASE_PATTERN,
@@ -351,6 +352,7 @@ export const AnyLogMasterSpecSchema = Type.Object(
     ),
     storage: Type.Optional(StorageSchema('node volume claim template; immutable')),
     service: Type.Optional(ServiceSchema),
+    networkPolicy: Type.Optional(NetworkPolicySpecSchema),
     deletionPolicy: Type.Optional(
       Type.Enum(['Retain', 'Delete'], {
         default: 'Retain',

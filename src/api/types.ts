@@ -88,6 +88,7 @@ export interface ResolvedSpec {
   readonly resources: ResolvedResources;
   readonly storage: ResolvedStorage;
   readonly service: Req<Spec['service']>;
+  readonly networkPolicy: Req<Spec['networkPolicy']>;
   readonly deletionPolicy: 'Retain' | 'Delete';
   readonly scheduling: Req<Spec['scheduling']>;
   readonly progressDeadlineSeconds: number;

@@ -161,3 +161,28 @@ export interface StatefulSet extends KubeObject {
     volumeClaimTemplates: PersistentVolumeClaimTemplate[];
   };
 }
+
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface NetworkPolicyPeer {
+  namespaceSelector?: LabelSelector;
+  podSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+export interface NetworkPolicyIngressRule {
+  ports: { port: string | number; protocol: 'TCP' }[];
+  from: NetworkPolicyPeer[];
+}
+
+export interface NetworkPolicy extends KubeObject {
+  kind: 'NetworkPolicy';
+  spec: {
+    podSelector: LabelSelector;
+    policyTypes: ['Ingress'];
+    ingress: NetworkPolicyIngressRule[];
+  };
+}

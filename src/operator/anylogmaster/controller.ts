@@ -13,6 +13,7 @@ import {
   ANYLOG_MASTERS,
   CONFIGMAPS,
   MANAGED_SELECTOR,
+  NETWORKPOLICIES,
   PODS,
   SECRETS,
   SERVICES,
@@ -33,7 +34,7 @@ export function anyLogMasterControllerSpec(maxConcurrentReconciles?: number): Co
   return {
     name: CONTROLLER_NAME,
     type: ANYLOG_MASTERS,
-    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS].map((type) => ({
+    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS, NETWORKPOLICIES].map((type) => ({
       type,
       labelSelector: MANAGED_SELECTOR,
     })),

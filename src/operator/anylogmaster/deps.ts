@@ -20,6 +20,9 @@ export interface AnyLogMasterSettings {
   readonly ledgerAddressing: 'service' | 'pod-ip';
   readonly cleanupDeadlineMs: number;
   readonly maxConcurrentReconciles?: number;
+  /** The operator's namespace and pod labels, for the node NetworkPolicy's REST rule. */
+  readonly podNamespace?: string;
+  readonly operatorPodLabels?: Readonly<Record<string, string>>;
 }
 
 export interface AnyLogMasterDeps {

@@ -28,6 +28,13 @@ export const STATEFULSETS: ResourceType = {
   namespaced: true,
 };
 export const SERVICES = core('services', 'Service');
+export const NETWORKPOLICIES: ResourceType = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'networkpolicies',
+  kind: 'NetworkPolicy',
+  namespaced: true,
+};
 export const CONFIGMAPS = core('configmaps', 'ConfigMap');
 export const SECRETS = core('secrets', 'Secret');
 export const PODS = core('pods', 'Pod');
@@ -44,6 +51,8 @@ export function typeOfKind(kind: string): ResourceType {
       return SERVICES;
     case 'ConfigMap':
       return CONFIGMAPS;
+    case 'NetworkPolicy':
+      return NETWORKPOLICIES;
     case 'Secret':
       return SECRETS;
     default:

@@ -1,4 +1,5 @@
-// Step 5 (docs/design/operator.md §5, §7.1): apply the client and headless Services, read the advertised address
+// Step 5 (docs/design/operator.md §5, §7.1): apply the client and headless Services and the node's
+// NetworkPolicy (or delete it when disabled), read the advertised address
 // from the client Service, then apply the ConfigMap and the node StatefulSet (whose pod template carries
 // the config hash). Waiting for a load-balancer IP ends the step with WaitingForLoadBalancer.
 import { effectiveImages } from '../../../api/defaults.js';
@@ -7,8 +8,11 @@ import {
   renderClientService,
   renderConfigMap,
   renderHeadlessService,
+  renderNetworkPolicy,
   renderNodeStatefulSet,
+  DEFAULT_OPERATOR_POD_LABELS,
   type KubeObject as RenderedObject,
+  type OperatorPods,
   type PsqlLedgerInputs,
   type RenderInputs,
 } from '../../../render/index.js';
@@ -17,7 +21,9 @@ import { chooseAdvertisedAddress } from '../advertise.js';
 import type { PassEnv } from '../deps.js';
 import type { WaitingOutcome } from '../outcomes.js';
 import { serviceView } from '../views.js';
-import { ensureChild } from './apply.js';
+import { conflictOf, ensureChild, liveObject } from './apply.js';
+import { networkPolicyName } from '../../../api/names.js';
+import { NETWORKPOLICIES } from '../resources.js';
 
 export type ChildrenResult =
   | {
@@ -38,6 +44,35 @@ export function imagesOf(env: PassEnv): EffectiveImages {
   });
 }
 
+export function operatorPodsOf(env: PassEnv): OperatorPods {
+  const { podNamespace, operatorPodLabels } = env.deps.settings;
+  return {
+    ...(podNamespace === undefined || podNamespace === '' ? {} : { namespace: podNamespace }),
+    labels: operatorPodLabels ?? DEFAULT_OPERATOR_POD_LABELS,
+  };
+}
+
+/** Apply the node's NetworkPolicy, or delete ours when `spec.networkPolicy.enabled` is false. */
+async function reconcileNetworkPolicy(env: PassEnv): Promise<void> {
+  const { cr } = env;
+  const policy = renderNetworkPolicy(cr, {
+    operatorVersion: env.deps.operatorVersion,
+    operatorPods: operatorPodsOf(env),
+  });
+  if (policy !== undefined) {
+    await ensureChild(env, asKube(policy));
+    return;
+  }
+  const live = await liveObject(env, 'NetworkPolicy', networkPolicyName(cr));
+  // A policy someone else made under this name is theirs: leave it.
+  if (live === undefined || conflictOf(env, live) !== undefined) return;
+  await env.ctx.kube.delete(
+    NETWORKPOLICIES,
+    { namespace: cr.metadata.namespace, name: networkPolicyName(cr) },
+    env.ctx.signal,
+  );
+}
+
 /** Renders and applies the node's children in order; `ledger` is the psql input (external, managed). */
 export async function applyNodeChildren(
   env: PassEnv,
@@ -48,6 +83,7 @@ export async function applyNodeChildren(
   const images = imagesOf(env);
   const client = await ensureChild(env, asKube(renderClientService(cr, { operatorVersion })));
   await ensureChild(env, asKube(renderHeadlessService(cr, { operatorVersion })));
+  await reconcileNetworkPolicy(env);
   const advertised = chooseAdvertisedAddress(env.spec.network.advertise, serviceView(client));
   if (advertised.kind === 'waiting') {
     const reason =
@@ -58,6 +94,7 @@ export async function applyNodeChildren(
     operatorVersion,
     images,
     advertisedAddress: advertised.address,
+    operatorPods: operatorPodsOf(env),
     ...(ledger === undefined ? {} : { ledger }),
   };
   await ensureChild(env, asKube(renderConfigMap(cr, inputs)));
