@@ -3,6 +3,7 @@
 // content) and the operator version. Everything a renderer needs that is not in the spec comes from here.
 import type { EffectiveImages } from '../api/defaults.js';
 import type { SslMode } from '../contract/ssl-mode.js';
+import type { RestTlsRenderInputs } from './rest-tls.js';
 
 /** Where the node reaches PostgreSQL (external and managed modes). */
 export interface LedgerEndpoint {
@@ -32,4 +33,6 @@ export interface RenderInputs {
   readonly advertisedAddress: string;
   /** Required in external and managed modes, ignored in embedded mode. */
   readonly ledger?: PsqlLedgerInputs;
+  /** Present when `spec.rest.tls.enabled`: the server Secret to mount and its certificate hash. */
+  readonly restTls?: RestTlsRenderInputs;
 }
