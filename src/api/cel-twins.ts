@@ -5,7 +5,7 @@ import { CEL, type CelRuleId } from './cel-rules.js';
 import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
-import { TLS_DEFAULT_DURATION_HOURS } from './schema-spec.js';
+import { TLS_DEFAULT_DURATION_HOURS } from './schema-rest.js';
 import { isRecord } from '../shared/is-record.js';
 
 type Obj = Record<string, unknown>;

@@ -37,7 +37,11 @@ export function resolveSpec(spec: AnyLogMasterSpec): ResolvedSpec {
     ledger: Record<string, unknown>;
     rest: { tls: Omit<ResolvedRestTls, 'renewBeforeHours'> & { renewBeforeHours?: number } };
   };
-  return Object.freeze({ ...full, ledger: resolveLedger(full.ledger), rest: { tls: resolveRestTls(full.rest.tls) } });
+  return Object.freeze({
+    ...full,
+    ledger: resolveLedger(full.ledger),
+    rest: { tls: resolveRestTls(full.rest.tls) },
+  });
 }
 
 function resolveRestTls(

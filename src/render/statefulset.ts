@@ -126,7 +126,11 @@ function restTlsVolume(spec: ResolvedSpec, inputs: RenderInputs): Volume[] {
   return [
     {
       name: REST_TLS_VOLUME,
-      secret: { secretName: inputs.restTls.secretName, items: pemItems(spec.rest.tls.org), defaultMode: 0o440 },
+      secret: {
+        secretName: inputs.restTls.secretName,
+        items: pemItems(spec.rest.tls.org),
+        defaultMode: 0o440,
+      },
     },
   ];
 }

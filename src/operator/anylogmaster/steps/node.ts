@@ -19,11 +19,7 @@ export function unreachableOutcome(url: string, detail: string): ConditionOutcom
 }
 
 /** `tls`: the client certificate and CA when the node serves REST over TLS. */
-export async function reachNode(
-  env: PassEnv,
-  podIP: string,
-  tls?: RestClientTls,
-): Promise<ReachResult> {
+export async function reachNode(env: PassEnv, podIP: string, tls?: RestClientTls): Promise<ReachResult> {
   const client = env.deps.nodeClient(podIP, env.spec.network.restPort, env.ctx.logger, tls);
   try {
     const status = await client.getStatus({ signal: env.ctx.signal });

@@ -88,7 +88,10 @@ async function writeSecret(
     keyPem: pair.keyPem,
     ...(caPem === undefined ? {} : { caPem }),
   });
-  await env.ctx.kube.apply(SECRETS, body as unknown as KubeObject, { fieldManager: FIELD_MANAGER, signal: env.ctx.signal });
+  await env.ctx.kube.apply(SECRETS, body as unknown as KubeObject, {
+    fieldManager: FIELD_MANAGER,
+    signal: env.ctx.signal,
+  });
 }
 
 async function announce(env: PassEnv, what: string, name: string, reason: RenewReason, pem: string) {
@@ -230,8 +233,17 @@ async function userMode(env: PassEnv, tls: ResolvedRestTls, server: string, clie
   if ('reason' in clientPair) return { kind: 'stalled', stalled: clientPair } as const;
   return {
     kind: 'ready',
-    render: { secretName: server, org: tls.org, certificateHash: certificateHash(serverPair.cert, serverPair.ca) },
-    client: { ca: serverPair.ca, cert: clientPair.cert, key: clientPair.key, servername: nodePodHost(env.cr) },
+    render: {
+      secretName: server,
+      org: tls.org,
+      certificateHash: certificateHash(serverPair.cert, serverPair.ca),
+    },
+    client: {
+      ca: serverPair.ca,
+      cert: clientPair.cert,
+      key: clientPair.key,
+      servername: nodePodHost(env.cr),
+    },
   } as const;
 }
 
@@ -246,4 +258,20 @@ export async function reconcileRestTls(
   if (tls.secretName !== undefined && tls.clientSecretName !== undefined)
     return userMode(env, tls, tls.secretName, tls.clientSecretName);
   return issuedMode(env, tls, serverNames(env, service, advertisedAddress));
+}
+
+/**
+ * The client side only, from Secrets that already exist (cleanup must not issue anything): undefined
+ * when REST TLS is off; throws when it is on but the Secrets are missing or incomplete.
+ */
+export async function readRestClientTls(env: PassEnv): Promise<RestClientTls | undefined> {
+  const tls = env.spec.rest.tls;
+  if (!tls.enabled) return undefined;
+  const user = tls.secretName !== undefined && tls.clientSecretName !== undefined;
+  const clientName = user ? (tls.clientSecretName ?? '') : restClientSecretName(env.cr);
+  const client = await userPair(env, clientName);
+  if ('reason' in client) throw new Error(client.message);
+  const server = user ? await userPair(env, tls.secretName ?? '') : client;
+  if ('reason' in server) throw new Error(server.message);
+  return { ca: server.ca, cert: client.cert, key: client.key, servername: nodePodHost(env.cr) };
 }

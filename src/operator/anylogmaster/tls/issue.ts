@@ -86,7 +86,8 @@ export async function issueLeaf(ca: KeyPair, request: LeafRequest): Promise<KeyP
     ...request.dnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...request.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
   ];
-  const purpose = request.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
+  const purpose =
+    request.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: [{ CN: [request.commonName] }],
