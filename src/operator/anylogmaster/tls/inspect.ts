@@ -1,5 +1,7 @@
 // Reading certificates back (from the operator's Secrets or the user's): validity, subject alternative
 // names and whether a CA signed them, which is all the renewal decision needs. Never touches keys.
+// @peculiar/x509 resolves its ASN.1 helpers through tsyringe, which needs the Reflect metadata polyfill.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 /** What the renewal decision knows about a held certificate. */

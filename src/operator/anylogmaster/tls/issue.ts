@@ -3,6 +3,8 @@
 // create them); the keys and signatures come from Node's own WebCrypto (the library's default provider is the global `crypto`, which is Node's). P-256 is accepted by node:tls,
 // OpenSSL-based servers and curl alike, and its keys are small enough to regenerate on every renewal.
 import { webcrypto } from 'node:crypto';
+// @peculiar/x509 resolves its ASN.1 helpers through tsyringe, which needs the Reflect metadata polyfill.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
