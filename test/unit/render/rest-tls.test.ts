@@ -14,7 +14,7 @@ import { crFromSample, inputsFor } from './helpers.js';
 
 function withTls(tls: Record<string, unknown>): AnyLogMaster {
   const cr = crFromSample('embedded');
-  return { ...cr, spec: { ...cr.spec, rest: { tls } } as AnyLogMaster['spec'] };
+  return { ...cr, spec: { ...cr.spec, rest: { tls } } };
 }
 
 const restTls: RestTlsRenderInputs = { secretName: 'master-rest-tls', org: 'acme', certificateHash: 'h1' };
