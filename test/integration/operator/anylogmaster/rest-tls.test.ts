@@ -154,10 +154,11 @@ t.test('an AnyLogMaster with rest.tls is Ready over mutual TLS and survives a ro
   t.equal(condition(again, 'NodeReachable')?.status, 'True');
   const statusAfter = await curl(true, 'get status');
   t.equal(statusAfter.code, 0, 'the same client certificate works after the rotation');
+  // Events of one reason within ten minutes share one Event whose series counts them: the CA, server and
+  // client issues plus the re-issue after the deletion make four.
   const renewedEvents = await getJson(['-n', ns, 'events.events.k8s.io']);
-  t.ok(
-    (renewedEvents.items as { reason: string; note?: string }[]).some(
-      (e) => e.reason === 'CertificateIssued' && e.note?.includes(`${NAME}-rest-tls`) === true,
-    ),
+  const issued = (renewedEvents.items as { reason: string; series?: { count: number } }[]).find(
+    (e) => e.reason === 'CertificateIssued',
   );
+  t.ok((issued?.series?.count ?? 1) >= 4, `the re-issue is counted (series ${issued?.series?.count})`);
 });
