@@ -5,6 +5,7 @@ import { CEL, type CelRuleId } from './cel-rules.js';
 import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
+import { TLS_DEFAULT_DURATION_HOURS } from './schema-rest.js';
 import { isRecord } from '../shared/is-record.js';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +30,7 @@ export function checkSpec(spec: Obj): ValidationProblem[] {
   return [
     ...checkLedger(spec),
     ...checkNetwork(spec),
+    ...checkRestTls(spec),
     ...checkService(spec),
     ...checkPolicyPeers(spec),
     ...checkQuantities(spec),
@@ -72,6 +74,21 @@ function checkAdvertise(advertise: Obj): ValidationProblem[] {
   if (!overlay && hasIp) out.push(fail('spec.network.advertise', 'C8', 'object'));
   const ip = str(advertise['ip']);
   if (ip !== undefined && !isNonLoopbackIPv4(ip)) out.push(fail('spec.network.advertise.ip', 'C9', 'string'));
+  return out;
+}
+
+function checkRestTls(spec: Obj): ValidationProblem[] {
+  const tls = obj(obj(spec['rest'])?.['tls']);
+  if (tls === undefined) return [];
+  const out: ValidationProblem[] = [];
+  if ((tls['secretName'] === undefined) !== (tls['clientSecretName'] === undefined)) {
+    out.push(fail('spec.rest.tls', 'TLS1', 'object'));
+  }
+  const renew = tls['renewBeforeHours'];
+  const duration = tls['durationHours'] ?? TLS_DEFAULT_DURATION_HOURS;
+  if (typeof renew === 'number' && typeof duration === 'number' && renew >= duration) {
+    out.push(fail('spec.rest.tls', 'TLS2', 'object'));
+  }
   return out;
 }
 

@@ -41,3 +41,8 @@ export function nodePodHost(cr: Named): string {
   const namespace = cr.metadata.namespace ?? 'default';
   return `${nodePodName(cr)}.${headlessServiceName(cr)}.${namespace}.svc`;
 }
+
+/** REST TLS Secrets the operator issues: the CA (with its key), the node's server pair, the client pair. */
+export const restCaSecretName = (cr: Named): string => `${nameOf(cr)}-rest-ca`;
+export const restServerSecretName = (cr: Named): string => `${nameOf(cr)}-rest-tls`;
+export const restClientSecretName = (cr: Named): string => `${nameOf(cr)}-rest-client`;

@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { SSL_MODES } from '../contract/ssl-mode.js';
 import { celValidations } from './cel-rules.js';
 import { NetworkPolicySpecSchema } from './schema-networkpolicy.js';
+import { RestSchema } from './schema-rest.js';
 import {
   COMPANY_PATTERN,
   DATABASE_PATTERN,
@@ -334,6 +335,7 @@ export const AnyLogMasterSpecSchema = Type.Object(
       }),
     ),
     network: Type.Optional(NetworkSchema),
+    rest: Type.Optional(RestSchema),
     ledger: Type.Optional(LedgerSchema),
     syncIntervalSeconds: Type.Optional(
       Type.Integer({

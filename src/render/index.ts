@@ -18,6 +18,7 @@ export * from './inputs.js';
 export { renderClientService, renderHeadlessService } from './services.js';
 export { renderConfigMap, renderConfigData, renderNodeEnvironment, MASTER_SCRIPT_KEY } from './configmap.js';
 export { renderMasterScript } from './master-script.js';
+export * from './rest-tls.js';
 export { renderNodeStatefulSet, computeConfigHash } from './statefulset.js';
 export {
   renderNetworkPolicy,

@@ -4,6 +4,7 @@
 import type { EffectiveImages } from '../api/defaults.js';
 import type { SslMode } from '../contract/ssl-mode.js';
 import type { OperatorPods } from './networkpolicy.js';
+import type { RestTlsRenderInputs } from './rest-tls.js';
 
 /** Where the node reaches PostgreSQL (external and managed modes). */
 export interface LedgerEndpoint {
@@ -35,4 +36,6 @@ export interface RenderInputs {
   readonly ledger?: PsqlLedgerInputs;
   /** Who the operator is, for the node's NetworkPolicy; absent = the chart's labels in any namespace. */
   readonly operatorPods?: OperatorPods;
+  /** Present when `spec.rest.tls.enabled`: the server Secret to mount and its certificate hash. */
+  readonly restTls?: RestTlsRenderInputs;
 }

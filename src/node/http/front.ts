@@ -3,8 +3,10 @@
 // a time per connection, keep-alive when the answer says so. A request the step calls `slow` hands the
 // whole connection, with the bytes read so far, to a full HTTP server (node:http + fastify, loaded on
 // first need). This saves node:http's per-connection cost on the AnyLog hot path (a new connection per
-// request) while every other request keeps node:http's exact behaviour.
+// request) while every other request keeps node:http's exact behaviour. With `tls` it listens with node:tls
+// and works the same on each TLS socket once its handshake (client certificate included) succeeded.
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 
 export interface FrontAnswer {
   readonly bytes: Buffer;
@@ -35,6 +37,8 @@ export interface HttpFrontOptions<A> {
   readonly headMs?: number;
   /** How long close() lets busy connections finish their answer before destroying them (5 s). */
   readonly stopGraceMs?: number;
+  /** Serve TLS with these options (certificate, key, trusted CA, client-certificate policy). */
+  readonly tls?: TlsOptions;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -243,9 +247,14 @@ export class HttpFront<A> {
   constructor(readonly options: HttpFrontOptions<A>) {
     this.idleMs = options.idleMs ?? 5000;
     this.headMs = options.headMs ?? 60_000;
-    this.server = createServer({ allowHalfOpen: true }, (socket) => {
+    const accept = (socket: Socket): void => {
       this.connections.add(new Connection(socket, this));
-    });
+    };
+    // A TLS server hands over a socket only after the handshake; failed handshakes never reach accept.
+    this.server =
+      options.tls === undefined
+        ? createServer({ allowHalfOpen: true }, accept)
+        : createTlsServer({ handshakeTimeout: this.headMs, ...options.tls, allowHalfOpen: true }, accept);
   }
 
   forget(conn: Connection<A>): void {

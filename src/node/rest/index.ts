@@ -3,6 +3,8 @@
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
 // app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the
 // rules (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
+// With `ssl = true` the front listens with TLS and refuses, at the handshake, every client whose certificate
+// is not signed by the configured CA (tls-files.ts reads the PEM files once, at start).
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
@@ -19,6 +21,7 @@ import {
 } from './handling.js';
 import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';
+import { loadRestTls } from './tls-files.js';
 
 export const MAX_WAITING = 100;
 
@@ -117,6 +120,7 @@ class RestServer implements RestServerControl {
   async start(address: RestServerInfo): Promise<void> {
     const host = address.bind ? address.internalIp : '0.0.0.0';
     if (this.front !== undefined) throw new ListenError(host, address.internalPort, 'already running');
+    const tls = address.tls === undefined ? undefined : await loadRestTls(address.tls);
     this.timeoutSeconds = address.timeoutSeconds;
     const deps: HandlerDeps = {
       node: this.node,
@@ -134,6 +138,7 @@ class RestServer implements RestServerControl {
       onError: (err) => {
         this.node.logger.error({ err }, 'REST connection failed');
       },
+      ...(tls === undefined ? {} : { tls: { ...tls, requestCert: true, rejectUnauthorized: true } }),
     });
     try {
       await front.listen(host, address.internalPort, 511);

@@ -16,6 +16,7 @@ import { desiredPolicyId, ownPolicies } from './policy.js';
 import { ANYLOG_MASTERS, PODS } from './resources.js';
 import { computeStatus } from './status.js';
 import { reconcileLedger, type LedgerConnection } from './steps/ledger.js';
+import { readRestClientTls } from './steps/rest-tls.js';
 import { validateObject } from './steps/validate.js';
 import { readStatus } from './observed-status.js';
 import { podIsReady, podView, type PodView } from './views.js';
@@ -35,9 +36,10 @@ async function dropThroughNode(env: PassEnv): Promise<boolean> {
   const pod = env.ctx.cache(PODS).get(`${env.cr.metadata.namespace}/${nodePodName(env.cr)}`);
   const ip = readyPodIp(podView(pod));
   if (ip === undefined) return false;
-  const client = env.deps.nodeClient(ip, env.spec.network.restPort, env.ctx.logger);
   const identity = { nodeName: env.spec.nodeName, company: env.spec.company };
   try {
+    const tls = await readRestClientTls(env);
+    const client = env.deps.nodeClient(ip, env.spec.network.restPort, env.ctx.logger, tls);
     const own = ownPolicies(await client.queryMasterPolicies(identity, { signal: env.ctx.signal }), identity);
     for (const p of own) await client.dropPolicy(p.id, { signal: env.ctx.signal });
     return true;

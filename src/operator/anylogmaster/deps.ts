@@ -3,7 +3,7 @@
 // the steps. The NodeClient factory is injectable so tests can point it at a real node elsewhere.
 import type { ResolvedSpec } from '../../api/types.js';
 import { PUBLISHED_IMAGE_REPOSITORY } from '../../api/defaults.js';
-import { createHttpNodeClient, type NodeClient } from '../../nodeclient/index.js';
+import { createHttpNodeClient, type NodeClient, type NodeClientTls } from '../../nodeclient/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ReconcileContext } from '../framework/controller.js';
@@ -25,6 +25,14 @@ export interface AnyLogMasterSettings {
   readonly operatorPodLabels?: Readonly<Record<string, string>>;
 }
 
+/** A client for one node; `tls` (REST TLS on) switches it to HTTPS with the client certificate. */
+export type NodeClientFactory = (
+  host: string,
+  port: number,
+  logger: Logger,
+  tls?: NodeClientTls,
+) => NodeClient;
+
 export interface AnyLogMasterDeps {
   readonly config: AnyLogMasterSettings;
   readonly metrics: Metrics;
@@ -33,7 +41,7 @@ export interface AnyLogMasterDeps {
   readonly logger?: Logger;
   /** Version label on children and the fallback node image tag. */
   readonly operatorVersion?: string;
-  readonly nodeClient?: (host: string, port: number, logger: Logger) => NodeClient;
+  readonly nodeClient?: NodeClientFactory;
   readonly random?: () => number;
 }
 
@@ -44,7 +52,7 @@ export interface ResolvedDeps {
   readonly settings: AnyLogMasterSettings;
   readonly operatorVersion: string;
   readonly nodeImage: string;
-  readonly nodeClient: (host: string, port: number, logger: Logger) => NodeClient;
+  readonly nodeClient: NodeClientFactory;
   readonly domainMetrics: DomainMetrics;
   readonly random: () => number;
   /** In-memory progress-deadline hints: key → generation and since when it is reconciling. */
@@ -61,7 +69,10 @@ export function resolveDeps(deps: AnyLogMasterDeps): ResolvedDeps {
       deps.config.defaultNodeImage === ''
         ? `${PUBLISHED_IMAGE_REPOSITORY}:${operatorVersion}`
         : deps.config.defaultNodeImage,
-    nodeClient: deps.nodeClient ?? ((host, port, logger) => createHttpNodeClient({ host, port, logger })),
+    nodeClient:
+      deps.nodeClient ??
+      ((host, port, logger, tls) =>
+        createHttpNodeClient({ host, port, logger, ...(tls === undefined ? {} : { tls }) })),
     domainMetrics: createDomainMetrics(deps.metrics, () => clock?.now() ?? Date.now()),
     random: deps.random ?? Math.random,
     reconcilingSince: new Map(),

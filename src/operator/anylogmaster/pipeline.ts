@@ -9,6 +9,7 @@ import { ResourceConflictError } from './steps/apply.js';
 import { applyNodeChildren, imagesOf } from './steps/children.js';
 import { reconcileLedger, type LedgerStatus } from './steps/ledger.js';
 import { reachNode, unreachableOutcome } from './steps/node.js';
+import type { RestClientTls } from './steps/rest-tls.js';
 import { reconcilePolicy } from './steps/policy.js';
 import { reconcileProcesses } from './steps/processes.js';
 import { checkWorkload } from './steps/workload.js';
@@ -38,8 +39,14 @@ export interface Gathered {
 
 const waitingPolicy = (message: string): ConditionOutcome => condition('False', 'WaitingForNode', message);
 
-async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: string): Promise<void> {
-  const reach = await reachNode(env, podIP);
+async function nodeSteps(
+  env: PassEnv,
+  g: Gathered,
+  podIP: string,
+  address: string,
+  tls: RestClientTls | undefined,
+): Promise<void> {
+  const reach = await reachNode(env, podIP, tls);
   g.node = reach.outcome;
   if (reach.kind === 'unreachable') {
     g.policy = waitingPolicy('waiting for the node REST API');
@@ -76,6 +83,10 @@ async function steps(env: PassEnv, g: Gathered): Promise<void> {
     g.waiting = children.waiting;
     return;
   }
+  if (children.kind === 'stalled') {
+    g.stalled = children.stalled;
+    return;
+  }
   const { tcpPort, restPort } = env.spec.network;
   g.extras.advertisedAddress = children.advertisedAddress;
   g.extras.endpoints = endpointsOf(children.advertisedAddress, tcpPort, restPort);
@@ -87,7 +98,7 @@ async function steps(env: PassEnv, g: Gathered): Promise<void> {
     return;
   }
   g.rolledOut = true;
-  await nodeSteps(env, g, rollout.podIP, children.advertisedAddress);
+  await nodeSteps(env, g, rollout.podIP, children.advertisedAddress, children.clientTls);
 }
 
 /** Runs steps 4–9 and never throws: failures are recorded in the result. */

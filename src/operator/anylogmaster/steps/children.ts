@@ -1,7 +1,8 @@
 // Step 5 (docs/design/operator.md §5, §7.1): apply the client and headless Services and the node's
 // NetworkPolicy (or delete it when disabled), read the advertised address
 // from the client Service, then apply the ConfigMap and the node StatefulSet (whose pod template carries
-// the config hash). Waiting for a load-balancer IP ends the step with WaitingForLoadBalancer.
+// the config hash). Waiting for a load-balancer IP ends the step with WaitingForLoadBalancer. With REST TLS
+// the certificates' Secrets are ensured between the Services (whose names and IP they carry) and the pod.
 import { effectiveImages } from '../../../api/defaults.js';
 import type { EffectiveImages } from '../../../api/defaults.js';
 import {
@@ -19,9 +20,10 @@ import {
 import type { KubeObject } from '../../framework/kube.js';
 import { chooseAdvertisedAddress } from '../advertise.js';
 import type { PassEnv } from '../deps.js';
-import type { WaitingOutcome } from '../outcomes.js';
+import type { StalledOutcome, WaitingOutcome } from '../outcomes.js';
 import { serviceView } from '../views.js';
 import { conflictOf, ensureChild, liveObject } from './apply.js';
+import { reconcileRestTls, type RestClientTls } from './rest-tls.js';
 import { networkPolicyName } from '../../../api/names.js';
 import { NETWORKPOLICIES } from '../resources.js';
 
@@ -31,8 +33,11 @@ export type ChildrenResult =
       readonly advertisedAddress: string;
       readonly statefulSet: KubeObject;
       readonly images: EffectiveImages;
+      /** What the operator's REST client presents and trusts; absent without REST TLS. */
+      readonly clientTls?: RestClientTls;
     }
-  | { readonly kind: 'waiting'; readonly waiting: WaitingOutcome; readonly images: EffectiveImages };
+  | { readonly kind: 'waiting'; readonly waiting: WaitingOutcome; readonly images: EffectiveImages }
+  | { readonly kind: 'stalled'; readonly stalled: StalledOutcome; readonly images: EffectiveImages };
 
 /** A rendered object as the framework's KubeObject (a shallow copy: the same JSON, typed as an open object). */
 export const asKube = (o: RenderedObject): KubeObject => ({ ...o });
@@ -90,14 +95,23 @@ export async function applyNodeChildren(
       env.spec.network.advertise.mode === 'LoadBalancer' ? 'WaitingForLoadBalancer' : 'Progressing';
     return { kind: 'waiting', waiting: { reason, message: advertised.message }, images };
   }
+  const tls = await reconcileRestTls(env, client, advertised.address);
+  if (tls.kind === 'stalled') return { kind: 'stalled', stalled: tls.stalled, images };
   const inputs: RenderInputs = {
     operatorVersion,
     images,
     advertisedAddress: advertised.address,
     operatorPods: operatorPodsOf(env),
     ...(ledger === undefined ? {} : { ledger }),
+    ...(tls.kind === 'ready' ? { restTls: tls.render } : {}),
   };
   await ensureChild(env, asKube(renderConfigMap(cr, inputs)));
   const statefulSet = await ensureChild(env, asKube(renderNodeStatefulSet(cr, inputs)));
-  return { kind: 'applied', advertisedAddress: advertised.address, statefulSet, images };
+  return {
+    kind: 'applied',
+    advertisedAddress: advertised.address,
+    statefulSet,
+    images,
+    ...(tls.kind === 'ready' ? { clientTls: tls.client } : {}),
+  };
 }
