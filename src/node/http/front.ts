@@ -6,7 +6,7 @@
 // request) while every other request keeps node:http's exact behaviour. With `tls` it listens with node:tls
 // and works the same on each TLS socket once its handshake (client certificate included) succeeded.
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import type { TlsOptions } from 'node:tls';
 
 export interface FrontAnswer {
   readonly bytes: Buffer;
@@ -251,10 +251,13 @@ export class HttpFront<A> {
       this.connections.add(new Connection(socket, this));
     };
     // A TLS server hands over a socket only after the handshake; failed handshakes never reach accept.
+    // node:tls is loaded only here, so a node without TLS does not carry it at idle.
     this.server =
       options.tls === undefined
         ? createServer({ allowHalfOpen: true }, accept)
-        : createTlsServer({ handshakeTimeout: this.headMs, ...options.tls, allowHalfOpen: true }, accept);
+        : process
+            .getBuiltinModule('node:tls')
+            .createServer({ handshakeTimeout: this.headMs, ...options.tls, allowHalfOpen: true }, accept);
   }
 
   forget(conn: Connection<A>): void {

@@ -21,7 +21,6 @@ import {
 } from './handling.js';
 import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';
-import { loadRestTls } from './tls-files.js';
 
 export const MAX_WAITING = 100;
 
@@ -120,7 +119,9 @@ class RestServer implements RestServerControl {
   async start(address: RestServerInfo): Promise<void> {
     const host = address.bind ? address.internalIp : '0.0.0.0';
     if (this.front !== undefined) throw new ListenError(host, address.internalPort, 'already running');
-    const tls = address.tls === undefined ? undefined : await loadRestTls(address.tls);
+    // imported on first need, like the fastify app: node:tls stays unloaded on a plain-HTTP node
+    const tls =
+      address.tls === undefined ? undefined : await (await import('./tls-files.js')).loadRestTls(address.tls);
     this.timeoutSeconds = address.timeoutSeconds;
     const deps: HandlerDeps = {
       node: this.node,
