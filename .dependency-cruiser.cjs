@@ -1,5 +1,52 @@
 // The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck` (which cruises
 // src/ and test/controlplane/).
+
+// D9: the layers of the node runtime, highest first, each a set of whole folders of src/node/ (a new file
+// in a folder is covered without editing this list). A layer may import its own and lower layers, never a
+// higher one. contract/ and shared/ lie below all of them; D1 keeps them from importing anything above.
+const NODE_LAYERS = [
+  {
+    name: 'root',
+    what: 'the composition root: main, assemble, config, cli and the other files directly in src/node/',
+    path: '^src/node/[^/]+$',
+  },
+  {
+    name: 'adapters',
+    what: 'adapters of the outside world: stores and ledger file, synchronizer, TCP, REST, HTTP, schedulers',
+    path: '^src/node/(ledger|sync|tcp|rest|http|scheduler)/',
+  },
+  {
+    name: 'commands',
+    what: 'commands and their pure helpers: the blockchain get engine, status outputs',
+    path: '^src/node/(commands|blockchain-query|status)/',
+  },
+  { name: 'interpreter', what: 'the script interpreter', path: '^src/node/interpreter/' },
+  { name: 'ports', what: 'the ports: NodeServices and its interfaces', path: '^src/node/ports/' },
+];
+
+/** One rule per layer below the top: nothing in it imports a module of any higher layer. */
+function nodeLayerRules() {
+  const rules = NODE_LAYERS.slice(1).map((layer, i) => {
+    const higher = NODE_LAYERS.slice(0, i + 1);
+    return {
+      name: `D9-layer-${layer.name}`,
+      comment: `layer ${layer.name} (${layer.what}) imports no module of a higher layer: ${higher.map((h) => h.name).join(', ')}`,
+      severity: 'error',
+      from: { path: layer.path },
+      to: { path: higher.map((h) => h.path).join('|') },
+    };
+  });
+  // A folder of src/node/ outside every layer would escape the contract: it has to be placed first.
+  rules.push({
+    name: 'D9-node-folder-in-a-layer',
+    comment: 'every folder of src/node/ belongs to a layer of NODE_LAYERS in .dependency-cruiser.cjs',
+    severity: 'error',
+    from: { path: '^src/node/', pathNot: NODE_LAYERS.map((l) => l.path).join('|') },
+    to: {},
+  });
+  return rules;
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -64,7 +111,7 @@ module.exports = {
     {
       name: 'D6-net',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/node/tcp/' },
+      from: { path: '^src/', pathNot: '^src/node/(tcp|http)/' },
       to: { path: '^net$|^node:net$' },
     },
     {
@@ -91,12 +138,7 @@ module.exports = {
       from: { path: '^src/(operator|api|render|ledger|nodeclient)/' },
       to: { path: '^src/node/' },
     },
-    {
-      name: 'D9-commands-see-ports',
-      severity: 'error',
-      from: { path: '^src/node/(interpreter|commands)/' },
-      to: { path: '^src/node/(rest|tcp)/|^src/node/ledger/.*-store\\.ts$' },
-    },
+    ...nodeLayerRules(),
     { name: 'D11-no-test-imports', severity: 'error', from: { path: '^src/' }, to: { path: '^test/' } },
     {
       // The local cluster runs the code under test as processes and images; it never links it.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests and the demo need on a fresh machine, idempotently: Debian packages
 # (PostgreSQL, etcd, containerd, runc, CNI plugins, buildah, mmdebstrap, ...), npm dependencies (Node 24
-# comes from the node@24 devDependency), the Kubernetes binaries, CoreDNS, helm/kubectl and the local
+# comes from the node@24 devDependency), the Kubernetes binaries, CoreDNS, kube-network-policies, helm/kubectl and the local
 # node's images (all cached outside the repo, rebuilt only when their inputs change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,9 @@ if [ -x test/controlplane/scripts/build.sh ] && [ "${SKIP_CONTROLPLANE:-}" != "1
 fi
 if [ -x test/controlplane/scripts/build-coredns.sh ] && [ "${SKIP_CONTROLPLANE:-}" != "1" ]; then
   bash test/controlplane/scripts/build-coredns.sh
+fi
+if [ -x test/controlplane/scripts/build-netpol.sh ] && [ "${SKIP_CONTROLPLANE:-}" != "1" ]; then
+  bash test/controlplane/scripts/build-netpol.sh
 fi
 if [ -x test/controlplane/scripts/install-tools.sh ] && [ "${SKIP_CONTROLPLANE:-}" != "1" ]; then
   bash test/controlplane/scripts/install-tools.sh

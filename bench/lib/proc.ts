@@ -34,6 +34,11 @@ export interface StartNodeOptions {
   readonly env?: Record<string, string>;
   /** ANYLOG_PATH to reuse (a restart); default a new temporary directory. */
   readonly home?: string;
+  /**
+   * A bundled node module to run instead of the bin (a benchmark's variant build); it runs on the same
+   * Node with the bin's malloc setting.
+   */
+  readonly entry?: string;
 }
 
 export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
@@ -57,7 +62,13 @@ export async function startNode(options: StartNodeOptions): Promise<NodeProc> {
     ...options.env,
   };
   const started = performance.now();
-  const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc =
+    options.entry === undefined
+      ? spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'inherit'] })
+      : spawn(nodeBin, [options.entry, ...args], {
+          env: { ...env, MALLOC_ARENA_MAX: '2' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null)

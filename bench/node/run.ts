@@ -11,7 +11,6 @@
 // `get status` point. As root the whole run re-executes itself in a private network namespace with only
 // loopback up (`unshare -n`), so the host's loopback traffic and conntrack do not distort new-connection
 // figures; BENCH_NETNS=0 keeps the host's namespace.
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +34,8 @@ import {
   startNode,
   type NodeProc,
 } from '../lib/proc.js';
-import { runWrk } from '../lib/wrk.js';
+import { ensureWrk, runWrk } from '../lib/wrk.js';
+import { networkName, reexecInPrivateNetwork } from '../lib/netns.js';
 
 const MAX = Number(process.env['BENCH_MAX_POLICIES'] ?? 100_000);
 const SIZES = [1_000, 10_000, 100_000].filter((n) => n <= MAX);
@@ -380,35 +380,16 @@ async function secondNodePull(
   return { policies: count, seconds: round(seconds, 3), rssMb: rss };
 }
 
-/** As root, run this benchmark again inside a new network namespace with loopback up; true when it did. */
-function reexecInPrivateNetwork(): boolean {
-  if (process.getuid?.() !== 0 || process.env['BENCH_NETNS'] === '0' || process.env['BENCH_IN_NETNS'] === '1')
-    return false;
-  execFileSync(
-    'unshare',
-    [
-      '-n',
-      '--',
-      'sh',
-      '-c',
-      'ip link set lo up && exec "$0" "$@"',
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit', env: { ...process.env, BENCH_IN_NETNS: '1' } },
-  );
-  return true;
-}
-
 async function main(): Promise<void> {
+  // wrk first: the private namespace has no route to the package mirror
+  ensureWrk();
   if (reexecInPrivateNetwork()) return;
   if (process.env['BENCH_NO_BUILD'] !== '1') buildPackage();
   const os = await import('node:os');
   const report: Record<string, unknown> = {
     machine: { cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => round(l, 2)) },
     node: process.version,
-    network: process.env['BENCH_IN_NETNS'] === '1' ? 'private namespace, loopback only' : 'host namespace',
+    network: networkName(),
     // Every `rssMb` / `idleRssMb` is VmRSS from /proc in MiB (kB / 1024), as ps and top count it.
     units: { rssMb: 'MiB', latency: 'ms', startupMs: 'ms' },
   };

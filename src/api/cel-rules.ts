@@ -54,6 +54,14 @@ export const CEL = {
     message: 'must be a positive quantity',
   },
   CIDR: { rule: 'isCIDR(self)', message: 'must be a CIDR such as 10.0.0.0/8' },
+  TLS1: {
+    rule: 'has(self.secretName) == has(self.clientSecretName)',
+    message: 'rest.tls.secretName and rest.tls.clientSecretName must be set together',
+  },
+  TLS2: {
+    rule: '!has(self.renewBeforeHours) || self.renewBeforeHours < (has(self.durationHours) ? self.durationHours : 2160)',
+    message: 'rest.tls.renewBeforeHours must be shorter than durationHours',
+  },
 } as const satisfies Record<string, CelRule>;
 
 export type CelRuleId = keyof typeof CEL;

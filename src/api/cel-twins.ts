@@ -5,6 +5,7 @@ import { CEL, type CelRuleId } from './cel-rules.js';
 import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
+import { TLS_DEFAULT_DURATION_HOURS } from './schema-rest.js';
 import { isRecord } from '../shared/is-record.js';
 
 type Obj = Record<string, unknown>;
@@ -26,7 +27,14 @@ export function checkName(root: Obj): ValidationProblem[] {
 
 /** Every twin over a spec that already has its defaults applied. */
 export function checkSpec(spec: Obj): ValidationProblem[] {
-  return [...checkLedger(spec), ...checkNetwork(spec), ...checkService(spec), ...checkQuantities(spec)];
+  return [
+    ...checkLedger(spec),
+    ...checkNetwork(spec),
+    ...checkRestTls(spec),
+    ...checkService(spec),
+    ...checkPolicyPeers(spec),
+    ...checkQuantities(spec),
+  ];
 }
 
 function checkLedger(spec: Obj): ValidationProblem[] {
@@ -69,6 +77,21 @@ function checkAdvertise(advertise: Obj): ValidationProblem[] {
   return out;
 }
 
+function checkRestTls(spec: Obj): ValidationProblem[] {
+  const tls = obj(obj(spec['rest'])?.['tls']);
+  if (tls === undefined) return [];
+  const out: ValidationProblem[] = [];
+  if ((tls['secretName'] === undefined) !== (tls['clientSecretName'] === undefined)) {
+    out.push(fail('spec.rest.tls', 'TLS1', 'object'));
+  }
+  const renew = tls['renewBeforeHours'];
+  const duration = tls['durationHours'] ?? TLS_DEFAULT_DURATION_HOURS;
+  if (typeof renew === 'number' && typeof duration === 'number' && renew >= duration) {
+    out.push(fail('spec.rest.tls', 'TLS2', 'object'));
+  }
+  return out;
+}
+
 function checkService(spec: Obj): ValidationProblem[] {
   const ranges = obj(spec['service'])?.['loadBalancerSourceRanges'];
   if (!Array.isArray(ranges)) return [];
@@ -77,6 +100,29 @@ function checkService(spec: Obj): ValidationProblem[] {
       ? [fail(`spec.service.loadBalancerSourceRanges[${i}]`, 'CIDR', 'string')]
       : [],
   );
+}
+
+/** The CIDR rule on every `ipBlock.cidr` and `ipBlock.except[]` of spec.networkPolicy. */
+function checkPolicyPeers(spec: Obj): ValidationProblem[] {
+  const policy = obj(spec['networkPolicy']);
+  const out: ValidationProblem[] = [];
+  for (const list of ['tcpPeers', 'restClients']) {
+    const peers = policy?.[list];
+    if (!Array.isArray(peers)) continue;
+    peers.forEach((peer: unknown, i) => {
+      const block = obj(obj(peer)?.['ipBlock']);
+      const at = `spec.networkPolicy.${list}[${i}].ipBlock`;
+      const cidr = block?.['cidr'];
+      if (typeof cidr === 'string' && !isCIDR(cidr)) out.push(fail(`${at}.cidr`, 'CIDR', 'string'));
+      const except = block?.['except'];
+      if (Array.isArray(except)) {
+        except.forEach((e: unknown, j) => {
+          if (typeof e === 'string' && !isCIDR(e)) out.push(fail(`${at}.except[${j}]`, 'CIDR', 'string'));
+        });
+      }
+    });
+  }
+  return out;
 }
 
 function checkQuantities(spec: Obj): ValidationProblem[] {

@@ -3,7 +3,7 @@
 // Pure; the operator never writes these defaults back into the spec.
 import { Value } from 'typebox/value';
 import { AnyLogMasterSpecSchema } from './schema-spec.js';
-import type { AnyLogMasterSpec, ResolvedLedger, ResolvedSpec } from './types.js';
+import type { AnyLogMasterSpec, ResolvedLedger, ResolvedRestTls, ResolvedSpec } from './types.js';
 
 /**
  * Where releases publish the operator image (which also runs the nodes); the node image when neither the
@@ -33,8 +33,21 @@ export function applySpecDefaults(spec: unknown): unknown {
  * validation (validate.ts): the cast relies on the schema defaults covering every resolved field.
  */
 export function resolveSpec(spec: AnyLogMasterSpec): ResolvedSpec {
-  const full = applySpecDefaults(spec) as Omit<ResolvedSpec, 'ledger'> & { ledger: Record<string, unknown> };
-  return Object.freeze({ ...full, ledger: resolveLedger(full.ledger) });
+  const full = applySpecDefaults(spec) as Omit<ResolvedSpec, 'ledger' | 'rest'> & {
+    ledger: Record<string, unknown>;
+    rest: { tls: Omit<ResolvedRestTls, 'renewBeforeHours'> & { renewBeforeHours?: number } };
+  };
+  return Object.freeze({
+    ...full,
+    ledger: resolveLedger(full.ledger),
+    rest: { tls: resolveRestTls(full.rest.tls) },
+  });
+}
+
+function resolveRestTls(
+  tls: Omit<ResolvedRestTls, 'renewBeforeHours'> & { renewBeforeHours?: number },
+): ResolvedRestTls {
+  return { ...tls, renewBeforeHours: tls.renewBeforeHours ?? Math.max(1, Math.floor(tls.durationHours / 3)) };
 }
 
 function resolveLedger(ledger: Record<string, unknown>): ResolvedLedger {

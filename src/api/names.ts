@@ -11,6 +11,8 @@ const nameOf = (cr: Named): string => cr.metadata.name;
 /** StatefulSet and client Service of the node. */
 export const nodeStatefulSetName = (cr: Named): string => nameOf(cr);
 export const clientServiceName = (cr: Named): string => nameOf(cr);
+/** The node pod's NetworkPolicy. */
+export const networkPolicyName = (cr: Named): string => nameOf(cr);
 export const headlessServiceName = (cr: Named): string => `${nameOf(cr)}-headless`;
 export const configMapName = (cr: Named): string => `${nameOf(cr)}-config`;
 /** The node pod (StatefulSet ordinal 0); also the policy `hostname`. */
@@ -41,3 +43,8 @@ export function nodePodHost(cr: Named): string {
   const namespace = cr.metadata.namespace ?? 'default';
   return `${nodePodName(cr)}.${headlessServiceName(cr)}.${namespace}.svc`;
 }
+
+/** REST TLS Secrets the operator issues: the CA (with its key), the node's server pair, the client pair. */
+export const restCaSecretName = (cr: Named): string => `${nameOf(cr)}-rest-ca`;
+export const restServerSecretName = (cr: Named): string => `${nameOf(cr)}-rest-tls`;
+export const restClientSecretName = (cr: Named): string => `${nameOf(cr)}-rest-client`;

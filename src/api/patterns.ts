@@ -20,3 +20,6 @@ export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]
 
 /** Secret data keys. */
 export const SECRET_KEY_PATTERN = '^[-._a-zA-Z0-9]+$';
+
+/** `spec.rest.tls.org`: part of the certificate file names the node reads (`server-<org>-public-key.crt`). */
+export const TLS_ORG_PATTERN = '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$';

@@ -19,6 +19,11 @@ export const OPERATOR_RULES: readonly PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+  {
+    apiGroups: ['networking.k8s.io'],
+    resources: ['networkpolicies'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+  },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
   {
     apiGroups: ['batch'],

@@ -5,6 +5,8 @@ import Type from 'typebox';
 import { SSL_MODES } from '../contract/ssl-mode.js';
 import { celValidations } from './cel-rules.js';
 import { BackupSchema, RestoreFromSchema } from './schema-backup.js';
+import { NetworkPolicySpecSchema } from './schema-networkpolicy.js';
+import { RestSchema } from './schema-rest.js';
 import {
   COMPANY_PATTERN,
   DATABASE_PATTERN,
@@ -335,6 +337,7 @@ export const AnyLogMasterSpecSchema = Type.Object(
       }),
     ),
     network: Type.Optional(NetworkSchema),
+    rest: Type.Optional(RestSchema),
     ledger: Type.Optional(LedgerSchema),
     syncIntervalSeconds: Type.Optional(
       Type.Integer({
@@ -353,6 +356,7 @@ export const AnyLogMasterSpecSchema = Type.Object(
     ),
     storage: Type.Optional(StorageSchema('node volume claim template; immutable')),
     service: Type.Optional(ServiceSchema),
+    networkPolicy: Type.Optional(NetworkPolicySpecSchema),
     deletionPolicy: Type.Optional(
       Type.Enum(['Retain', 'Delete'], {
         default: 'Retain',

@@ -74,6 +74,16 @@ export type ResolvedLedger =
   | { readonly mode: 'Managed'; readonly managed: ResolvedManagedLedger }
   | { readonly mode: 'Embedded' };
 
+/** `spec.rest.tls` with defaults; `renewBeforeHours` is computed when absent (a third of the duration). */
+export interface ResolvedRestTls {
+  readonly enabled: boolean;
+  readonly secretName?: string;
+  readonly clientSecretName?: string;
+  readonly org: string;
+  readonly durationHours: number;
+  readonly renewBeforeHours: number;
+}
+
 /** The spec with every schema default applied and the ledger mode made explicit. */
 export interface ResolvedSpec {
   readonly nodeName: string;
@@ -82,12 +92,14 @@ export interface ResolvedSpec {
   readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   readonly imagePullSecrets: readonly { readonly name: string }[];
   readonly network: ResolvedNetwork;
+  readonly rest: { readonly tls: ResolvedRestTls };
   readonly ledger: ResolvedLedger;
   readonly syncIntervalSeconds: number;
   readonly location: Req<Spec['location']>;
   readonly resources: ResolvedResources;
   readonly storage: ResolvedStorage;
   readonly service: Req<Spec['service']>;
+  readonly networkPolicy: Req<Spec['networkPolicy']>;
   readonly deletionPolicy: 'Retain' | 'Delete';
   readonly scheduling: Req<Spec['scheduling']>;
   readonly progressDeadlineSeconds: number;

@@ -10,13 +10,13 @@ import { ALL_COMMANDS } from './commands/index.js';
 import { bootDictionary, type NodeConfig } from './config.js';
 import { MapDictionary } from './dictionary.js';
 import { Interpreter } from './interpreter/index.js';
-import { createDbmsRegistry, createLedgerFile } from './ledger/index.js';
+import { createDbmsRegistry, createLedgerFile, createLedgerPush } from './ledger/index.js';
 import type { MainIo } from './io.js';
 import type { CommandResult, ExecContext } from './ports/command.js';
 import type { NodeIdentity, NodeServices } from './ports/runtime.js';
 import { createRestServer } from './rest/index.js';
 import { Schedulers } from './scheduler/scheduler.js';
-import { createSynchronizer, installReceivedLedger } from './sync/index.js';
+import { createSynchronizer } from './sync/index.js';
 import { createTcpStack } from './tcp/index.js';
 
 export interface StartOptions {
@@ -153,10 +153,7 @@ export function startNode(options: StartOptions): Promise<RunningNode> {
   const interpreter = new Interpreter(ALL_COMMANDS);
   const node = {} as Mutable<NodeServices>;
   const ref: { running?: RunningNode } = {};
-  const tcpStack = createTcpStack(node, {
-    console: consoleSink,
-    installLedger: (n, file) => installReceivedLedger(n, file),
-  });
+  const tcpStack = createTcpStack(node, { console: consoleSink });
   Object.assign(node, {
     version: options.version,
     dict: new MapDictionary(bootDictionary(config)),
@@ -166,6 +163,7 @@ export function startNode(options: StartOptions): Promise<RunningNode> {
     logger,
     dirs: config.dirs,
     dbms: createDbmsRegistry(node),
+    ledger: createLedgerPush(node),
     ledgerFile: createLedgerFile(node),
     sync: createSynchronizer(node, { console: consoleSink }),
     schedulers: new Schedulers(() => node, consoleSink),

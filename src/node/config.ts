@@ -135,6 +135,8 @@ function directories(anylogPath: string): Record<string, string> {
   return {
     anylog_path: anylogPath,
     id_dir: join(home, 'anylog'),
+    // AnyLog keeps the node's keys and certificates beside its identity
+    pem_dir: join(home, 'anylog'),
     blockchain_dir: join(home, 'blockchain'),
     blockchain_file: join(home, 'blockchain', 'blockchain.json'),
     dbms_dir: join(home, 'data', 'dbms'),

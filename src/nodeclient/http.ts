@@ -1,7 +1,9 @@
 // NodeClient over HTTP with the global fetch (docs/design/operator.md §7.3, docs/design/architecture.md §4 example 11): sends
 // `User-Agent: AnyLog/1.23` and the command header, bounds the wait for the answer's headers (connect
 // timeout, 5 s) and the whole exchange (request timeout, 10 s) with AbortSignals, and validates every
-// body against src/contract/rest.ts. The only module allowed to call fetch (rule D6).
+// body against src/contract/rest.ts. The only module allowed to call fetch (rule D6). With `tls` the
+// client speaks HTTPS through undici's fetch and an Agent that presents the client certificate and
+// trusts only the given CA (a node started with `ssl = true` refuses clients without such a certificate).
 import { processesToList, type ProcessInfo } from '../contract/processes.js';
 import {
   BlockchainGetResult,
@@ -35,6 +37,7 @@ import {
 } from './commands.js';
 import { NodeRejectedError, NodeResponseError, NodeUnreachableError } from './errors.js';
 import type { TSchema, Static } from 'typebox';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 export const USER_AGENT = 'AnyLog/1.23';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -49,6 +52,19 @@ export interface HttpNodeClientOptions {
   /** Time allowed for the whole exchange. */
   readonly requestTimeoutMs?: number;
   readonly logger?: Logger;
+  /** HTTPS with a client certificate (PEM texts); without it the client speaks plain HTTP. */
+  readonly tls?: NodeClientTls;
+}
+
+/** PEM texts for mutual TLS with a node's REST server. */
+export interface NodeClientTls {
+  /** The CA that signed the node's server certificate; the only one trusted. */
+  readonly ca: string;
+  /** The client certificate presented to the node, signed by the CA the node trusts. */
+  readonly cert: string;
+  readonly key: string;
+  /** Name checked against the server certificate (and sent as SNI) instead of `host`, e.g. a DNS SAN when `host` is a pod IP. */
+  readonly servername?: string;
 }
 
 interface RawAnswer {
@@ -88,10 +104,24 @@ export class HttpNodeClient implements NodeClient {
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number;
   readonly #logger: Logger | undefined;
+  readonly #agent: Agent | undefined;
 
   constructor(options: HttpNodeClientOptions) {
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    this.url = `http://${host}:${options.port}/`;
+    const tls = options.tls;
+    this.url = `${tls === undefined ? 'http' : 'https'}://${host}:${options.port}/`;
+    // One Agent per client: its connections (and TLS sessions) are reused across calls.
+    this.#agent =
+      tls === undefined
+        ? undefined
+        : new Agent({
+            connect: {
+              ca: tls.ca,
+              cert: tls.cert,
+              key: tls.key,
+              ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+            },
+          });
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#logger = options.logger;
@@ -216,18 +246,24 @@ export class HttpNodeClient implements NodeClient {
     }, this.#requestTimeoutMs);
     const signal =
       exchange.signal === undefined ? timeouts.signal : AbortSignal.any([timeouts.signal, exchange.signal]);
+    const init = {
+      method: exchange.method,
+      headers: {
+        'User-Agent': USER_AGENT,
+        command: headerBytes(exchange.command),
+        ...(exchange.body === undefined ? {} : { 'Content-Type': 'text/plain; charset=utf-8' }),
+      },
+      ...(exchange.body === undefined ? {} : { body: exchange.body }),
+      redirect: 'manual',
+      signal,
+    } as const;
     try {
-      const response = await fetch(this.url, {
-        method: exchange.method,
-        headers: {
-          'User-Agent': USER_AGENT,
-          command: headerBytes(exchange.command),
-          ...(exchange.body === undefined ? {} : { 'Content-Type': 'text/plain; charset=utf-8' }),
-        },
-        ...(exchange.body === undefined ? {} : { body: exchange.body }),
-        redirect: 'manual',
-        signal,
-      });
+      // undici's own fetch goes with its Agent: the global fetch runs Node's bundled undici, whose
+      // dispatcher interface need not match this package's version.
+      const response =
+        this.#agent === undefined
+          ? await fetch(this.url, init)
+          : await undiciFetch(this.url, { ...init, dispatcher: this.#agent });
       clearTimeout(connectTimer);
       const text = await response.text();
       this.#logger?.debug(

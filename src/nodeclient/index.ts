@@ -9,7 +9,13 @@ export type {
   NodeClient,
   NodeStatus,
 } from './client.js';
-export { HttpNodeClient, createHttpNodeClient, USER_AGENT, type HttpNodeClientOptions } from './http.js';
+export {
+  HttpNodeClient,
+  createHttpNodeClient,
+  USER_AGENT,
+  type HttpNodeClientOptions,
+  type NodeClientTls,
+} from './http.js';
 export { policyText, quoteValue, type PolicyBody, type PolicyValue } from './commands.js';
 export {
   NodeRejectedError,

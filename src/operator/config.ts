@@ -9,6 +9,8 @@ import { ConfigError } from '../shared/errors.js';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const BIND_ADDRESS = '^(0|([0-9A-Za-z.\\-]*|\\[[0-9a-fA-F:]+\\]):[0-9]{1,5})$';
+const LABEL_PAIR = '[A-Za-z0-9][-A-Za-z0-9_./]*=[-A-Za-z0-9_.]*';
+const LABEL_LIST = `^${LABEL_PAIR}(,${LABEL_PAIR})*$`;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const OperatorSettingsSchema = Type.Object(
@@ -46,6 +48,12 @@ export const OperatorSettingsSchema = Type.Object(
       description: 'managed ledger image',
     }),
     LEDGER_ADDRESSING: Type.Union([Type.Literal('service'), Type.Literal('pod-ip')], { default: 'service' }),
+    OPERATOR_POD_LABELS: Type.String({
+      pattern: LABEL_LIST,
+      default: 'app.kubernetes.io/name=anylog-operator,app.kubernetes.io/component=operator',
+      description:
+        'labels (k=v,k=v) of the operator pods; node NetworkPolicies open the REST port to them in POD_NAMESPACE',
+    }),
     CLEANUP_DEADLINE_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
     SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 20 }),
   },
@@ -70,6 +78,7 @@ export interface OperatorConfig {
   readonly defaultNodeImage: string;
   readonly defaultLedgerImage: string;
   readonly ledgerAddressing: 'service' | 'pod-ip';
+  readonly operatorPodLabels: Readonly<Record<string, string>>;
   readonly cleanupDeadlineMs: number;
   readonly shutdownTimeoutMs: number;
 }
@@ -115,6 +124,16 @@ function propertyProblems(values: Record<string, unknown>): string[] {
   return problems;
 }
 
+/** `k=v,k=v` (already checked against LABEL_LIST) as a label map. */
+export function parseLabelList(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
 /** Validates the environment snapshot; throws one ConfigError listing every problem. */
 export function loadOperatorConfig(env: Env): OperatorConfig {
   const converted = Value.Convert(OperatorSettingsSchema, pick(env));
@@ -140,6 +159,7 @@ export function loadOperatorConfig(env: Env): OperatorConfig {
     defaultNodeImage: s.DEFAULT_NODE_IMAGE,
     defaultLedgerImage: s.DEFAULT_LEDGER_IMAGE,
     ledgerAddressing: s.LEDGER_ADDRESSING,
+    operatorPodLabels: Object.freeze(parseLabelList(s.OPERATOR_POD_LABELS)),
     cleanupDeadlineMs: s.CLEANUP_DEADLINE_SECONDS * 1000,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });

@@ -9,6 +9,7 @@ import { RenderInputError } from './errors.js';
 import type { RenderInputs } from './inputs.js';
 import type { ConfigMap } from './k8s-types.js';
 import { renderMasterScript } from './master-script.js';
+import { PEM_DIR } from './rest-tls.js';
 
 export const MASTER_SCRIPT_KEY = 'master.al';
 /** Home of the node inside the container (ANYLOG_PATH). */
@@ -52,6 +53,7 @@ export function renderNodeEnvironment(cr: AnyLogMaster, inputs: RenderInputs): R
   };
   if (overlay && network.advertise.ip !== undefined) env['OVERLAY_IP'] = network.advertise.ip;
   if (spec.ledger.mode !== 'Embedded') Object.assign(env, ledgerEnvironment(inputs));
+  if (spec.rest.tls.enabled) Object.assign(env, { PEM_DIR, REST_SSL_ORG: spec.rest.tls.org });
   return env;
 }
 
@@ -78,6 +80,7 @@ export function renderConfigData(cr: AnyLogMaster, inputs: RenderInputs): Record
     [MASTER_SCRIPT_KEY]: renderMasterScript({
       source: `${cr.metadata.namespace}/${cr.metadata.name}`,
       ledgerMode: spec.ledger.mode,
+      restTls: spec.rest.tls.enabled,
     }),
   };
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -1,5 +1,6 @@
 // renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order (docs/design/operator.md §5 steps
-// 4–5): managed-ledger Services and StatefulSet, node Services, ConfigMap, node StatefulSet. The
+// 4–5): managed-ledger Services and StatefulSet, node Services, the node's NetworkPolicy (unless
+// disabled), ConfigMap, node StatefulSet. The
 // managed-ledger Secret is not here: it is created once from a generated password (ledger-postgres.ts).
 import { resolveSpec } from '../api/defaults.js';
 import type { AnyLogMaster } from '../api/types.js';
@@ -11,13 +12,22 @@ export type * from './k8s-types.js';
 import { renderLedgerServices, renderLedgerStatefulSet } from './ledger-postgres.js';
 import { renderClientService, renderHeadlessService } from './services.js';
 import { renderNodeStatefulSet } from './statefulset.js';
+import { renderNetworkPolicy } from './networkpolicy.js';
 
 export * from './inputs.js';
 export { renderClientService, renderHeadlessService } from './services.js';
 export { renderConfigMap, renderConfigData, renderNodeEnvironment, MASTER_SCRIPT_KEY } from './configmap.js';
 export { renderMasterScript } from './master-script.js';
 export { renderBackupCronJob, renderRestoreJob, type BackupRenderInputs } from './backup.js';
+export * from './rest-tls.js';
 export { renderNodeStatefulSet, computeConfigHash } from './statefulset.js';
+export {
+  renderNetworkPolicy,
+  operatorPeer,
+  DEFAULT_OPERATOR_POD_LABELS,
+  NAMESPACE_NAME_LABEL,
+  type OperatorPods,
+} from './networkpolicy.js';
 export {
   renderLedgerServices,
   renderLedgerStatefulSet,
@@ -43,6 +53,7 @@ export function renderAll(cr: AnyLogMaster, inputs: RenderInputs): KubeObject[] 
     ...ledgerObjects(cr, inputs),
     renderClientService(cr, inputs),
     renderHeadlessService(cr, inputs),
+    ...[renderNetworkPolicy(cr, inputs)].filter((o) => o !== undefined),
     renderConfigMap(cr, inputs),
     renderNodeStatefulSet(cr, inputs),
   ];

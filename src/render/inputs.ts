@@ -3,6 +3,8 @@
 // content) and the operator version. Everything a renderer needs that is not in the spec comes from here.
 import type { EffectiveImages } from '../api/defaults.js';
 import type { SslMode } from '../contract/ssl-mode.js';
+import type { OperatorPods } from './networkpolicy.js';
+import type { RestTlsRenderInputs } from './rest-tls.js';
 
 /** Where the node reaches PostgreSQL (external and managed modes). */
 export interface LedgerEndpoint {
@@ -32,4 +34,8 @@ export interface RenderInputs {
   readonly advertisedAddress: string;
   /** Required in external and managed modes, ignored in embedded mode. */
   readonly ledger?: PsqlLedgerInputs;
+  /** Who the operator is, for the node's NetworkPolicy; absent = the chart's labels in any namespace. */
+  readonly operatorPods?: OperatorPods;
+  /** Present when `spec.rest.tls.enabled`: the server Secret to mount and its certificate hash. */
+  readonly restTls?: RestTlsRenderInputs;
 }

@@ -55,6 +55,7 @@ export interface ConfigMap extends KubeObject {
 export interface Secret extends KubeObject {
   kind: 'Secret';
   type?: string;
+  data?: Record<string, string>;
   stringData?: Record<string, string>;
 }
 
@@ -117,9 +118,15 @@ export interface Container {
   volumeMounts: VolumeMount[];
 }
 
+export interface KeyToPath {
+  key: string;
+  path: string;
+}
+
 export interface Volume {
   name: string;
-  configMap?: { name: string; items: { key: string; path: string }[]; defaultMode: number };
+  configMap?: { name: string; items: KeyToPath[]; defaultMode: number };
+  secret?: { secretName: string; items: KeyToPath[]; defaultMode: number };
   emptyDir?: Record<string, never>;
 }
 
@@ -166,4 +173,29 @@ export interface StatefulSet extends KubeObject {
 export interface BatchObject extends KubeObject {
   kind: 'CronJob' | 'Job';
   spec: Record<string, unknown>;
+}
+
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface NetworkPolicyPeer {
+  namespaceSelector?: LabelSelector;
+  podSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+export interface NetworkPolicyIngressRule {
+  ports: { port: string | number; protocol: 'TCP' }[];
+  from: NetworkPolicyPeer[];
+}
+
+export interface NetworkPolicy extends KubeObject {
+  kind: 'NetworkPolicy';
+  spec: {
+    podSelector: LabelSelector;
+    policyTypes: ['Ingress'];
+    ingress: NetworkPolicyIngressRule[];
+  };
 }

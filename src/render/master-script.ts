@@ -9,6 +9,8 @@ export interface MasterScriptOptions {
   /** `<namespace>/<name>` of the CR, for the header comment only. */
   readonly source: string;
   readonly ledgerMode: LedgerMode;
+  /** Serve REST over TLS with client certificates from the pem directory. */
+  readonly restTls?: boolean;
 }
 
 const HEADER = (source: string): string[] => [
@@ -59,6 +61,19 @@ const TABLE_AND_SYNC = [
   'get processes',
 ];
 
+const TLS_PARAMETERS = ['pem_dir = $PEM_DIR', 'rest_ssl_org = $REST_SSL_ORG'];
+const PLAIN_REST_END = 'timeout = !rest_timeout>';
+const TLS_REST_END =
+  'timeout = !rest_timeout and\n    ssl = true and ca_org = !rest_ssl_org and server_org = !rest_ssl_org>';
+
+/** The server start-up, with the REST server's TLS clause when asked for. */
+function servers(restTls: boolean): string[] {
+  if (!restTls) return [...MASTER_SERVERS];
+  const last = MASTER_SERVERS.at(-1) ?? '';
+  if (!last.endsWith(PLAIN_REST_END)) throw new Error('the REST server line changed shape');
+  return [...MASTER_SERVERS.slice(0, -1), ...last.replace(PLAIN_REST_END, TLS_REST_END).split('\n')];
+}
+
 /** The script text; deterministic for equal options. */
 export function renderMasterScript(options: MasterScriptOptions): string {
   const psql = options.ledgerMode !== 'Embedded';
@@ -67,8 +82,9 @@ export function renderMasterScript(options: MasterScriptOptions): string {
     '',
     ...PARAMETERS,
     ...(psql ? PSQL_PARAMETERS : []),
+    ...(options.restTls === true ? TLS_PARAMETERS : []),
     '',
-    ...MASTER_SERVERS,
+    ...servers(options.restTls === true),
     '',
     ...(psql ? CONNECT_PSQL : CONNECT_SQLITE),
     ...TABLE_AND_SYNC,

@@ -10,7 +10,8 @@ import { childMetadata } from './common.js';
 import { ANYLOG_PATH, MASTER_SCRIPT_KEY, renderConfigData } from './configmap.js';
 import { RenderInputError } from './errors.js';
 import type { LedgerCredentials, RenderInputs } from './inputs.js';
-import type { Container, EnvVar, PodSpec, StatefulSet, Volume, VolumeMount } from './k8s-types.js';
+import type { Container, EnvVar, PodSpec, Probe, StatefulSet, Volume, VolumeMount } from './k8s-types.js';
+import { PEM_DIR, REST_TLS_VOLUME, pemItems, type RestTlsRenderInputs } from './rest-tls.js';
 import { REST_PORT_NAME, TCP_PORT_NAME } from './services.js';
 import { claimTemplate, podSecurityContext, restrictedContainerSecurity } from './pod-parts.js';
 
@@ -26,16 +27,22 @@ export const DATA_MOUNTS = [
   { subPath: 'data', mountPath: `${HOME}/data` },
 ] as const;
 
-/** Hash of the ConfigMap data plus the credential Secret's name and resourceVersion (never its content). */
+/**
+ * Hash of the ConfigMap data plus the credential Secret's name and resourceVersion (never its content)
+ * and, with REST TLS, the server Secret's name and certificate hash (never the key).
+ */
 export function computeConfigHash(
   configData: Readonly<Record<string, string>>,
   credentials?: LedgerCredentials,
+  restTls?: RestTlsRenderInputs,
 ): string {
   const secret =
     credentials === undefined
       ? null
       : { name: credentials.secretName, resourceVersion: credentials.resourceVersion };
-  return stableHash({ data: configData, secret });
+  const tls =
+    restTls === undefined ? undefined : { name: restTls.secretName, certificates: restTls.certificateHash };
+  return stableHash({ data: configData, secret, tls });
 }
 
 const fieldEnv = (name: string, fieldPath: string): EnvVar => ({
@@ -63,6 +70,27 @@ function explicitEnv(spec: ResolvedSpec, inputs: RenderInputs): EnvVar[] {
   ];
 }
 
+/**
+ * Plain REST is probed with `get status`. With TLS the REST port demands a client certificate, which the
+ * kubelet's httpGet cannot present, and an exec probe would need an HTTPS client in the image; so the
+ * probe checks that the port accepts connections, and the operator's own `get status` over mutual TLS
+ * on every pass (NodeReachable) checks the answers.
+ */
+function readinessProbe(tls: boolean): Probe {
+  if (tls) return { tcpSocket: { port: REST_PORT_NAME }, periodSeconds: 10 };
+  return {
+    httpGet: {
+      path: '/',
+      port: REST_PORT_NAME,
+      httpHeaders: [
+        { name: 'User-Agent', value: 'AnyLog/1.23' },
+        { name: 'command', value: 'get status' },
+      ],
+    },
+    periodSeconds: 10,
+  };
+}
+
 function nodeContainer(cr: AnyLogMaster, spec: ResolvedSpec, inputs: RenderInputs): Container {
   const { tcpPort, restPort } = spec.network;
   const mounts: VolumeMount[] = [
@@ -70,6 +98,7 @@ function nodeContainer(cr: AnyLogMaster, spec: ResolvedSpec, inputs: RenderInput
     ...DATA_MOUNTS.map((m) => ({ name: DATA_VOLUME, mountPath: m.mountPath, subPath: m.subPath })),
     { name: 'tmp', mountPath: '/tmp' },
   ];
+  if (spec.rest.tls.enabled) mounts.push({ name: REST_TLS_VOLUME, mountPath: PEM_DIR, readOnly: true });
   return {
     name: NODE_CONTAINER,
     image: inputs.images.node,
@@ -83,24 +112,30 @@ function nodeContainer(cr: AnyLogMaster, spec: ResolvedSpec, inputs: RenderInput
     env: explicitEnv(spec, inputs),
     resources: { ...spec.resources },
     startupProbe: { tcpSocket: { port: REST_PORT_NAME }, periodSeconds: 2, failureThreshold: 60 },
-    readinessProbe: {
-      httpGet: {
-        path: '/',
-        port: REST_PORT_NAME,
-        httpHeaders: [
-          { name: 'User-Agent', value: 'AnyLog/1.23' },
-          { name: 'command', value: 'get status' },
-        ],
-      },
-      periodSeconds: 10,
-    },
+    readinessProbe: readinessProbe(spec.rest.tls.enabled),
     livenessProbe: { tcpSocket: { port: TCP_PORT_NAME }, periodSeconds: 20, failureThreshold: 3 },
     securityContext: restrictedContainerSecurity(),
     volumeMounts: mounts,
   };
 }
 
-function volumes(cr: AnyLogMaster): Volume[] {
+/** The server Secret mounted with the file names AnyLog reads; group-readable for the node's fsGroup. */
+function restTlsVolume(spec: ResolvedSpec, inputs: RenderInputs): Volume[] {
+  if (!spec.rest.tls.enabled) return [];
+  if (inputs.restTls === undefined) throw new RenderInputError('render inputs lack the REST TLS Secret');
+  return [
+    {
+      name: REST_TLS_VOLUME,
+      secret: {
+        secretName: inputs.restTls.secretName,
+        items: pemItems(spec.rest.tls.org),
+        defaultMode: 0o440,
+      },
+    },
+  ];
+}
+
+function volumes(cr: AnyLogMaster, spec: ResolvedSpec, inputs: RenderInputs): Volume[] {
   return [
     {
       name: 'scripts',
@@ -111,6 +146,7 @@ function volumes(cr: AnyLogMaster): Volume[] {
       },
     },
     { name: 'tmp', emptyDir: {} },
+    ...restTlsVolume(spec, inputs),
   ];
 }
 
@@ -122,7 +158,7 @@ function podSpec(cr: AnyLogMaster, spec: ResolvedSpec, inputs: RenderInputs): Po
     terminationGracePeriodSeconds: 30,
     securityContext: podSecurityContext(NODE_UID),
     containers: [nodeContainer(cr, spec, inputs)],
-    volumes: volumes(cr),
+    volumes: volumes(cr, spec, inputs),
   };
   if (spec.imagePullSecrets.length > 0)
     pod.imagePullSecrets = spec.imagePullSecrets.map((s) => ({ name: s.name }));
@@ -139,6 +175,7 @@ export function renderNodeStatefulSet(cr: AnyLogMaster, inputs: RenderInputs): S
   const hash = computeConfigHash(
     renderConfigData(cr, inputs),
     spec.ledger.mode === 'Embedded' ? undefined : inputs.ledger?.credentials,
+    spec.rest.tls.enabled ? inputs.restTls : undefined,
   );
   const retention = spec.deletionPolicy === 'Delete' ? 'Delete' : 'Retain';
   return {

@@ -11,6 +11,10 @@ export const REDACTED_KEYS = [
   'Authorization',
   'token',
   'secret',
+  // PEM private keys: REST TLS key pairs (keyPem) and the node client's TLS options (privateKey, tlsKey).
+  'keyPem',
+  'privateKey',
+  'tlsKey',
 ] as const;
 
 /** What a redacted value is replaced with. */

@@ -1,11 +1,12 @@
 // A small NodeServices for network unit tests (REST app through inject, TCP over loopback): the real
-// TCP stack and REST server, the real network commands, and a toy command table (get status, get
+// TCP stack and REST server, the real network and server commands, and a toy command table (get status, get
 // processes, assignments, a few ledger-like commands) instead of the interpreter. Unit tests only.
 import { hostname } from 'node:os';
 import type { CommandResult, ExecContext } from '../../src/node/ports/command.js';
 import type { NodeServices, Dictionary, SyncStatus } from '../../src/node/ports/runtime.js';
 import type { LedgerFile } from '../../src/node/ports/ledger.js';
 import { NETWORK_COMMANDS } from '../../src/node/commands/network/index.js';
+import { SERVER_COMMANDS } from '../../src/node/commands/servers.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 import { createTcpStack, type TcpStackOptions } from '../../src/node/tcp/index.js';
 import { createRestServer } from '../../src/node/rest/index.js';
@@ -103,10 +104,6 @@ function toyCommands(opts: FakeNodeOptions, node: () => NodeServices): Record<st
       schedules.add(task);
       return { code: STATUS.SUCCESS };
     },
-    'run rest': (w) =>
-      w.includes('ssl')
-        ? { code: STATUS.NOT_SUPPORTED, detail: 'SSL is not supported by anylog-node' }
-        : { code: STATUS.SUCCESS },
     'blockchain get': () => ({ code: STATUS.SUCCESS, text: opts.ipPorts ?? '' }),
     'blockchain push': (w, ctx) => {
       const policy = w.slice(2).join(' ');
@@ -148,9 +145,14 @@ function stubLedgerFile(): LedgerFile {
     metadataVersion: () => '0',
     hasId: () => false,
     append: async () => undefined,
+    appendNew: async () => true,
     removeIds: async () => 0,
     install: async () => undefined,
     reload: async () => undefined,
+    rewrite: async () => undefined,
+    rewriteTail: async () => undefined,
+    mark: () => undefined,
+    exactText: () => undefined,
   };
 }
 
@@ -202,7 +204,7 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
     const inv = { words, rawWords: tokens.map((t) => t.raw), text };
     for (const n of [3, 2, 1]) {
       const key = words.slice(0, n).join(' ');
-      const def = NETWORK_COMMANDS.find((d) => d.key === key);
+      const def = [...NETWORK_COMMANDS, ...SERVER_COMMANDS].find((d) => d.key === key);
       if (def !== undefined && words.length >= n) return def.run(inv, ctx, getNode());
       const toy = toys[key];
       if (toy !== undefined && words.length >= n) {
@@ -245,8 +247,16 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
       typeOf: () => undefined,
       closeAll: async () => undefined,
     },
+    ledger: { push: notUsed },
     ledgerFile: stubLedgerFile(),
-    sync: { status: syncStatus, start: notUsed, runOnce: notUsed, stop: async () => undefined },
+    sync: {
+      status: syncStatus,
+      start: notUsed,
+      runOnce: notUsed,
+      stop: async () => undefined,
+      serve: notUsed,
+      installFile: notUsed,
+    },
     schedulers: {
       start: () => false,
       isRunning: () => false,

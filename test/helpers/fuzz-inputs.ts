@@ -1,11 +1,12 @@
 // Seeded generators shared by the fuzz tests and npm run bench:node, so a failing input reproduces and
 // the benchmark times the same inputs the tests check: damaged TCP messages for the frame decoder, and
-// word lists (grammar fragments, injection-shaped values, random characters) for `blockchain get`.
+// word lists (grammar fragments, injection-shaped values, random characters) for `blockchain get`; and
+// the PRNG itself, for suites that draw seeded delays.
 import { encodeMessage, FRAME_SIZE } from '../../src/node/tcp/codec.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -75,16 +75,18 @@ export interface OwnedDatabase {
 
 /**
  * Creates a login role owning a new database on the server at `serverUrl` (a superuser URL), both with
- * random names under `prefix`. With `t`, both are dropped in its teardown.
+ * random names under `prefix` unless `databaseName` names the database. With `t`, both are dropped in
+ * its teardown.
  */
 export async function createOwnedDatabase(
   serverUrl: string,
   prefix: string,
   t?: Test,
+  databaseName?: string,
 ): Promise<OwnedDatabase> {
   const suffix = randomBytes(4).toString('hex');
   const role = `${prefix}_role_${suffix}`;
-  const database = `${prefix}_db_${suffix}`;
+  const database = databaseName ?? `${prefix}_db_${suffix}`;
   const password = randomBytes(12).toString('hex');
   await withClient(serverUrl, async (c) => {
     await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);

@@ -24,8 +24,15 @@ export interface PrivatePostgres {
   start(): Promise<void>;
 }
 
-/** Starts a private server with a role and database; destroyed in t's teardown. */
-export async function startPrivatePostgres(t: Test, prefix = 'pgpriv'): Promise<PrivatePostgres> {
+/**
+ * Starts a private server with a role and database (named `databaseName` when given, e.g. the
+ * `blockchain` database a node connects to by default); destroyed in t's teardown.
+ */
+export async function startPrivatePostgres(
+  t: Test,
+  prefix = 'pgpriv',
+  databaseName?: string,
+): Promise<PrivatePostgres> {
   const suffix = randomBytes(4).toString('hex');
   const runDir = process.env['ANYLOG_TEST_RUN_DIR'];
   const pidDir = runDir === undefined || runDir === '' ? undefined : join(runDir, 'pids');
@@ -42,7 +49,7 @@ export async function startPrivatePostgres(t: Test, prefix = 'pgpriv'): Promise<
     if (pidDir !== undefined) removePidFile(pidDir, pidName);
   });
   // No drop in teardown: the whole server is destroyed.
-  const { role, password, database } = await createOwnedDatabase(server.url, prefix);
+  const { role, password, database } = await createOwnedDatabase(server.url, prefix, undefined, databaseName);
   const url = `postgres://${role}:${password}@${server.host}:${server.port}/${database}`;
   return {
     host: server.host,

@@ -65,5 +65,5 @@ export {
 import { type StatusCode } from '../../contract/status-codes.js';
 export { selectPolicies, matchesAll, matchesWhere, lookupPath, type PolicySource } from './evaluate.js';
 export { renderGet, type RenderContext } from './render.js';
-export { isLocalNetwork } from '../local-network.js';
+export { isLocalNetwork } from '../../contract/local-network.js';
 export { renderTable } from './table.js';

@@ -9,7 +9,7 @@ import type { FilePolicy } from '../ports/ledger.js';
 import { hasValue, lookupPath } from './evaluate.js';
 import type { Bring, Instruction } from './parse.js';
 import { renderTable, type Cell } from './table.js';
-import { isLocalNetwork } from '../local-network.js';
+import { isLocalNetwork } from '../../contract/local-network.js';
 
 export interface RenderContext {
   /** This node's external and internal IPs (for `.ip_port`). */

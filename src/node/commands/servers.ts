@@ -1,8 +1,10 @@
 // `run tcp server` and `run rest server` (docs/design/node-runtime.md §4.2): where-clause parsing, defaults (internal
 // and external addresses default to each other, then to the node's internal IP), then the TCP/REST ports.
+// `ssl = true` names the REST server's PEM files in the pem directory by AnyLog's convention.
+import { join } from 'node:path';
 import { fail, OK, type CommandDef, type CommandResult, type Invocation } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
-import type { ServerAddress } from '../ports/network.js';
+import type { RestTlsFiles, ServerAddress } from '../ports/network.js';
 import { parseWhere, type WhereKeySpec } from '../interpreter/where.js';
 import { errorResult } from './util.js';
 import { STATUS } from '../../contract/status-codes.js';
@@ -54,6 +56,38 @@ export function resolveAddress(
   };
 }
 
+/** AnyLog's file key of an organization: trimmed, lower case, spaces as '-', quotes dropped. */
+function orgFileKey(org: string): string {
+  return org.trim().toLowerCase().replaceAll(' ', '-').replaceAll("'", '');
+}
+
+/** The PEM files of `run rest server … ssl = true` in the dictionary's `pem_dir`. */
+export function restTlsFiles(pemDir: string, caOrg: string, serverOrg: string): RestTlsFiles {
+  const server = orgFileKey(serverOrg);
+  return {
+    certFile: join(pemDir, `server-${server}-public-key.crt`),
+    keyFile: join(pemDir, `server-${server}-private-key.key`),
+    caFile: join(pemDir, `ca-${orgFileKey(caOrg)}-public-key.crt`),
+  };
+}
+
+/** The TLS files of `ssl = true`, undefined without SSL, or the error of an inconsistent where clause. */
+function sslOption(
+  v: { ssl?: boolean; ca_org?: string; server_org?: string },
+  node: NodeServices,
+): RestTlsFiles | CommandResult | undefined {
+  if (v.ssl !== true) {
+    if (v.ca_org !== undefined || v.server_org !== undefined)
+      return fail(STATUS.COMMAND_STRUCTURE, "'ca_org' and 'server_org' require 'ssl = true'");
+    return undefined;
+  }
+  if (v.ca_org === undefined || v.server_org === undefined)
+    return fail(STATUS.COMMAND_STRUCTURE, "'ssl = true' requires 'ca_org' and 'server_org'");
+  const pemDir = node.dict.get('pem_dir') ?? node.dirs['pem_dir'];
+  if (pemDir === undefined) return fail(STATUS.COMMAND_STRUCTURE, "'pem_dir' is not set");
+  return restTlsFiles(pemDir, v.ca_org, v.server_org);
+}
+
 function whereWords(inv: Invocation): readonly string[] | undefined {
   return inv.words.length >= 6 && inv.words[3] === 'where' ? inv.words.slice(4) : undefined;
 }
@@ -87,15 +121,18 @@ const runRestServer: CommandDef = {
     const parsed = parseWhere(words, REST_KEYS, { command: inv.text });
     if (!parsed.ok) return parsed.result;
     const v = parsed.values;
-    if (v.ssl === true) return fail(STATUS.NOT_SUPPORTED, 'SSL is not supported by anylog-node');
-    if (v.ca_org !== undefined || v.server_org !== undefined)
-      return fail(STATUS.COMMAND_STRUCTURE, "'ca_org' and 'server_org' require 'ssl = true'");
+    const tls = sslOption(v, node);
+    if (tls !== undefined && 'code' in tls) return tls;
     const address = resolveAddress(v, node, 5);
     if (address === undefined)
       return fail(STATUS.COMMAND_STRUCTURE, 'Missing port in REST Server server configuration');
     if (node.rest.info() !== undefined) return fail(STATUS.ALREADY_ACTIVE, 'REST server is already running');
     try {
-      await node.rest.start({ ...address, timeoutSeconds: Math.max(0, v.timeout ?? 20) });
+      await node.rest.start({
+        ...address,
+        timeoutSeconds: Math.max(0, v.timeout ?? 20),
+        ...(tls === undefined ? {} : { tls }),
+      });
       return OK;
     } catch (error) {
       return errorResult(error, STATUS.NETWORK_ERROR);

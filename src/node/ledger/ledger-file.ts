@@ -9,15 +9,12 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'nod
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
-import type { FilePolicy, LedgerFile } from '../ports/ledger.js';
+import type { FilePolicy, LedgerFile, ReceivedFile, RewritePlan, TailMark } from '../ports/ledger.js';
 import { Mutex } from '../../shared/mutex.js';
 import { PolicyIndex } from './policy-index.js';
 import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';
-import type { ReceivedFile, RewritePlan, TailMark } from './tail-mark.js';
 import { emptyState, stateOf, warnBadLines, type LoadedState } from './file-state.js';
-
-export type { ReceivedFile, RewritePlan, TailMark } from './tail-mark.js';
 
 export interface LedgerFileOptions {
   /** Overrides `node.dirs.blockchain_file`. */
@@ -45,6 +42,8 @@ export class LocalLedgerFile implements LedgerFile {
   private fd: number | undefined;
   /** Bumped by every rewrite, install and reload (invalidates TailMarks). */
   private generation = 0;
+  /** Ids of appendNew calls not yet written: a second insert of the same id is a duplicate meanwhile. */
+  private readonly reserved = new Set<string>();
 
   constructor(
     private readonly node: NodeServices,
@@ -103,6 +102,17 @@ export class LocalLedgerFile implements LedgerFile {
       this.pending.push({ line: dumpsLine, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  async appendNew(id: string, dumpsLine: string): Promise<boolean> {
+    if (this.reserved.has(id) || this.hasId(id)) return false;
+    this.reserved.add(id);
+    try {
+      await this.append(dumpsLine);
+    } finally {
+      this.reserved.delete(id);
+    }
+    return true;
   }
 
   private scheduleFlush(): void {
@@ -377,9 +387,4 @@ function isTextOf(policies: readonly FilePolicy[], text: string): boolean {
 
 export function createLedgerFile(node: NodeServices, options: LedgerFileOptions = {}): LedgerFile {
   return new LocalLedgerFile(node, options);
-}
-
-/** The file's incremental interface, when `file` is this module's implementation. */
-export function asLocalLedgerFile(file: LedgerFile): LocalLedgerFile | undefined {
-  return file instanceof LocalLedgerFile ? file : undefined;
 }

@@ -1,13 +1,14 @@
 // Master-side `blockchain push` core (docs/design/node-runtime.md §4.4, §8.2): add id/date when missing, create the
 // table when missing, insert one row with bound parameters, `ignore` turns a duplicate into success.
-// Shared by the `blockchain push` command and the synchronizer's in-process pushes (docs/design/node-runtime.md §9.4, §9.5).
+// The node's LedgerPush port: used by the `blockchain push` command and the synchronizer's in-process pushes
+// (docs/design/node-runtime.md §9.4, §9.5).
 import { getKey, type JsonValue } from '../../contract/ordered-json.js';
 import { addIdAndDate, formatPolicyDate, policyParts, PolicyShapeError } from '../../contract/policy-id.js';
 import { jsonDumps } from '../../contract/json-dumps.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import { fail, ok, type CommandResult } from '../ports/command.js';
-import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
+import type { InsertOutcome, LedgerPush, LedgerRow, LedgerStore, PushOptions } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { LedgerError } from './errors.js';
 import { STATUS } from '../../contract/status-codes.js';
@@ -49,15 +50,8 @@ async function insertCreatingTable(store: LedgerStore, row: LedgerRow): Promise<
   }
 }
 
-export interface PushOptions {
-  readonly host: string;
-  readonly ignoreDuplicate: boolean;
-  /** json.dumps of the policy, when the caller made it (used only if the policy already has id and date). */
-  readonly text?: string;
-}
-
 /** Insert a parsed policy into the `blockchain` ledger table. */
-export async function pushPolicy(
+async function pushPolicy(
   node: NodeServices,
   policy: JsonValue,
   options: PushOptions,
@@ -88,4 +82,9 @@ export async function pushPolicy(
     }
     throw err;
   }
+}
+
+/** The push port of `node`, which is read only at call time (factory convention of assemble.ts). */
+export function createLedgerPush(node: NodeServices): LedgerPush {
+  return { push: (policy, options) => pushPolicy(node, policy, options) };
 }

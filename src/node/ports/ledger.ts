@@ -1,7 +1,10 @@
-// Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the local ledger
-// file `blockchain.json`, and the synchronizer (docs/design/node-runtime.md §8, §9). Implementations live in
-// node/ledger/ (stores) and node/sync/; commands see only these interfaces.
+// Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the master-side push
+// into it, and the local ledger file `blockchain.json` with its incremental rewrites
+// (docs/design/node-runtime.md §4.4, §8, §9.4–§9.5). Implementations live in node/ledger/; commands and
+// node/sync/ see only these interfaces.
+import type { Hash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../contract/ordered-json.js';
+import type { CommandResult } from './command-types.js';
 
 /** One row to insert (docs/design/node-runtime.md §8.2). */
 export interface LedgerRow {
@@ -46,6 +49,50 @@ export interface FilePolicy {
   readonly line: string;
 }
 
+export interface PushOptions {
+  /** The `host` column: the pushing peer's socket IP, or this node's internal IP. */
+  readonly host: string;
+  /** `blockchain push ignore`: a duplicate id counts as success. */
+  readonly ignoreDuplicate: boolean;
+  /** json.dumps of the policy, when the caller made it (used only if the policy already has id and date). */
+  readonly text?: string;
+}
+
+/**
+ * The master-side `blockchain` ledger table as `blockchain push` and sync re-pushes write it
+ * (docs/design/node-runtime.md §4.4, §8.2).
+ */
+export interface LedgerPush {
+  /** Add id and date when missing, create the table when missing, insert one row. */
+  push(policy: JsonValue, options: PushOptions): Promise<CommandResult>;
+}
+
+/**
+ * A position in the ledger file: its first `size` policies, `bytes` long, hashing to `hash`. Valid while the
+ * file is not rewritten (same `generation`); appends after it form the file's tail.
+ */
+export interface TailMark {
+  readonly generation: number;
+  readonly size: number;
+  readonly bytes: number;
+  readonly hash: Hash;
+}
+
+/** What a tail or whole-file rewrite writes: `head` lines then `extra` lines (the mark goes between). */
+export interface RewritePlan<R> {
+  /** Lines up to the new mark (for a sync install: the master's dump). */
+  readonly head: readonly FilePolicy[];
+  /** Lines after the new mark (for a sync install: the re-pushed local policies). */
+  readonly extra: readonly FilePolicy[];
+  readonly result: R;
+}
+
+/** A received ledger file and its text (docs/design/node-runtime.md §9.4): renamed into place when it is the new content. */
+export interface ReceivedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
 /** The local ledger file with its in-memory copy (docs/design/node-runtime.md §8.5). */
 export interface LedgerFile {
   readonly path: string;
@@ -63,8 +110,35 @@ export interface LedgerFile {
    */
   candidates(type: string, key: string, value: string): readonly FilePolicy[];
   append(dumpsLine: string): Promise<void>;
+  /**
+   * Append a new policy unless its id is in the file or an append of the same id is still pending
+   * (`blockchain insert`, docs/design/node-runtime.md §4.4). false = duplicate, nothing written.
+   */
+  appendNew(id: string, dumpsLine: string): Promise<boolean>;
   removeIds(ids: readonly string[]): Promise<number>;
   /** Replace the whole content (install, docs/design/node-runtime.md §9.4 step 4). */
   install(content: string): Promise<void>;
   reload(): Promise<void>;
+  /**
+   * Replace the whole file with a plan made from the current policies under the file lock, so appends cannot
+   * slip in between planning and writing (docs/design/node-runtime.md §9.4 step 4). undefined from `plan`
+   * writes nothing. Returns the plan's result and a mark after its head lines.
+   */
+  rewrite<R>(
+    plan: (current: readonly FilePolicy[]) => RewritePlan<R> | undefined,
+    source?: ReceivedFile,
+  ): Promise<{ result: R; mark: TailMark } | undefined>;
+  /**
+   * Keep the file up to `mark` and replace what follows with the plan's lines (planned under the file lock
+   * from the policies after the mark). undefined when the mark is stale or the plan declines: the caller
+   * then rewrites the whole file.
+   */
+  rewriteTail<R>(
+    mark: TailMark,
+    plan: (tail: readonly FilePolicy[], inHead: (id: string) => boolean) => RewritePlan<R> | undefined,
+  ): Promise<{ result: R; mark: TailMark } | undefined>;
+  /** A mark at the current end of the file; undefined when the file does not end with a newline. */
+  mark(): TailMark | undefined;
+  /** The file's text when the in-memory policies reproduce it byte for byte, else undefined. */
+  exactText(): string | undefined;
 }

@@ -13,6 +13,18 @@ export interface ServerAddress {
 
 export interface RestServerInfo extends ServerAddress {
   readonly timeoutSeconds: number;
+  /** Present when the server speaks TLS and requires client certificates (`ssl = true`). */
+  readonly tls?: RestTlsFiles;
+}
+
+/** The PEM files of a TLS REST server, named by AnyLog's convention in the node's pem directory. */
+export interface RestTlsFiles {
+  /** `ca-<ca_org>-public-key.crt`: the CA that signs accepted client certificates. */
+  readonly caFile: string;
+  /** `server-<server_org>-public-key.crt`: the server's certificate. */
+  readonly certFile: string;
+  /** `server-<server_org>-private-key.key`: the server's private key (its content is never shown). */
+  readonly keyFile: string;
 }
 
 /** One reply collected for a waiting request (docs/design/node-runtime.md §6.6, §6.11). */

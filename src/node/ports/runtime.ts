@@ -1,11 +1,11 @@
 // NodeServices: everything a command may use, assembled by node/main.ts (the composition root).
 // Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
-// Commands never import adapters directly (architecture rule D9).
+// Commands never import adapters: the layer rules in .dependency-cruiser.cjs (D9) fail the build when one does.
 import type { Clock } from '../../shared/clock.js';
 import type { SslMode } from '../../contract/ssl-mode.js';
 import type { LogPort as Logger } from '../../shared/log-port.js';
 import type { CommandResult, ExecContext } from './command-types.js';
-import type { LedgerFile, LedgerStore } from './ledger.js';
+import type { LedgerFile, LedgerPush, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';
 
 /** The node-global variable dictionary (docs/design/node-runtime.md §1.1), shared by all interfaces. */
@@ -72,12 +72,30 @@ export interface SyncStatus {
   readonly lastUpdateMs: number | undefined;
 }
 
-/** The synchronizer (docs/design/node-runtime.md §9). start() returns after the first cycle when syncing from itself (§9.5). */
+/** One `event get_blockchain` a peer sent to this node as master (docs/design/node-runtime.md §9.3). */
+export interface ServeRequest {
+  /** Words after `event get_blockchain`: destination file, the requester's md5, trace flag. */
+  readonly args: readonly string[];
+  /** The requester's `ip:port`. */
+  readonly requester: string;
+}
+
+/**
+ * The synchronizer (docs/design/node-runtime.md §9): both sides of sync. start() returns after the first
+ * cycle when syncing from itself (docs/design/node-runtime.md §9.5).
+ */
 export interface SynchronizerControl {
   status(): SyncStatus;
   start(settings: SyncSettings): Promise<void>;
   runOnce(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Master side: answer a peer's ledger request (docs/design/node-runtime.md §9.3); the result is what the
+   * requester gets as an `echo`.
+   */
+  serve(request: ServeRequest): Promise<CommandResult>;
+  /** Node side: install a ledger file a master sent (docs/design/node-runtime.md §6.8, §9.4), then delete it. */
+  installFile(filePath: string): Promise<void>;
 }
 
 export interface TaskInfo {
@@ -125,6 +143,8 @@ export interface NodeServices {
   readonly logger: Logger;
   readonly dirs: Readonly<Record<string, string>>;
   readonly dbms: DbmsRegistry;
+  /** Master-side writes to the `blockchain` ledger table. */
+  readonly ledger: LedgerPush;
   readonly ledgerFile: LedgerFile;
   readonly sync: SynchronizerControl;
   readonly schedulers: SchedulerControl;

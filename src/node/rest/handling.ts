@@ -1,10 +1,10 @@
 // The REST rules as one transport-neutral function (docs/design/node-runtime.md §5): a request (method, URL, raw
 // header values, body, client IP) → an answer (status, headers, body bytes). Both transports use it:
-// the fastify app (app.ts, every request shape) and the socket front (front.ts, bodiless GET/OPTIONS).
+// the fastify app (app.ts, every request shape) and the socket front (http/front.ts, GET/OPTIONS and Content-Length POST).
 // CORS/OPTIONS, method, path, user-agent and command-source rules, the method check, the threads limit.
 import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
-import { ConcurrencyLimiter, QueueFullError } from '../tcp/limiter.js';
+import { ConcurrencyLimiter, QueueFullError } from '../http/limiter.js';
 import { Mutex } from '../../shared/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';

@@ -1,14 +1,16 @@
 // The REST server control (docs/design/node-runtime.md §4.2, §5): listens on the internal port (internal IP with
-// `bind = true`, else every IPv4 interface) through the socket front (tcp/http-front.ts), which serves
+// `bind = true`, else every IPv4 interface) through the socket front (http/front.ts), which serves
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
 // app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the
 // rules (handling.ts), the `threads` limit (+100 waiting), the body lock and the peer-reply `timeout`.
+// With `ssl = true` the front listens with TLS and refuses, at the handshake, every client whose certificate
+// is not signed by the configured CA (tls-files.ts reads the PEM files once, at start).
 import type { FastifyInstance } from 'fastify';
 import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
-import { ConcurrencyLimiter } from '../tcp/limiter.js';
+import { ConcurrencyLimiter } from '../http/limiter.js';
 import { ListenError } from '../tcp/errors.js';
-import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../tcp/http-front.js';
+import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../http/front.js';
 import { Mutex } from '../../shared/mutex.js';
 import {
   createHandler,
@@ -17,7 +19,7 @@ import {
   type RestAnswer,
   type RestRequest,
 } from './handling.js';
-import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from './http-wire.js';
+import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';
 
 export const MAX_WAITING = 100;
@@ -117,6 +119,9 @@ class RestServer implements RestServerControl {
   async start(address: RestServerInfo): Promise<void> {
     const host = address.bind ? address.internalIp : '0.0.0.0';
     if (this.front !== undefined) throw new ListenError(host, address.internalPort, 'already running');
+    // imported on first need, like the fastify app: node:tls stays unloaded on a plain-HTTP node
+    const tls =
+      address.tls === undefined ? undefined : await (await import('./tls-files.js')).loadRestTls(address.tls);
     this.timeoutSeconds = address.timeoutSeconds;
     const deps: HandlerDeps = {
       node: this.node,
@@ -134,6 +139,7 @@ class RestServer implements RestServerControl {
       onError: (err) => {
         this.node.logger.error({ err }, 'REST connection failed');
       },
+      ...(tls === undefined ? {} : { tls: { ...tls, requestCert: true, rejectUnauthorized: true } }),
     });
     try {
       await front.listen(host, address.internalPort, 511);

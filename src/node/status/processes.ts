@@ -39,7 +39,7 @@ function rowFor(name: string, s: ProcessesSnapshot): ProcessRow {
       return s.rest === undefined
         ? idle
         : running(
-            `${listening(s.rest)}, Threads Pool: ${s.rest.threads}, Timeout: ${s.rest.timeoutSeconds}, SSL: False`,
+            `${listening(s.rest)}, Threads Pool: ${s.rest.threads}, Timeout: ${s.rest.timeoutSeconds}, SSL: ${s.rest.tls === undefined ? 'False' : 'True'}`,
           );
     case 'Blockchain Sync':
       return s.syncDetail === undefined ? idle : running(s.syncDetail);

@@ -24,16 +24,21 @@ function restAttributes(rest: RestServerInfo | undefined, buffSize: number): [st
       ['workers_pool', 'None'],
     ];
   }
-  // A running server's socket and worker pool are objects, which EdgeLake leaves out of the list.
+  // A running server's socket and worker pool are objects, which EdgeLake leaves out of the list. With SSL
+  // EdgeLake keeps the PEM file paths (never their content).
+  const tls = rest.tls;
   return [
     ['buff_size', String(buffSize)],
-    ['ca_public_key', 'None'],
-    ['connection', `http://${rest.bind ? rest.internalIp : ''}:${rest.internalPort}`],
+    ['ca_public_key', tls?.caFile ?? 'None'],
+    [
+      'connection',
+      `${tls === undefined ? 'http' : 'https'}://${rest.bind ? rest.internalIp : ''}:${rest.internalPort}`,
+    ],
     ['is_bind', pyBool(rest.bind)],
-    ['is_ssl', 'False'],
+    ['is_ssl', pyBool(tls !== undefined)],
     ['lib_open_ssl', 'False'],
-    ['node_cr', 'None'],
-    ['node_private_key', 'None'],
+    ['node_cr', tls?.certFile ?? 'None'],
+    ['node_private_key', tls?.keyFile ?? 'None'],
     ['streaming_log', 'False'],
     ['timeout', String(rest.timeoutSeconds)],
     ['trace', 'False'],

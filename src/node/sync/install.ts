@@ -8,16 +8,10 @@ import { jsonDumps } from '../../contract/json-dumps.js';
 import { makePolicy } from '../../contract/policy-id.js';
 
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
-import type { FilePolicy } from '../ports/ledger.js';
+import type { FilePolicy, ReceivedFile, TailMark } from '../ports/ledger.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { isLocalPolicy, parseLedgerText, parsePolicyLine } from '../ledger/policy-line.js';
-import {
-  asLocalLedgerFile,
-  type LocalLedgerFile,
-  type ReceivedFile,
-  type TailMark,
-} from '../ledger/ledger-file.js';
-import { ledgerRow, pushPolicy } from '../ledger/push.js';
+import { ledgerRow } from '../ledger/push.js';
 
 interface ParsedPlan {
   readonly kept: readonly FilePolicy[];
@@ -89,7 +83,7 @@ async function tellMaster(
   const host = node.identity.internalIp;
   for (const p of pushes) {
     await sendToMaster(node, options.connection, `blockchain push ignore ${p.line}`, () =>
-      pushPolicy(node, p.value, { host, ignoreDuplicate: true }),
+      node.ledger.push(p.value, { host, ignoreDuplicate: true }),
     );
   }
   for (const id of drops) {
@@ -101,7 +95,7 @@ async function tellMaster(
 
 export interface InstallOutcome {
   readonly installed: boolean;
-  /** The file position after the received policies (undefined for a file without tail support). */
+  /** The file position after the received policies (undefined after drops: the head is not the dump). */
   readonly mark?: TailMark;
 }
 
@@ -113,26 +107,17 @@ export async function installPolicies(
   source?: ReceivedFile,
 ): Promise<InstallOutcome> {
   if (received.length === 0) return { installed: false };
-  const file = asLocalLedgerFile(node.ledgerFile);
-  let plan: ParsedPlan;
-  let mark: TailMark | undefined;
-  if (file !== undefined) {
-    const done = await file.rewrite((current) => {
-      const p = planParsed(received, current);
-      return { head: p.kept, extra: p.pushes, result: p };
-    }, source);
-    if (done === undefined) return { installed: false };
-    plan = done.result;
-    mark = done.mark;
-  } else {
-    plan = planParsed(received, node.ledgerFile.policies());
-    await node.ledgerFile.install([...plan.kept, ...plan.pushes].map((p) => `${p.line}\n`).join(''));
-  }
+  const done = await node.ledgerFile.rewrite((current) => {
+    const p = planParsed(received, current);
+    return { head: p.kept, extra: p.pushes, result: p };
+  }, source);
+  if (done === undefined) return { installed: false };
+  const { result: plan, mark } = done;
   await tellMaster(node, plan.pushes, plan.drops, options);
   // docs/design/node-runtime.md §9.4 step 5: every policy of the new file, the merged local ones included.
   if (options.destDbms) await copyToTable(node, [...plan.kept, ...plan.pushes], hostOf(options.connection));
   // After drops the file's head is not the received dump: no mark, the next self-sync dumps again.
-  return mark === undefined || plan.drops.length > 0 ? { installed: true } : { installed: true, mark };
+  return plan.drops.length > 0 ? { installed: true } : { installed: true, mark };
 }
 
 /** Install ledger text (docs/design/node-runtime.md §9.4 steps 2–5). Returns false when it held no valid policy. */
@@ -157,12 +142,11 @@ export async function installLedgerText(
  */
 export async function installTail(
   node: NodeServices,
-  file: LocalLedgerFile,
   mark: TailMark,
   added: readonly FilePolicy[],
   options: InstallOptions,
 ): Promise<{ mark: TailMark; changed: boolean } | undefined> {
-  const done = await file.rewriteTail(mark, (tail, inHead) => {
+  const done = await node.ledgerFile.rewriteTail(mark, (tail, inHead) => {
     const addedIds = new Set(added.map((p) => p.id));
     const pushes: FilePolicy[] = [];
     for (const p of tail) {

@@ -9,14 +9,20 @@ import { join } from 'node:path';
 import { rm, readFile } from 'node:fs/promises';
 import { statusText, STATUS, asStatusCode, type StatusCode } from '../../contract/status-codes.js';
 import type { TimerHandle } from '../../shared/clock.js';
-import type { NodeServices, SyncSettings, SyncStatus, SynchronizerControl } from '../ports/runtime.js';
+import type {
+  NodeServices,
+  ServeRequest,
+  SyncSettings,
+  SyncStatus,
+  SynchronizerControl,
+} from '../ports/runtime.js';
+import type { CommandResult } from '../ports/command.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
-import type { FilePolicy, LedgerStore } from '../ports/ledger.js';
+import type { FilePolicy, LedgerFile, LedgerStore, TailMark } from '../ports/ledger.js';
 import { Mutex } from '../../shared/mutex.js';
-import { asLocalLedgerFile, type LocalLedgerFile, type TailMark } from '../ledger/ledger-file.js';
 import { parsePolicyLine } from '../ledger/policy-line.js';
 import type { TableRow } from '../ledger/table-rows.js';
-import { dumpLedger } from './serve.js';
+import { LedgerServer } from './serve.js';
 import { installLedgerText, installPolicies, installTail, type InstallOptions } from './install.js';
 import { checkTable, type TableCursor } from './table-cursor.js';
 
@@ -47,11 +53,19 @@ export class Synchronizer implements SynchronizerControl {
   /** A received copy was discarded while another install ran. */
   private discarded = false;
   readonly installLock = new Mutex();
+  /** The master side: serves peers' ledger requests and dumps the table for self-sync cycles. */
+  private readonly server: LedgerServer;
 
   constructor(
     private readonly node: NodeServices,
     private readonly options: SynchronizerOptions = {},
-  ) {}
+  ) {
+    this.server = new LedgerServer(node);
+  }
+
+  serve(request: ServeRequest): Promise<CommandResult> {
+    return this.server.serve(request);
+  }
 
   status(): SyncStatus {
     return {
@@ -136,25 +150,29 @@ export class Synchronizer implements SynchronizerControl {
 
   private async selfCycle(settings: SyncSettings): Promise<void> {
     if (await this.selfIncremental(settings)) return;
-    const dump = await dumpLedger(this.node);
+    const dump = await this.server.dump();
     this.self = undefined;
     if (!dump.ok) {
       if (dump.code === STATUS.EMPTY_BLOCKCHAIN) return;
       throw Object.assign(new Error(dump.detail), { status: dump.code });
     }
-    const file = asLocalLedgerFile(this.node.ledgerFile);
     const store = this.node.dbms.get(LEDGER_LOGICAL_DBMS);
-    if (file === undefined || store === undefined || dump.cursor === undefined || dump.rows === undefined) {
+    if (store === undefined || dump.cursor === undefined || dump.rows === undefined) {
       if (dump.md5 !== this.node.ledgerFile.metadataVersion()) await this.install(dump.text, settings);
       return;
     }
-    await this.selfFull(settings, file, { store, cursor: dump.cursor, rows: dump.rows, md5: dump.md5 });
+    await this.selfFull(settings, this.node.ledgerFile, {
+      store,
+      cursor: dump.cursor,
+      rows: dump.rows,
+      md5: dump.md5,
+    });
   }
 
   /** A full self-sync install from dumped rows; keeps the cursor and mark for the next cycles. */
   private async selfFull(
     settings: SyncSettings,
-    file: LocalLedgerFile,
+    file: LedgerFile,
     dump: { store: LedgerStore; cursor: TableCursor; rows: readonly TableRow[]; md5: string },
   ): Promise<void> {
     const { store, cursor } = dump;
@@ -174,14 +192,13 @@ export class Synchronizer implements SynchronizerControl {
   /** The O(change) cycle; false when a full dump is needed. */
   private async selfIncremental(settings: SyncSettings): Promise<boolean> {
     const self = this.self;
-    const file = asLocalLedgerFile(this.node.ledgerFile);
-    if (self === undefined || file === undefined) return false;
+    if (self === undefined) return false;
     if (this.node.dbms.get(LEDGER_LOGICAL_DBMS) !== self.store) return false;
     const check = await checkTable(self.store, self.cursor);
     if (!check.appended) return false;
     const added = policiesOf(check.rows);
     const outcome = await this.installLock.tryRun(() =>
-      installTail(this.node, file, self.mark, added, this.installOptions(settings)),
+      installTail(this.node, self.mark, added, this.installOptions(settings)),
     );
     if (outcome === undefined) return false;
     this.self = { store: self.store, cursor: check.cursor, mark: outcome.mark };
@@ -244,9 +261,6 @@ function policiesOf(rows: readonly TableRow[]): FilePolicy[] {
   return out;
 }
 
-export function createSynchronizer(
-  node: NodeServices,
-  options: SynchronizerOptions = {},
-): SynchronizerControl & Synchronizer {
+export function createSynchronizer(node: NodeServices, options: SynchronizerOptions = {}): Synchronizer {
   return new Synchronizer(node, options);
 }

@@ -2,7 +2,7 @@
 // address written into outgoing messages (docs/design/node-runtime.md §6.9: internal ip:port towards local networks, else external).
 import type { NodeServices } from '../ports/runtime.js';
 import { parseAddress } from './connect.js';
-import { isLocalNetwork } from '../local-network.js';
+import { isLocalNetwork } from '../../contract/local-network.js';
 
 function ownPorts(node: NodeServices): Set<number> {
   const info = node.tcp.info();

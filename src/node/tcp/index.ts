@@ -3,17 +3,16 @@
 // used only at call time, so main.ts can build NodeServices around the returned objects.
 import type { NodeServices } from '../ports/runtime.js';
 import type { PeerTransport, TcpServerControl } from '../ports/network.js';
-import { ConcurrencyLimiter } from './limiter.js';
+import { ConcurrencyLimiter } from '../http/limiter.js';
 import { PeerClient } from './peer-client.js';
 import { TcpServer, DEFAULT_TCP_SERVER, type TcpServerOptions } from './server.js';
 import type { LedgerInstaller, ReceiveContext } from './session.js';
 import { DEFAULT_DELIVER, type DeliverOptions } from './connect.js';
-import { installReceivedLedger } from '../sync/index.js';
 
 export interface TcpStackOptions {
   /** Console sink for replies nobody waits for (`[From Node ip:port] text`); default stdout. */
   readonly console?: (text: string) => void;
-  /** Installs an accepted ledger file (docs/design/node-runtime.md §9.4); default: node/sync's installReceivedLedger. */
+  /** Installs an accepted ledger file (docs/design/node-runtime.md §9.4); default: the node's synchronizer. */
   readonly installLedger?: LedgerInstaller;
   readonly server?: Partial<TcpServerOptions>;
   readonly deliver?: Partial<DeliverOptions>;
@@ -39,7 +38,7 @@ export function createTcpStack(node: NodeServices, options: TcpStackOptions = {}
     node,
     client,
     limiter: new ConcurrencyLimiter(DEFAULT_THREADS),
-    installLedger: options.installLedger ?? installReceivedLedger,
+    installLedger: options.installLedger ?? ((n, filePath) => n.sync.installFile(filePath)),
   };
   const server = new TcpServer(() => context, { ...DEFAULT_TCP_SERVER, ...options.server });
   client.setLocalReceiver((frames, socketIp) => server.processLocal(frames, socketIp));

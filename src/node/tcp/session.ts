@@ -13,7 +13,7 @@ import { executeFromPeer } from './dispatch.js';
 import { buildReply, isReplyCommand, INFO_REPLY, GENERIC_ECHO } from './replies.js';
 import { fromWireText } from './wire-text.js';
 import type { PeerClient } from './peer-client.js';
-import type { ConcurrencyLimiter } from './limiter.js';
+import type { ConcurrencyLimiter } from '../http/limiter.js';
 import { statusText, STATUS } from '../../contract/status-codes.js';
 
 export type LedgerInstaller = (node: NodeServices, filePath: string) => Promise<void>;

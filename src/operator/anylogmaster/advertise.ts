@@ -2,35 +2,33 @@
 // spec.clusterIP, LoadBalancer → status.loadBalancer.ingress[0].ip (a hostname-only ingress is not
 // usable), Overlay → spec.network.advertise.ip. The address goes into the master policy and EXTERNAL_IP.
 import type { ResolvedAdvertise } from '../../api/types.js';
-import { asRecord } from '../../shared/is-record.js';
+import type { ServiceView } from './views.js';
 
 export type AdvertiseResult =
   { readonly kind: 'ok'; readonly address: string } | { readonly kind: 'waiting'; readonly message: string };
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const isIp = (v: unknown): v is string => typeof v === 'string' && (IPV4.test(v) || v.includes(':'));
+const isIp = (v: string | undefined): v is string => v !== undefined && (IPV4.test(v) || v.includes(':'));
 
-function clusterIpOf(service: unknown): string | undefined {
-  const ip = asRecord(asRecord(service)['spec'])['clusterIP'];
+function clusterIpOf(service: ServiceView | undefined): string | undefined {
+  const ip = service?.spec?.clusterIP;
   return isIp(ip) ? ip : undefined;
 }
 
-function ingressOf(service: unknown): { ip?: string; hostname?: string } | undefined {
-  const ingress = asRecord(asRecord(asRecord(service)['status'])['loadBalancer'])['ingress'];
-  if (!Array.isArray(ingress) || ingress.length === 0) return undefined;
-  const first = asRecord(ingress[0]);
-  const ip = first['ip'];
-  const hostname = first['hostname'];
+function ingressOf(service: ServiceView | undefined): { ip?: string; hostname?: string } | undefined {
+  const first = service?.status?.loadBalancer?.ingress?.[0];
+  if (first === undefined) return undefined;
+  const { ip, hostname } = first;
   return {
     ...(isIp(ip) ? { ip } : {}),
-    ...(typeof hostname === 'string' ? { hostname } : {}),
+    ...(hostname === undefined ? {} : { hostname }),
   };
 }
 
 /** The advertised address for `advertise`, given the client Service as the API returned it. */
 export function chooseAdvertisedAddress(
   advertise: ResolvedAdvertise,
-  clientService: unknown,
+  clientService: ServiceView | undefined,
 ): AdvertiseResult {
   switch (advertise.mode) {
     case 'Overlay':

@@ -3,11 +3,11 @@
 // the cleanup finalizer (only under deletionPolicy Delete, docs/design/operator.md §9.1) and the Ready refresh timer (§8.1).
 import { FINALIZER_CLEANUP } from '../../api/labels.js';
 import type { Controller, ControllerSpec } from '../framework/controller.js';
-import { findCondition, readConditions } from '../framework/status.js';
 import type { KubeObject } from '../framework/kube.js';
 import { READY_RESYNC_MS, JITTER } from './cadence.js';
 import { cleanupAnyLogMaster } from './delete.js';
 import { resolveDeps, type AnyLogMasterDeps } from './deps.js';
+import { conditionOf, parseStatus } from './observed-status.js';
 import { reconcileAnyLogMaster } from './reconcile.js';
 import {
   ANYLOG_MASTERS,
@@ -15,6 +15,7 @@ import {
   CRONJOBS,
   JOBS,
   MANAGED_SELECTOR,
+  NETWORKPOLICIES,
   PODS,
   SECRETS,
   SERVICES,
@@ -35,7 +36,7 @@ export function anyLogMasterControllerSpec(maxConcurrentReconciles?: number): Co
   return {
     name: CONTROLLER_NAME,
     type: ANYLOG_MASTERS,
-    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS, CRONJOBS, JOBS].map((type) => ({
+    owns: [STATEFULSETS, SERVICES, CONFIGMAPS, SECRETS, NETWORKPOLICIES, CRONJOBS, JOBS].map((type) => ({
       type,
       labelSelector: MANAGED_SELECTOR,
     })),
@@ -45,7 +46,7 @@ export function anyLogMasterControllerSpec(maxConcurrentReconciles?: number): Co
 }
 
 function isReady(object: KubeObject): boolean {
-  return findCondition(readConditions(object['status']), 'Ready')?.status === 'True';
+  return conditionOf(parseStatus(object['status']).status, 'Ready')?.status === 'True';
 }
 
 export function registerAnyLogMasterController(manager: ControllerHost, deps: AnyLogMasterDeps): Controller {

@@ -16,15 +16,14 @@ import { desiredPolicyId, ownPolicies } from './policy.js';
 import { ANYLOG_MASTERS, PODS } from './resources.js';
 import { computeStatus } from './status.js';
 import { reconcileLedger, type LedgerConnection } from './steps/ledger.js';
+import { readRestClientTls } from './steps/rest-tls.js';
 import { validateObject } from './steps/validate.js';
-
-function statusOf(env: PassEnv): { policyId?: string; advertisedAddress?: string } {
-  return env.cr.status ?? {};
-}
+import { readStatus } from './observed-status.js';
+import { podIsReady, podView, type PodView } from './views.js';
 
 /** Policy ids to remove: the recorded one and the one the current spec would have. */
 function knownPolicyIds(env: PassEnv): string[] {
-  const { policyId, advertisedAddress } = statusOf(env);
+  const { policyId, advertisedAddress } = env.status;
   const ids = new Set<string>();
   if (policyId !== undefined) ids.add(policyId);
   if (advertisedAddress !== undefined)
@@ -35,11 +34,12 @@ function knownPolicyIds(env: PassEnv): string[] {
 /** Drops own master policies through the node; false when the node cannot be reached. */
 async function dropThroughNode(env: PassEnv): Promise<boolean> {
   const pod = env.ctx.cache(PODS).get(`${env.cr.metadata.namespace}/${nodePodName(env.cr)}`);
-  const ip = readyPodIp(pod);
+  const ip = readyPodIp(podView(pod));
   if (ip === undefined) return false;
-  const client = env.deps.nodeClient(ip, env.spec.network.restPort, env.ctx.logger);
   const identity = { nodeName: env.spec.nodeName, company: env.spec.company };
   try {
+    const tls = await readRestClientTls(env);
+    const client = env.deps.nodeClient(ip, env.spec.network.restPort, env.ctx.logger, tls);
     const own = ownPolicies(await client.queryMasterPolicies(identity, { signal: env.ctx.signal }), identity);
     for (const p of own) await client.dropPolicy(p.id, { signal: env.ctx.signal });
     return true;
@@ -49,13 +49,8 @@ async function dropThroughNode(env: PassEnv): Promise<boolean> {
   }
 }
 
-function readyPodIp(pod: unknown): string | undefined {
-  const status = (
-    pod as { status?: { podIP?: unknown; conditions?: { type?: string; status?: string }[] } } | undefined
-  )?.status;
-  const ready = status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-  const ip = status?.podIP;
-  return ready && typeof ip === 'string' ? ip : undefined;
+function readyPodIp(pod: PodView | undefined): string | undefined {
+  return pod !== undefined && podIsReady(pod) ? pod.status?.podIP : undefined;
 }
 
 async function ledgerConnection(env: PassEnv): Promise<LedgerConnection | undefined> {
@@ -78,7 +73,7 @@ async function runCleanup(env: PassEnv): Promise<void> {
     });
   }
   if (env.spec.ledger.mode !== 'External') return;
-  const created = env.cr.status?.ledger?.createdByOperator;
+  const created = env.status.ledger?.createdByOperator;
   const outcome = await cleanupLedger({
     ...connection,
     createdByOperator: { database: created?.database ?? false, role: created?.role ?? false },
@@ -90,7 +85,7 @@ async function runCleanup(env: PassEnv): Promise<void> {
 function setDeletingStatus(env: PassEnv, stalledMessage?: string): Record<string, unknown> {
   const computed = computeStatus({
     generation: env.ctx.object.metadata.generation ?? 0,
-    previous: env.cr.status,
+    previous: env.status,
     outcomes: {
       rolledOut: false,
       deleting: true,
@@ -101,11 +96,11 @@ function setDeletingStatus(env: PassEnv, stalledMessage?: string): Record<string
     nowMs: env.ctx.clock.now(),
     progressDeadlineSeconds: env.spec.progressDeadlineSeconds,
   });
-  return assembleStatus(env.cr.status, computed, {});
+  return assembleStatus(env.status, computed, {});
 }
 
 async function writeTerminating(env: PassEnv): Promise<void> {
-  if (env.cr.status?.phase === 'Terminating') return;
+  if (env.status.phase === 'Terminating') return;
   const ref = refOf(env.ctx.object);
   await env.ctx.kube.applyStatus(
     ANYLOG_MASTERS,
@@ -138,7 +133,8 @@ export async function cleanupAnyLogMaster(
     ctx.logger.warn({ problem: validated.stalled.message }, 'invalid spec: nothing can be cleaned up');
     return undefined;
   }
-  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply: false };
+  const { status } = readStatus(ctx);
+  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, status, deps, forceApply: false };
   if (pastDeadline(deps, ctx)) {
     const left = `master policy ${knownPolicyIds(env).join(', ') || '(none recorded)'} and any database or role the operator created`;
     await ctx.events.emit({

@@ -14,11 +14,9 @@ function isEmpty(value: unknown): boolean {
 export function isSubset(desired: unknown, live: unknown): boolean {
   if ((live === undefined || live === null) && isEmpty(desired)) return true;
   if (Array.isArray(desired)) {
-    return (
-      Array.isArray(live) &&
-      desired.length === live.length &&
-      desired.every((item, i) => isSubset(item, (live as unknown[])[i]))
-    );
+    if (!Array.isArray(live)) return false;
+    const items: readonly unknown[] = live;
+    return desired.length === items.length && desired.every((item, i) => isSubset(item, items[i]));
   }
   if (isRecord(desired)) {
     if (!isRecord(live)) return false;

@@ -11,6 +11,7 @@ import { reconcileLedger, type LedgerStatus } from './steps/ledger.js';
 import { reconcileBackup, reconcileRestore } from './steps/backup.js';
 import type { BackupStatus } from './backup-health.js';
 import { reachNode, unreachableOutcome } from './steps/node.js';
+import type { RestClientTls } from './steps/rest-tls.js';
 import { reconcilePolicy } from './steps/policy.js';
 import { reconcileProcesses } from './steps/processes.js';
 import { checkWorkload } from './steps/workload.js';
@@ -54,8 +55,14 @@ async function restored(env: PassEnv, g: Gathered, podIP: string): Promise<boole
   return false;
 }
 
-async function nodeSteps(env: PassEnv, g: Gathered, podIP: string, address: string): Promise<void> {
-  const reach = await reachNode(env, podIP);
+async function nodeSteps(
+  env: PassEnv,
+  g: Gathered,
+  podIP: string,
+  address: string,
+  tls: RestClientTls | undefined,
+): Promise<void> {
+  const reach = await reachNode(env, podIP, tls);
   g.node = reach.outcome;
   if (reach.kind === 'unreachable') {
     g.policy = waitingPolicy('waiting for the node REST API');
@@ -93,6 +100,10 @@ async function steps(env: PassEnv, g: Gathered): Promise<void> {
     g.waiting = children.waiting;
     return;
   }
+  if (children.kind === 'stalled') {
+    g.stalled = children.stalled;
+    return;
+  }
   const { tcpPort, restPort } = env.spec.network;
   g.extras.advertisedAddress = children.advertisedAddress;
   g.extras.endpoints = endpointsOf(children.advertisedAddress, tcpPort, restPort);
@@ -104,7 +115,7 @@ async function steps(env: PassEnv, g: Gathered): Promise<void> {
     return;
   }
   g.rolledOut = true;
-  await nodeSteps(env, g, rollout.podIP, children.advertisedAddress);
+  await nodeSteps(env, g, rollout.podIP, children.advertisedAddress, children.clientTls);
   const backup = await reconcileBackup(env, rollout.podIP);
   if (backup.outcome !== undefined) g.backup = backup.outcome;
   g.extras.backup = backup.status;

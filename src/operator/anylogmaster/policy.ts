@@ -26,9 +26,12 @@ export type PolicyAction =
 
 /** The inner object in the ordered-JSON form the id function hashes (integers as bigint, order kept). */
 function innerJson(policy: MasterPolicy): JsonObject {
-  const entries = Object.entries(policy.master as unknown as Readonly<Record<string, string | number>>).map(
-    ([k, v]): [string, JsonValue] => [k, typeof v === 'number' ? BigInt(v) : v],
-  );
+  // The spread copy (attribute order kept) is an open object, so it reads as a string-keyed record.
+  const master: Readonly<Record<string, string | number>> = { ...policy.master };
+  const entries = Object.entries(master).map(([k, v]): [string, JsonValue] => [
+    k,
+    typeof v === 'number' ? BigInt(v) : v,
+  ]);
   return jsonObject(entries);
 }
 

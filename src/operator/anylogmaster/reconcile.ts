@@ -1,12 +1,12 @@
-// The AnyLogMaster reconcile pass (docs/design/operator.md §5): initial status (rule 8) → validate → steps 4–9
-// (pipeline.ts) → status computed by the pure status.ts against the cached status (the framework writes
-// each status write's answer back into the cache, so it includes the last pass's write), handed to the
-// framework (written once, only if changed) → Events for transitions → the requeue of docs/design/operator.md §8.1, or the error
-// that carries the retry decision.
+// The AnyLogMaster reconcile pass (docs/design/operator.md §5): the stored status parsed once
+// (observed-status.ts) → initial status (rule 8) → validate → steps 4–9 (pipeline.ts) → status computed by
+// the pure status.ts from that parsed status (the framework writes each status write's answer back into
+// the cache, so it includes the last pass's write), handed to the framework (written once, only if
+// changed) → Events for transitions → the requeue of docs/design/operator.md §8.1, or the error that
+// carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
 import { toError } from '../../shared/errors.js';
 import type { Condition } from '../framework/status.js';
-import { readConditions } from '../framework/status.js';
 import type { Outcome, ReconcileContext } from '../framework/controller.js';
 import { PermanentError } from '../framework/errors.js';
 import { refOf } from '../framework/kube.js';
@@ -14,6 +14,7 @@ import { assembleStatus } from './assemble.js';
 import { nextCadence } from './cadence.js';
 import type { PassEnv, ResolvedDeps } from './deps.js';
 import { runPipeline, type Gathered } from './pipeline.js';
+import { readStatus, type ObservedStatus } from './observed-status.js';
 import { ANYLOG_MASTERS } from './resources.js';
 import { computeStatus, initialConditions, isInFlight, type ComputedStatus } from './status.js';
 import { validateObject } from './steps/validate.js';
@@ -24,8 +25,8 @@ function generationOf(ctx: ReconcileContext): number {
 }
 
 /** Rule 8: the first pass shows Ready=Unknown/Reconciling=True before any slow work. */
-async function writeInitialStatus(ctx: ReconcileContext): Promise<void> {
-  if (readConditions(ctx.object['status']).length > 0) return;
+async function writeInitialStatus(ctx: ReconcileContext, previous: ObservedStatus): Promise<void> {
+  if (previous.conditions.length > 0) return;
   const ref = refOf(ctx.object);
   await ctx.kube.applyStatus(
     ANYLOG_MASTERS,
@@ -57,22 +58,20 @@ function rememberProgress(deps: ResolvedDeps, ctx: ReconcileContext, computed: C
 
 async function emitTransitions(
   ctx: ReconcileContext,
-  previous: unknown,
+  previous: ObservedStatus,
   next: readonly Condition[],
 ): Promise<void> {
-  for (const event of transitionEvents(readConditions(previous), next)) await ctx.events.emit(event);
+  for (const event of transitionEvents(previous.conditions, next)) await ctx.events.emit(event);
 }
 
 /** Computes and hands over the status, emits Events, and turns the result into an Outcome or an error. */
 async function finish(
   deps: ResolvedDeps,
   ctx: ReconcileContext,
+  previous: ObservedStatus,
   g: Gathered,
   progressDeadlineSeconds: number,
 ): Promise<Outcome> {
-  // The status the pass started from: the cache holds the previous pass's write (written back by the
-  // framework when the write returned), so a transition is reported once.
-  const previous = ctx.object['status'];
   const computed = computeStatus({
     generation: generationOf(ctx),
     previous,
@@ -105,18 +104,22 @@ const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** One reconcile pass of an AnyLogMaster (the handler registered with the framework). */
 export async function reconcileAnyLogMaster(deps: ResolvedDeps, ctx: ReconcileContext): Promise<Outcome> {
-  await writeInitialStatus(ctx);
+  // The status the pass starts from: the cache holds the previous pass's write (written back by the
+  // framework when the write returned), so a transition is reported once.
+  const { status } = readStatus(ctx);
+  await writeInitialStatus(ctx, status);
   const validated = validateObject(ctx.object);
   if (!validated.ok) {
     return finish(
       deps,
       ctx,
+      status,
       { rolledOut: false, stalled: validated.stalled, extras: {} },
       DEFAULT_PROGRESS_DEADLINE_SECONDS,
     );
   }
-  const forceApply = isInFlight(generationOf(ctx), ctx.object['status'], false);
-  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, deps, forceApply };
+  const forceApply = isInFlight(generationOf(ctx), status, false);
+  const env: PassEnv = { ctx, cr: validated.cr, spec: validated.spec, status, deps, forceApply };
   const gathered = await runPipeline(env);
-  return finish(deps, ctx, gathered, validated.spec.progressDeadlineSeconds);
+  return finish(deps, ctx, status, gathered, validated.spec.progressDeadlineSeconds);
 }

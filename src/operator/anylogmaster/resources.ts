@@ -37,6 +37,13 @@ const batch = (plural: string, kind: string): ResourceType => ({
 export const CRONJOBS = batch('cronjobs', 'CronJob');
 export const JOBS = batch('jobs', 'Job');
 export const SERVICES = core('services', 'Service');
+export const NETWORKPOLICIES: ResourceType = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'networkpolicies',
+  kind: 'NetworkPolicy',
+  namespaced: true,
+};
 export const CONFIGMAPS = core('configmaps', 'ConfigMap');
 export const SECRETS = core('secrets', 'Secret');
 export const PODS = core('pods', 'Pod');
@@ -53,6 +60,8 @@ export function typeOfKind(kind: string): ResourceType {
       return SERVICES;
     case 'ConfigMap':
       return CONFIGMAPS;
+    case 'NetworkPolicy':
+      return NETWORKPOLICIES;
     case 'Secret':
       return SECRETS;
     case 'CronJob':

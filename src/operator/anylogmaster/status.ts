@@ -1,7 +1,8 @@
 // PURE: step outcomes of one pass → the status conditions, root observedGeneration and phase of an
 // AnyLogMaster, following docs/design/operator.md §3.3 exactly (generation rules, lastTransitionTime only on status
 // flips, Ready mirroring order, progress deadline, abnormal-true Reconciling/Stalled present only when
-// True, runtime degradation without Reconciling). reconcile.ts calls it once per pass; no I/O, no clock.
+// True, runtime degradation without Reconciling). reconcile.ts calls it once per pass with the status it
+// parsed (observed-status.ts); the only framework call is the transition-time stamp. No I/O, no clock.
 import {
   DOMAIN_CONDITIONS,
   READY_BLOCKED_REASONS,
@@ -9,14 +10,15 @@ import {
   type Phase,
   type Reason,
 } from '../../api/conditions.js';
-import { findCondition, readConditions, withTransitionTimes, type Condition } from '../framework/status.js';
+import { withTransitionTimes, type Condition } from '../framework/status.js';
+import { conditionOf, type ObservedStatus } from './observed-status.js';
 import { condition, type ConditionOutcome, type StalledOutcome, type StepOutcomes } from './outcomes.js';
 
 export interface StatusInput {
   /** metadata.generation of the object this pass read. */
   readonly generation: number;
-  /** The status as cached before this pass (conditions and root observedGeneration are read). */
-  readonly previous: unknown;
+  /** The status as cached before this pass, parsed (conditions and root observedGeneration are read). */
+  readonly previous: ObservedStatus;
   readonly outcomes: StepOutcomes;
   readonly nowMs: number;
   readonly progressDeadlineSeconds: number;
@@ -59,12 +61,6 @@ const isTrue = (c: Condition | undefined): boolean => c?.status === 'True';
 const readyReasonAllowed = (reason: string): boolean =>
   (READY_BLOCKED_REASONS as readonly string[]).includes(reason);
 
-function previousRootGeneration(previous: unknown): number | undefined {
-  if (typeof previous !== 'object' || previous === null) return undefined;
-  const og = (previous as Record<string, unknown>)['observedGeneration'];
-  return typeof og === 'number' ? og : undefined;
-}
-
 function outcomeOf(type: DomainType, outcomes: StepOutcomes): ConditionOutcome | undefined {
   switch (type) {
     case 'LedgerReady':
@@ -79,9 +75,9 @@ function outcomeOf(type: DomainType, outcomes: StepOutcomes): ConditionOutcome |
 }
 
 /** The four domain conditions; during deletion an unreached step keeps its previous value. */
-function domainConditions(input: StatusInput, previous: readonly Condition[]): Condition[] {
+function domainConditions(input: StatusInput): Condition[] {
   return DOMAIN_CONDITIONS.map((type) => {
-    const kept = input.outcomes.deleting === true ? findCondition(previous, type) : undefined;
+    const kept = input.outcomes.deleting === true ? conditionOf(input.previous, type) : undefined;
     const o = outcomeOf(type, input.outcomes) ?? kept ?? DEFAULT_DOMAIN[type];
     return {
       type,
@@ -97,12 +93,11 @@ function domainConditions(input: StatusInput, previous: readonly Condition[]): C
  * Work for this generation is in flight (rule 1 and 7): the generation was never brought to a terminal
  * outcome, the last outcome was a stall, or Reconciling is already running for this generation.
  */
-export function isInFlight(generation: number, previousStatus: unknown, deleting: boolean): boolean {
+export function isInFlight(generation: number, previous: ObservedStatus, deleting: boolean): boolean {
   if (deleting) return true;
-  const previous = readConditions(previousStatus);
-  if (previousRootGeneration(previousStatus) !== generation) return true;
-  if (isTrue(findCondition(previous, 'Stalled'))) return true;
-  const rec = findCondition(previous, 'Reconciling');
+  if (previous.observedGeneration !== generation) return true;
+  if (isTrue(conditionOf(previous, 'Stalled'))) return true;
+  const rec = conditionOf(previous, 'Reconciling');
   return isTrue(rec) && rec?.observedGeneration === generation;
 }
 
@@ -113,9 +108,9 @@ function parseTime(text: string | undefined): number | undefined {
 }
 
 /** When Reconciling started for this generation: the in-memory hint, else the condition's transition time. */
-function reconcilingSince(input: StatusInput, previous: readonly Condition[]): number {
+function reconcilingSince(input: StatusInput): number {
   if (input.reconcilingSinceMs !== undefined) return input.reconcilingSinceMs;
-  const rec = findCondition(previous, 'Reconciling');
+  const rec = conditionOf(input.previous, 'Reconciling');
   if (isTrue(rec) && rec?.observedGeneration === input.generation) {
     return parseTime(rec.lastTransitionTime) ?? input.nowMs;
   }
@@ -129,14 +124,9 @@ interface Flight {
 }
 
 /** Rule 6: Reconciling for the same generation past the deadline becomes Stalled/ProgressDeadlineExceeded. */
-function applyDeadline(
-  input: StatusInput,
-  previous: readonly Condition[],
-  reason: Reason,
-  message: string,
-): Flight {
-  const sinceMs = reconcilingSince(input, previous);
-  const prevStalled = findCondition(previous, 'Stalled');
+function applyDeadline(input: StatusInput, reason: Reason, message: string): Flight {
+  const sinceMs = reconcilingSince(input);
+  const prevStalled = conditionOf(input.previous, 'Stalled');
   const alreadyExceeded =
     isTrue(prevStalled) &&
     prevStalled?.reason === 'ProgressDeadlineExceeded' &&
@@ -151,7 +141,7 @@ function applyDeadline(
   return { stalled: undefined, reconciling: { reason, message, sinceMs } };
 }
 
-function flightOf(input: StatusInput, previous: readonly Condition[], domainReady: boolean): Flight {
+function flightOf(input: StatusInput, domainReady: boolean): Flight {
   const { outcomes } = input;
   if (outcomes.stalled !== undefined) return { stalled: outcomes.stalled, reconciling: undefined };
   if (outcomes.deleting === true) {
@@ -165,7 +155,7 @@ function flightOf(input: StatusInput, previous: readonly Condition[], domainRead
   }
   const reason = outcomes.waiting?.reason ?? 'Progressing';
   const message = outcomes.waiting?.message ?? 'reconciling the current generation';
-  return applyDeadline(input, previous, reason, message);
+  return applyDeadline(input, reason, message);
 }
 
 interface ReadyParts {
@@ -216,12 +206,11 @@ function phaseOf(deleting: boolean, flight: Flight, ready: boolean, readyStatus:
 
 /** Computes conditions, root observedGeneration and phase for one pass (docs/design/operator.md §3.3, §3.4). */
 export function computeStatus(input: StatusInput): ComputedStatus {
-  const previous = readConditions(input.previous);
   const gen = input.generation;
   const deleting = input.outcomes.deleting === true;
-  const domain = domainConditions(input, previous);
+  const domain = domainConditions(input);
   const domainReady = !deleting && domain.every((c) => c.status === 'True') && input.outcomes.rolledOut;
-  const flight = flightOf(input, previous, domainReady);
+  const flight = flightOf(input, domainReady);
   const ready = domainReady && flight.stalled === undefined && flight.reconciling === undefined;
   const parts: ReadyParts = ready
     ? { status: 'True', reason: 'Ready', message: READY_MESSAGE }
@@ -241,8 +230,8 @@ export function computeStatus(input: StatusInput): ComputedStatus {
   }
   const terminal = ready || flight.stalled !== undefined;
   return {
-    conditions: withTransitionTimes(previous, conditions, input.nowMs),
-    observedGeneration: terminal ? gen : previousRootGeneration(input.previous),
+    conditions: withTransitionTimes(input.previous.conditions, conditions, input.nowMs),
+    observedGeneration: terminal ? gen : input.previous.observedGeneration,
     phase: phaseOf(deleting, flight, ready, parts.status),
     ready,
     reconciling:

@@ -19,8 +19,10 @@ export const MAX_CONDITION_MESSAGE = 1024;
 
 /** Conditions read from an object's status, tolerant of missing or malformed entries. */
 export function readConditions(status: unknown): Condition[] {
-  if (!isRecord(status) || !Array.isArray(status['conditions'])) return [];
-  return (status['conditions'] as unknown[]).filter(
+  const conditions: unknown = isRecord(status) ? status['conditions'] : undefined;
+  if (!Array.isArray(conditions)) return [];
+  const entries: readonly unknown[] = conditions;
+  return entries.filter(
     (c): c is Condition => isRecord(c) && typeof c['type'] === 'string' && typeof c['status'] === 'string',
   );
 }
@@ -84,7 +86,8 @@ function normalizeStatus(status: unknown): unknown {
   if (!isRecord(status)) return status ?? {};
   const conditions = status['conditions'];
   if (!Array.isArray(conditions)) return status;
-  const sorted = [...(conditions as unknown[])].sort((a, b) => {
+  const entries: readonly unknown[] = conditions;
+  const sorted = [...entries].sort((a, b) => {
     const ta = isRecord(a) ? String(a['type']) : '';
     const tb = isRecord(b) ? String(b['type']) : '';
     return ta < tb ? -1 : ta > tb ? 1 : 0;

@@ -67,6 +67,7 @@ export const STOP_ORDER = [
   'provisioner',
   'kube-scheduler',
   'kubelet',
+  'kube-network-policies',
   'kube-proxy',
   'coredns',
   'containerd',

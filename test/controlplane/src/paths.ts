@@ -14,6 +14,7 @@ export interface Versions {
   readonly k8sVersion: string;
   readonly helmPackage: string;
   readonly corednsVersion: string;
+  readonly netpolVersion: string;
 }
 
 /** Parse the KEY="value" lines of versions.env. */
@@ -29,7 +30,12 @@ export function readVersions(): Versions {
   if (k8sVersion === undefined || helmPackage === undefined) {
     throw new Error('test/controlplane/versions.env lacks K8S_VERSION or HELM_PKG');
   }
-  return { k8sVersion, helmPackage, corednsVersion: vars.get('COREDNS_VERSION') ?? 'v1.15.0' };
+  return {
+    k8sVersion,
+    helmPackage,
+    corednsVersion: vars.get('COREDNS_VERSION') ?? 'v1.15.0',
+    netpolVersion: vars.get('NETPOL_VERSION') ?? 'v0.8.0',
+  };
 }
 
 export function cacheRoot(): string {
@@ -95,6 +101,8 @@ export interface NodeBinaries {
   readonly kubeProxy: string;
   readonly scheduler: string;
   readonly coredns: string;
+  /** The NetworkPolicy enforcer (sigs.k8s.io/kube-network-policies). */
+  readonly netpol: string;
   readonly containerd: string;
   /** Where scripts/build-images.sh leaves the image archives. */
   readonly imagesDir: string;
@@ -117,6 +125,10 @@ export function nodeBinaries(): NodeBinaries {
     join(cacheRoot(), `coredns-${v.corednsVersion}`, 'bin', 'coredns'),
     'run test/controlplane/scripts/build-coredns.sh',
   );
+  const netpol = need(
+    join(cacheRoot(), `kube-network-policies-${v.netpolVersion}`, 'bin', 'kube-network-policies'),
+    'run test/controlplane/scripts/build-netpol.sh',
+  );
   const containerd = which('containerd') ?? '';
   if (containerd === '') missing.push('containerd (run test/controlplane/scripts/ensure-packages.sh)');
   for (const tool of ['ctr', 'runc', 'nft', 'iptables', 'ip', 'openssl']) {
@@ -127,7 +139,7 @@ export function nodeBinaries(): NodeBinaries {
   if (missing.length > 0) {
     throw new Error(`the local node is not installed; missing:\n  ${missing.join('\n  ')}`);
   }
-  return { kubelet, kubeProxy, scheduler, coredns, containerd, imagesDir };
+  return { kubelet, kubeProxy, scheduler, coredns, netpol, containerd, imagesDir };
 }
 
 /** Node 24 from the node@24 devDependency: never the system node. */

@@ -215,33 +215,40 @@ t.test(
   },
 );
 
-t.test('RBAC covers every kind the renderers and the controller touch, without delete', async (t) => {
-  const need: [string, string, string[]][] = [
-    ['anylog.co', ANYLOG_MASTER_RESOURCE.plural, ['get', 'list', 'watch', 'patch']],
-    ['anylog.co', 'anylogmasters/status', ['patch']],
-    ['anylog.co', 'anylogmasters/finalizers', ['update']],
-    ['apps', 'statefulsets', ['get', 'list', 'watch', 'create', 'patch']],
-    ['', 'services', ['get', 'list', 'watch', 'create', 'patch']],
-    ['', 'configmaps', ['get', 'list', 'watch', 'create', 'patch']],
-    ['', 'secrets', ['get', 'list', 'watch', 'create', 'patch']],
-    ['', 'pods', ['get', 'list', 'watch']],
-    ['', 'persistentvolumeclaims', ['get', 'list', 'watch']],
-    ['events.k8s.io', 'events', ['create', 'patch']],
-    ['batch', 'cronjobs', ['get', 'list', 'watch', 'create', 'patch']],
-    ['batch', 'jobs', ['get', 'list', 'watch', 'create', 'patch']],
-  ];
-  for (const [group, resource, verbs] of need) {
-    for (const verb of verbs)
-      t.ok(allows(OPERATOR_RULES, group, resource, verb), `${verb} ${group}/${resource}`);
-  }
-  t.notOk(
-    OPERATOR_RULES.some((r) => r.verbs.includes('delete')),
-    'no delete verb',
-  );
-  t.notOk(allows(OPERATOR_RULES, 'apiextensions.k8s.io', 'customresourcedefinitions', 'create'));
-  t.notOk(allows(OPERATOR_RULES, '', 'pods', 'patch'));
-  t.ok(allows(LEADER_ELECTION_RULES, 'coordination.k8s.io', 'leases', 'update'));
-});
+t.test(
+  'RBAC covers every kind the renderers and the controller touch, delete only for NetworkPolicies',
+  async (t) => {
+    const need: [string, string, string[]][] = [
+      ['anylog.co', ANYLOG_MASTER_RESOURCE.plural, ['get', 'list', 'watch', 'patch']],
+      ['anylog.co', 'anylogmasters/status', ['patch']],
+      ['anylog.co', 'anylogmasters/finalizers', ['update']],
+      ['apps', 'statefulsets', ['get', 'list', 'watch', 'create', 'patch']],
+      ['', 'services', ['get', 'list', 'watch', 'create', 'patch']],
+      ['', 'configmaps', ['get', 'list', 'watch', 'create', 'patch']],
+      ['', 'secrets', ['get', 'list', 'watch', 'create', 'patch']],
+      ['networking.k8s.io', 'networkpolicies', ['get', 'list', 'watch', 'create', 'patch', 'delete']],
+      ['', 'pods', ['get', 'list', 'watch']],
+      ['', 'persistentvolumeclaims', ['get', 'list', 'watch']],
+      ['events.k8s.io', 'events', ['create', 'patch']],
+      ['batch', 'cronjobs', ['get', 'list', 'watch', 'create', 'patch']],
+      ['batch', 'jobs', ['get', 'list', 'watch', 'create', 'patch']],
+    ];
+    for (const [group, resource, verbs] of need) {
+      for (const verb of verbs)
+        t.ok(allows(OPERATOR_RULES, group, resource, verb), `${verb} ${group}/${resource}`);
+    }
+    // Children go with their owner (garbage collection); the one deletion is the node NetworkPolicy when
+    // spec.networkPolicy is switched off.
+    t.same(
+      OPERATOR_RULES.filter((r) => r.verbs.includes('delete')).map((r) => r.resources),
+      [['networkpolicies']],
+      'delete only on networkpolicies',
+    );
+    t.notOk(allows(OPERATOR_RULES, 'apiextensions.k8s.io', 'customresourcedefinitions', 'create'));
+    t.notOk(allows(OPERATOR_RULES, '', 'pods', 'patch'));
+    t.ok(allows(LEADER_ELECTION_RULES, 'coordination.k8s.io', 'leases', 'update'));
+  },
+);
 
 t.test('condition reasons are PascalCase members of the registry', async (t) => {
   const all = new Set<string>(Object.values(REASONS));

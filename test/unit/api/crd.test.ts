@@ -191,9 +191,10 @@ t.test('the committed CRD and reference doc match the generators (drift)', async
 
 t.test('the reference doc lists every spec field with its default', async (t) => {
   const doc = renderReferenceDoc();
-  for (const { path } of nodes((schema['properties'] as Node)['spec'] as Node, 'spec')) {
-    if (!path.includes('[*]') && !path.endsWith('loadBalancerSourceRanges[]'))
-      t.match(doc, `\n| \`${path}\` `, `${path} documented`);
+  for (const { path, node } of nodes((schema['properties'] as Node)['spec'] as Node, 'spec')) {
+    // The items of a list of strings are described by the list's own row.
+    const stringItem = path.endsWith('[]') && node['type'] === 'string';
+    if (!path.includes('[*]') && !stringItem) t.match(doc, `\n| \`${path}\` `, `${path} documented`);
   }
   t.match(doc, /\| `spec\.network\.tcpPort` +\| `integer` +\| +\| `32048` +\| range 1024–65535 +\|/);
   t.match(doc, 'exactly one of ledger.external, ledger.managed, ledger.embedded must be set');

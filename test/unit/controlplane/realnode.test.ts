@@ -12,6 +12,12 @@ import {
 import { cniConfig, containerdConfig, containerdPaths } from '../../controlplane/src/realnode/containerd.js';
 import { corefile, kubeletConfig, NODE_NAME } from '../../controlplane/src/realnode/components.js';
 import { volumeFor, STORAGE_CLASS } from '../../controlplane/src/realnode/provisioner.js';
+import {
+  NETPOL_CHAIN,
+  NETPOL_QUEUE,
+  netpolCommand,
+  queueRules,
+} from '../../controlplane/src/realnode/netpol.js';
 
 const n = nodeNetwork({
   podCidr: '10.244.0.0/24',
@@ -133,4 +139,26 @@ t.test('provisioner: a local PV pinned to the node and bound to the claim', asyn
   t.same(pv['spec']['nodeAffinity']['required']['nodeSelectorTerms'][0]['matchExpressions'][0]['values'], [
     NODE_NAME,
   ]);
+});
+
+t.test('NetworkPolicy enforcement: the queue rules and the controller command line', async (t) => {
+  const rules = queueRules(n);
+  t.same(rules[0], ['-t', 'mangle', '-N', NETPOL_CHAIN], 'a chain of its own');
+  t.same(rules[1], ['-t', 'mangle', '-I', 'FORWARD', '1', '-j', NETPOL_CHAIN], 'jumped to first');
+  const queued = rules.slice(2);
+  t.same(
+    queued.map((r) => r[r.indexOf('-p') + 1]),
+    ['tcp', 'udp', 'sctp'],
+  );
+  for (const r of queued) {
+    t.equal(r[r.indexOf('-s') + 1], '10.244.0.0/24', 'from a pod');
+    t.equal(r[r.indexOf('-d') + 1], '10.244.0.0/24', 'to a pod');
+    t.equal(r[r.indexOf('--ctstate') + 1], 'NEW', 'only the first packet of a connection');
+    t.equal(r[r.indexOf('--queue-num') + 1], String(NETPOL_QUEUE));
+  }
+  const cmd = netpolCommand({ bin: '/x/kube-network-policies', kubeconfig: '/run/admin.kubeconfig' });
+  t.equal(cmd.cmd, '/x/kube-network-policies');
+  t.ok(cmd.args.includes('--kubeconfig=/run/admin.kubeconfig'));
+  t.ok(cmd.args.includes(`--hostname-override=${NODE_NAME}`), 'the node the kubelet registers');
+  t.ok(cmd.args.includes(`--nfqueue-id=${NETPOL_QUEUE}`), 'the queue the rules feed');
 });

@@ -16,6 +16,10 @@ t.test('defaults apply to an empty environment', async (t) => {
   t.equal(c.ledgerAddressing, 'service');
   t.equal(c.cleanupDeadlineMs, 600_000);
   t.equal(c.shutdownTimeoutMs, 20_000);
+  t.same(c.operatorPodLabels, {
+    'app.kubernetes.io/name': 'anylog-operator',
+    'app.kubernetes.io/component': 'operator',
+  });
   t.ok(Object.isFrozen(c));
   t.ok(Object.isFrozen(c.watchNamespaces));
 });
@@ -68,9 +72,18 @@ t.test('cross-field rules: namespace names and the Lease namespace', async (t) =
   t.doesNotThrow(() => loadOperatorConfig({ LEADER_ELECTION: 'false' }), 'no Lease namespace needed');
 });
 
+t.test('OPERATOR_POD_LABELS: k=v pairs, or a ConfigError naming it', async (t) => {
+  const c = loadOperatorConfig({ ...base, OPERATOR_POD_LABELS: 'a.io/x=1,b=' });
+  t.same(c.operatorPodLabels, { 'a.io/x': '1', b: '' });
+  const err = t.throws(() =>
+    loadOperatorConfig({ ...base, OPERATOR_POD_LABELS: 'no-equals' }),
+  ) as ConfigError;
+  t.match(err.problems.join('\n'), /OPERATOR_POD_LABELS/);
+});
+
 t.test('the exported schema lists every setting with its default', async (t) => {
   const props = OperatorSettingsSchema.properties as Record<string, { default?: unknown }>;
   t.equal(props['MAX_CONCURRENT_RECONCILES']?.default, 4);
   t.equal(props['LEADER_ELECTION']?.default, true);
-  t.equal(Object.keys(props).length, 14);
+  t.equal(Object.keys(props).length, 15);
 });

@@ -12,6 +12,7 @@ t.test('renderAll returns the children in apply order for each ledger mode', asy
   t.same(kindsAndNames(renderAll(embedded, inputsFor(embedded))), [
     'Service/master',
     'Service/master-headless',
+    'NetworkPolicy/master',
     'ConfigMap/master-config',
     'StatefulSet/master',
   ]);
@@ -22,6 +23,7 @@ t.test('renderAll returns the children in apply order for each ledger mode', asy
     'StatefulSet/master-managed-ledger',
     'Service/master-managed',
     'Service/master-managed-headless',
+    'NetworkPolicy/master-managed',
     'ConfigMap/master-managed-config',
     'StatefulSet/master-managed',
   ]);

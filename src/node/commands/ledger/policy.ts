@@ -1,6 +1,6 @@
 // Policy commands (docs/design/node-runtime.md §4.4): `blockchain prepare policy`, `blockchain insert` (local file and
 // pushes to masters) and master-side `blockchain push [ignore]`. Ids from contract/policy-id.ts; the file
-// append is one line; duplicate ids are rejected through the file's id index (plus in-flight ids).
+// append is one line; the file rejects duplicate ids (its id index plus appends still in flight).
 import { jsonDumps } from '../../../contract/json-dumps.js';
 import { isJsonObject, withKey, type JsonValue } from '../../../contract/ordered-json.js';
 import {
@@ -21,7 +21,6 @@ import {
 } from '../../ports/command.js';
 import type { NodeServices } from '../../ports/runtime.js';
 import { parseWhere } from '../../interpreter/where.js';
-import { pushPolicy } from '../../ledger/push.js';
 import { STATUS } from '../../../contract/status-codes.js';
 import { parsePolicy, policyText } from './shared.js';
 
@@ -52,19 +51,6 @@ const INSERT_SCHEMA = {
   blockchain: { type: 'str' },
 } as const;
 
-const inFlight = new WeakMap<NodeServices, Set<string>>();
-
-function reserve(node: NodeServices, id: string): boolean {
-  let set = inFlight.get(node);
-  if (set === undefined) {
-    set = new Set();
-    inFlight.set(node, set);
-  }
-  if (set.has(id) || node.ledgerFile.hasId(id)) return false;
-  set.add(id);
-  return true;
-}
-
 async function pushToMaster(
   node: NodeServices,
   ctx: ExecContext,
@@ -75,7 +61,7 @@ async function pushToMaster(
   try {
     if (node.peers.isOwnAddress(master)) {
       const host = node.identity.internalIp;
-      void pushPolicy(node, global.policy, { host, ignoreDuplicate: false, text: line }).then(
+      void node.ledger.push(global.policy, { host, ignoreDuplicate: false, text: line }).then(
         (r) => {
           if (r.code !== STATUS.SUCCESS) ctx.console(`Blockchain message 'push' failed: ${r.detail ?? ''}`);
         },
@@ -172,16 +158,12 @@ async function insertPolicy(
   const inner = policyParts(req.policy)?.inner;
   if (inner === undefined) return fail(STATUS.WRONG_POLICY);
   if (req.local) {
-    if (!reserve(node, req.id)) {
+    const line = jsonDumps(makePolicy(req.type, withKey(inner, 'ledger', 'local')));
+    if (!(await node.ledgerFile.appendNew(req.id, line))) {
       return fail(
         STATUS.DUPLICATE_ID,
         `Error in 'blockchain insert': duplicate id: '${req.id}' for policy type: '${req.type}'`,
       );
-    }
-    try {
-      await node.ledgerFile.append(jsonDumps(makePolicy(req.type, withKey(inner, 'ledger', 'local'))));
-    } finally {
-      inFlight.get(node)?.delete(req.id);
     }
   }
   const globalPolicy = makePolicy(req.type, withKey(inner, 'ledger', 'global'));
@@ -206,7 +188,7 @@ async function push(inv: Invocation, ctx: ExecContext, node: NodeServices): Prom
     return fail(code, `String is not representative of JSON: ${text}`);
   }
   const host = ctx.peer?.socketIp ?? node.identity.internalIp;
-  return pushPolicy(node, value, { host, ignoreDuplicate: ignore });
+  return node.ledger.push(value, { host, ignoreDuplicate: ignore });
 }
 
 export const POLICY_COMMANDS: readonly CommandDef[] = [

@@ -9,7 +9,6 @@ import {
 } from '../../ports/command.js';
 import type { NodeServices, SyncSettings } from '../../ports/runtime.js';
 import { parseWhere, type WhereValues } from '../../interpreter/where.js';
-import { serveGetBlockchain } from '../../sync/serve.js';
 import { BLOCKCHAIN } from './shared.js';
 import { queryLedger } from './get.js';
 import { STATUS } from '../../../contract/status-codes.js';
@@ -89,7 +88,7 @@ async function eventGetBlockchain(
   const peer = ctx.peer;
   if (peer === undefined)
     return fail(STATUS.COMMAND_STRUCTURE, 'event get_blockchain is accepted only from peers');
-  return serveGetBlockchain(node, { args: inv.words.slice(2), requester: `${peer.ip}:${peer.port}` });
+  return node.sync.serve({ args: inv.words.slice(2), requester: `${peer.ip}:${peer.port}` });
 }
 
 export const SYNC_COMMANDS: readonly CommandDef[] = [

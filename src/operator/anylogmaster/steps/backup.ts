@@ -8,10 +8,10 @@ import { LABEL_COMPONENT, LABEL_INSTANCE } from '../../../api/labels.js';
 import type { AnyLogMasterStatus } from '../../../api/types.js';
 import { renderBackupCronJob, renderRestoreJob } from '../../../render/backup.js';
 import type { KubeObject } from '../../framework/kube.js';
-import { findCondition, readConditions } from '../../framework/status.js';
 import { backupHealth, foldBackupRuns, type BackupStatus } from '../backup-health.js';
 import { backupRunOf, finishedPhase, podResult } from '../batch-pods.js';
 import { FIELD_MANAGER, type PassEnv } from '../deps.js';
+import { conditionOf } from '../observed-status.js';
 import { condition, type ConditionOutcome, type StalledOutcome, type WaitingOutcome } from '../outcomes.js';
 import { CRONJOBS, JOBS, PODS } from '../resources.js';
 import { asKube, imagesOf } from './children.js';
@@ -42,21 +42,13 @@ function podsOf(env: PassEnv, component: 'backup' | 'restore'): readonly KubeObj
     );
 }
 
-function previousStatus<K extends 'backup' | 'restore'>(
-  env: PassEnv,
-  key: K,
-): AnyLogMasterStatus[K] | undefined {
-  const status = env.ctx.object['status'];
-  return typeof status === 'object' && status !== null ? (status as AnyLogMasterStatus)[key] : undefined;
-}
-
 export interface BackupStepResult {
   readonly outcome?: ConditionOutcome;
   /** null clears `status.backup` (no backup asked for). */
   readonly status: BackupStatus | null;
 }
 
-/** Backups switched off: the CronJob is suspended, not deleted (the operator holds no delete right). */
+/** Backups switched off: the CronJob is suspended, not deleted (the operator may not delete CronJobs). */
 async function suspendCronJob(env: PassEnv): Promise<void> {
   const namespace = env.cr.metadata.namespace;
   const name = backupCronJobName(env.cr);
@@ -71,7 +63,7 @@ async function suspendCronJob(env: PassEnv): Promise<void> {
 }
 
 async function announce(env: PassEnv, outcome: ConditionOutcome): Promise<void> {
-  const before = findCondition(readConditions(env.ctx.object['status']), 'BackupHealthy');
+  const before = conditionOf(env.status, 'BackupHealthy');
   if (outcome.status !== 'False' || (before?.status === 'False' && before.reason === outcome.reason)) return;
   await env.ctx.events.emit({ type: 'Warning', reason: outcome.reason, note: outcome.message });
 }
@@ -86,7 +78,7 @@ export async function reconcileBackup(env: PassEnv, podIP: string): Promise<Back
   }
   const live = await ensureChild(env, asKube(desired));
   const runs = podsOf(env, 'backup').flatMap((p) => backupRunOf(p) ?? []);
-  const status = foldBackupRuns(previousStatus(env, 'backup'), runs);
+  const status = foldBackupRuns(env.status.backup, runs);
   const created = Date.parse(live.metadata.creationTimestamp ?? '');
   const outcome = backupHealth({
     status,
@@ -123,7 +115,7 @@ async function ensureRestoreJob(env: PassEnv, podIP: string): Promise<void> {
 export async function reconcileRestore(env: PassEnv, podIP: string): Promise<RestoreStepResult> {
   const from = env.cr.spec.ledger?.restoreFrom;
   if (from === undefined) return { done: true };
-  const previous = previousStatus(env, 'restore');
+  const previous = env.status.restore;
   if (previous?.file === from.file) return { done: true, status: previous };
   await ensureRestoreJob(env, podIP);
   return restoreProgress(podsOf(env, 'restore'), from);

@@ -23,6 +23,7 @@ import { FIELD_MANAGER, type PassEnv } from '../deps.js';
 import { condition } from '../outcomes.js';
 import { PODS, SECRETS } from '../resources.js';
 import { checkRollout } from '../rollout.js';
+import { podView, statefulSetView } from '../views.js';
 import { conflictOf, ensureChild, liveObject, ResourceConflictError } from './apply.js';
 import { asKube, imagesOf } from './children.js';
 import { ledgerFailure, type LedgerStatus, type LedgerStepResult } from './ledger-result.js';
@@ -75,7 +76,12 @@ export async function provisionManagedLedger(env: PassEnv): Promise<LedgerStepRe
     const secret = await ensureLedgerSecret(env);
     const sts = await applyLedgerWorkload(env);
     const pod = env.ctx.cache(PODS).get(`${cr.metadata.namespace}/${ledgerPodName(cr)}`);
-    const rollout = checkRollout(ledgerStatefulSetName(cr), sts, ledgerPodName(cr), pod);
+    const rollout = checkRollout(
+      ledgerStatefulSetName(cr),
+      statefulSetView(sts),
+      ledgerPodName(cr),
+      podView(pod),
+    );
     if (rollout.kind === 'waiting') {
       const message = `PostgreSQL: ${rollout.waiting.message}`;
       return {

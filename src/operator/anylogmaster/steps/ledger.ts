@@ -19,7 +19,7 @@ export type { LedgerConnection, LedgerStatus, LedgerStepResult } from './ledger-
 type CreatedByOperator = NonNullable<LedgerStatus['createdByOperator']>;
 
 function previousCreated(env: PassEnv): CreatedByOperator {
-  const prev = env.cr.status?.ledger?.createdByOperator;
+  const prev = env.status.ledger?.createdByOperator;
   return { database: prev?.database ?? false, role: prev?.role ?? false };
 }
 

@@ -1,7 +1,8 @@
-// Step 7 (docs/design/operator.md §5): reach the node at http://<podIP>:<restPort>/ with `get status`. The pod is
+// Step 7 (docs/design/operator.md §5): reach the node at http(s)://<podIP>:<restPort>/ with `get status`. The pod is
 // always addressed by its IP, never by Service name. Failure → NodeReachable=False/NodeUnreachable.
 import type { NodeClient } from '../../../nodeclient/index.js';
 import type { PassEnv } from '../deps.js';
+import type { RestClientTls } from './rest-tls.js';
 import { condition, type ConditionOutcome } from '../outcomes.js';
 
 export type ReachResult =
@@ -17,8 +18,9 @@ export function unreachableOutcome(url: string, detail: string): ConditionOutcom
   return condition('False', 'NodeUnreachable', `${unreachableHint(url)}: ${detail}`);
 }
 
-export async function reachNode(env: PassEnv, podIP: string): Promise<ReachResult> {
-  const client = env.deps.nodeClient(podIP, env.spec.network.restPort, env.ctx.logger);
+/** `tls`: the client certificate and CA when the node serves REST over TLS. */
+export async function reachNode(env: PassEnv, podIP: string, tls?: RestClientTls): Promise<ReachResult> {
+  const client = env.deps.nodeClient(podIP, env.spec.network.restPort, env.ctx.logger, tls);
   try {
     const status = await client.getStatus({ signal: env.ctx.signal });
     env.deps.domainMetrics.probed(env.cr.metadata.namespace, env.cr.metadata.name);

@@ -6,6 +6,7 @@ import type { LedgerCredentials } from '../../../ledger/index.js';
 import type { KubeObject } from '../../framework/kube.js';
 import type { PassEnv } from '../deps.js';
 import { SECRETS } from '../resources.js';
+import { secretView, type SecretView } from '../views.js';
 
 export class SecretNotFoundError extends AppError {
   constructor(message: string) {
@@ -18,11 +19,9 @@ export interface ReadCredentials {
   readonly resourceVersion: string;
 }
 
-function decodeKey(secret: KubeObject, key: string): string | undefined {
-  const data = secret['data'];
-  if (typeof data !== 'object' || data === null) return undefined;
-  const value = (data as Record<string, unknown>)[key];
-  return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+function decodeKey(secret: SecretView | undefined, key: string): string | undefined {
+  const value = secret?.data?.[key];
+  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
 }
 
 /** Username and password from `secret` under the given keys; throws SecretNotFoundError. */
@@ -31,8 +30,9 @@ export function credentialsFrom(
   usernameKey: string,
   passwordKey: string,
 ): LedgerCredentials {
-  const username = decodeKey(secret, usernameKey);
-  const password = decodeKey(secret, passwordKey);
+  const view = secretView(secret);
+  const username = decodeKey(view, usernameKey);
+  const password = decodeKey(view, passwordKey);
   const name = secret.metadata.name;
   if (username === undefined || username === '')
     throw new SecretNotFoundError(`Secret ${name} has no key ${usernameKey}`);

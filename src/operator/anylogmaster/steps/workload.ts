@@ -5,10 +5,16 @@ import type { KubeObject } from '../../framework/kube.js';
 import type { PassEnv } from '../deps.js';
 import { PODS } from '../resources.js';
 import { checkRollout, type RolloutResult } from '../rollout.js';
+import { podView, statefulSetView } from '../views.js';
 
 /** Rollout state, preferring the StatefulSet the apply just returned over the cached one. */
 export function checkWorkload(env: PassEnv, statefulSet: KubeObject): RolloutResult {
   const namespace = env.cr.metadata.namespace;
   const pod = env.ctx.cache(PODS).get(`${namespace}/${nodePodName(env.cr)}`);
-  return checkRollout(nodeStatefulSetName(env.cr), statefulSet, nodePodName(env.cr), pod);
+  return checkRollout(
+    nodeStatefulSetName(env.cr),
+    statefulSetView(statefulSet),
+    nodePodName(env.cr),
+    podView(pod),
+  );
 }

@@ -1,7 +1,7 @@
 // The real node of the local cluster: prepareNode() checks and builds the contained pod network and the
 // kubelet certificates before the apiserver starts (it listens on the node IP); startNode() then starts
-// containerd (importing the locally built images), CoreDNS, kube-proxy, kube-scheduler, the kubelet and
-// the volume provisioner, and waits for the Node to be Ready. stopNode() takes all of it down again:
+// containerd (importing the locally built images), CoreDNS, kube-proxy, the NetworkPolicy enforcer
+// (kube-network-policies), kube-scheduler, the kubelet and the volume provisioner, and waits for the Node to be Ready. stopNode() takes all of it down again:
 // pods first (so CNI releases their network), then the components, containers, mounts, network
 // namespaces, iptables chains and the network. What the run made is recorded in <run>/realnode.json.
 import { execFileSync } from 'node:child_process';
@@ -51,6 +51,7 @@ import {
   schedulerCommand,
   type Command,
 } from './components.js';
+import { installQueue, netpolCommand, NETPOL_QUEUE, removeQueue } from './netpol.js';
 
 export interface RealNodeRecord {
   readonly network: NodeNetwork;
@@ -236,6 +237,11 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
     metricsPort: await freePort(),
   });
   spawnRecorded(runDir, 'kube-proxy', commands['kube-proxy']);
+  installQueue(network);
+  commands['kube-network-policies'] = netpolCommand({ bin: bins.netpol, kubeconfig });
+  const netpol = spawnRecorded(runDir, 'kube-network-policies', commands['kube-network-policies']);
+  let netpolExit: number | undefined;
+  void netpol.exited.then((c) => (netpolExit = c));
   commands['kube-scheduler'] = schedulerCommand(bins.scheduler, kubeconfig);
   spawnRecorded(runDir, 'kube-scheduler', commands['kube-scheduler']);
 
@@ -294,6 +300,17 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
     60_000,
   );
 
+  // The controller binds its netfilter queue once its informers have synced: from then on it judges packets.
+  await waitFor(
+    'kube-network-policies',
+    async () => queueBound(NETPOL_QUEUE),
+    60_000,
+    () =>
+      netpolExit === undefined
+        ? undefined
+        : `exited with ${netpolExit}; see ${runLayout.logs(runDir)}/kube-network-policies.log`,
+  );
+
   const provisioner = spawnDetached({
     name: 'provisioner',
     cmd: nodeBinary(),
@@ -310,8 +327,19 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
     60_000,
     () => (provExit === undefined ? undefined : `exited with ${provExit}; see provisioner.log`),
   );
-  say(`CoreDNS, kube-proxy, kube-scheduler and the volume provisioner ready (${since()})`);
+  say(
+    `CoreDNS, kube-proxy, kube-network-policies, kube-scheduler and the volume provisioner ready (${since()})`,
+  );
   return record;
+}
+
+/** Whether a process has bound netfilter queue `n` (the kernel lists bound queues, one a line). */
+function queueBound(n: number): boolean {
+  const f = '/proc/net/netfilter/nfnetlink_queue';
+  if (!existsSync(f)) return false;
+  return readFileSync(f, 'utf8')
+    .split('\n')
+    .some((l) => l.trim().split(/\s+/)[0] === String(n));
 }
 
 /** Stop the named processes of a run (by their PID files), in order. */
@@ -390,7 +418,8 @@ export async function stopNode(runDir: string): Promise<void> {
   const containerdUp = readPidFiles(runLayout.pids(runDir)).some((r) => r.name === 'containerd');
   const kubeletUp = readPidFiles(runLayout.pids(runDir)).some((r) => r.name === 'kubelet');
   if (containerdUp && kubeletUp) await drainPods(runDir, socket);
-  await stopNamed(runDir, ['kubelet', 'kube-proxy', 'coredns']);
+  await stopNamed(runDir, ['kubelet', 'kube-network-policies', 'kube-proxy', 'coredns']);
+  removeQueue();
   const kubeProxy = rec.commands['kube-proxy'];
   if (kubeProxy !== undefined) tryRun(kubeProxy.cmd, ['--cleanup', ...kubeProxy.args]);
   if (containerdUp) {

@@ -2,7 +2,8 @@
 // image runs it) started as the built-in master and served a REST GET and a POST must not have loaded the
 // Node built-ins that only cost memory: perf_hooks (the `performance` global), worker_threads and util's
 // parseArgs/diff helpers (an ESM import of node:util evaluates them), node:http/http2/undici (fastify's
-// path, loaded only for requests the socket front hands over) and zlib (first gzipped transfer only).
+// path, loaded only for requests the socket front hands over), zlib (first gzipped transfer only) and tls
+// (a REST server started with `ssl = true` only).
 // A --import hook writes process.moduleLoadList to a file on SIGUSR2.
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -33,6 +34,7 @@ const UNWANTED = [
   'http2',
   'internal/deps/undici/undici',
   'zlib',
+  'tls',
 ];
 
 async function ask(port: number, request: string): Promise<string> {

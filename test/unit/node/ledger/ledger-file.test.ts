@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLedgerFile } from '../../../../src/node/ledger/index.js';
-import { asLocalLedgerFile } from '../../../../src/node/ledger/ledger-file.js';
 import { parseLedgerText, parsePolicyLine } from '../../../../src/node/ledger/policy-line.js';
 import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import type { PolicySource } from '../../../../src/node/blockchain-query/evaluate.js';
@@ -44,6 +43,20 @@ t.test('missing file is an empty ledger with version 0; appends create it', asyn
   t.notOk(file.hasId('id3'));
   t.equal(file.byId('id1')?.type, 'a');
   t.equal(file.byType('b').length, 1);
+});
+
+t.test('appendNew refuses an id in the file or still being appended', async (t) => {
+  const { path, node } = setup(t);
+  const file = createLedgerFile(node);
+  await file.append(line('a', 'x', 'id1'));
+  t.equal(await file.appendNew('id1', line('a', 'x2', 'id1')), false, 'id already in the file');
+  const [first, second] = await Promise.all([
+    file.appendNew('id2', line('a', 'y', 'id2')),
+    file.appendNew('id2', line('a', 'y2', 'id2')),
+  ]);
+  t.same([first, second], [true, false], 'the second insert of an id in flight is a duplicate');
+  t.equal(readFileSync(path, 'utf8'), `${line('a', 'x', 'id1')}\n${line('a', 'y', 'id2')}\n`);
+  t.equal(await file.appendNew('id2', line('a', 'y3', 'id2')), false, 'and stays one once written');
 });
 
 t.test('malformed lines are skipped; a file without trailing newline is appended correctly', async (t) => {
@@ -152,8 +165,7 @@ t.test('100,000 policies: indexed get finds policies and appends never rewrite t
 
 t.test('rewriteTail keeps the head, replaces the tail, and keeps md5 and indexes right', async (t) => {
   const { path, node } = setup(t);
-  const file = asLocalLedgerFile(createLedgerFile(node));
-  if (file === undefined) throw new Error('not the local ledger file');
+  const file = createLedgerFile(node);
   for (let i = 0; i < 3; i++) await file.append(line('g', `h${i}`, `h${i}`));
   const mark = file.mark();
   if (mark === undefined) throw new Error('no mark');
@@ -210,8 +222,7 @@ t.test('rewriteTail keeps the head, replaces the tail, and keeps md5 and indexes
 
 t.test('rewrite plans from the current policies and returns a mark after the head', async (t) => {
   const { path, node, dir } = setup(t);
-  const file = asLocalLedgerFile(createLedgerFile(node));
-  if (file === undefined) throw new Error('not the local ledger file');
+  const file = createLedgerFile(node);
   await file.append(line('a', 'x', 'x1'));
   const before = readFileSync(path, 'utf8');
   const head = [parsePolicyLine(line('b', 'y', 'y1'), 9)].flatMap((p) => p ?? []);
@@ -257,8 +268,7 @@ t.test('query memo: the whole list is reused until the content changes', async (
 
 t.test('a received file holding exactly the new content is renamed into place', async (t) => {
   const { path, node, dir } = setup(t);
-  const file = asLocalLedgerFile(createLedgerFile(node));
-  if (file === undefined) throw new Error('not the local ledger file');
+  const file = createLedgerFile(node);
   const install = async (name: string, text: string): Promise<void> => {
     const received = join(dir, name);
     writeFileSync(received, text);

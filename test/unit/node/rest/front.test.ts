@@ -1,4 +1,4 @@
-// The REST socket front (rest/index.ts + tcp/http-front.ts + rest/http-wire.ts): over a real socket,
+// The REST socket front (rest/index.ts + http/front.ts + http/wire.ts): over a real socket,
 // every request shape answers exactly what the fastify app answers through inject (status, headers,
 // body) whether the front serves it or hands the connection over; keep-alive pipelining (POSTs too),
 // heads and bodies split across packets, client half-close, idle keep-alive timeout, stop while a
@@ -7,12 +7,12 @@ import t, { type Test } from 'tap';
 import { connect } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { STATUS_CODES } from 'node:http';
-import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/rest/http-wire.js';
+import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/http/wire.js';
 import { textAnswer } from '../../../../src/node/rest/handling.js';
 import { statusFor } from '../../../../src/node/rest/responses.js';
 import { knownStatusCodes } from '../../../../src/contract/status-codes.js';
-import { HttpFront, type FrontAnswer } from '../../../../src/node/tcp/http-front.js';
-import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { HttpFront, type FrontAnswer } from '../../../../src/node/http/front.js';
+import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
 import { createFakeNode } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 
@@ -280,8 +280,10 @@ t.test('heads split across packets, client half-close, missing Host, HTTP/1.0', 
     halfClose: true,
     timeoutMs: 1000,
   });
-  t.ok(partial.closed, 'a partial head then FIN closes without an answer');
-  t.equal(partial.raw.length, 0);
+  t.ok(partial.closed, 'a partial head then FIN closes');
+  t.equal(responses(partial.raw)[0]?.status, 400, "node:http's answer to a cut-off head");
+  const bad = await exchange(port, ['GET / HTTP/1.1\r\nHo\x00'], { timeoutMs: 1000 });
+  t.equal(responses(bad.raw)[0]?.status, 400, 'a head gone wrong is answered before its blank line');
 });
 
 t.test('POST bodies split across packets; handed-over requests; the front keeps serving', async (t) => {

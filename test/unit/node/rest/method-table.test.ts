@@ -2,7 +2,7 @@
 // refused with 405 and the Allow header naming the accepted methods.
 import t from 'tap';
 import { buildApp } from '../../../../src/node/rest/app.js';
-import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
 import { createFakeNode } from '../../../helpers/fake-node.js';
 
 const AL = { 'user-agent': 'AnyLog/1.23' };

@@ -3,7 +3,7 @@
 // are mapped to a free port (a fake master answering get status) and a closed port.
 import t, { type Test } from 'tap';
 import { buildApp } from '../../../../src/node/rest/app.js';
-import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
 import { createFakeNode, type FakeNode } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 import { watchConnectAttempts } from '../../../helpers/connect-attempts.js';

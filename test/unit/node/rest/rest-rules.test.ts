@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap';
 import { request } from 'node:http';
 import { buildApp } from '../../../../src/node/rest/app.js';
-import { ConcurrencyLimiter } from '../../../../src/node/tcp/limiter.js';
+import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
 import { createFakeNode } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 

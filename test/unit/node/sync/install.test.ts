@@ -105,7 +105,7 @@ t.test(
     await s.file.append(policy('arriving', 'local').line);
     await s.file.append(policy('fresh', 'local').line);
     const arriving = policy('arriving');
-    const tail = await installTail(s.node, s.file, mark, [arriving], OPTIONS);
+    const tail = await installTail(s.node, mark, [arriving], OPTIONS);
     t.ok(tail !== undefined);
     t.equal(tail?.changed, true);
     t.equal(s.sent.length, 1, 'one push');
@@ -121,7 +121,7 @@ t.test('a tail with a local deleted policy is declined: the caller installs the 
   const out = await installPolicies(s.node, [policy('a')], OPTIONS);
   if (out.mark === undefined) throw new Error('no mark');
   await s.file.append(policy('gone', 'local', 'deleted').line);
-  t.equal(await installTail(s.node, s.file, out.mark, [], OPTIONS), undefined);
+  t.equal(await installTail(s.node, out.mark, [], OPTIONS), undefined);
   t.same(s.sent, []);
 });
 

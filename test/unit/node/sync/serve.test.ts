@@ -2,7 +2,7 @@
 // transport and a manual clock: unchanged hash → nothing sent; changed → one GENERIC 2 transfer to
 // `…master_id_<n>.new`; the same md5 to the same requester within 5 s is delayed by a timer, not sent twice.
 import t, { type Test } from 'tap';
-import { serveGetBlockchain } from '../../../../src/node/sync/serve.js';
+import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import { SqliteLedgerStore } from '../../../../src/node/ledger/sqlite-store.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
@@ -43,7 +43,15 @@ function harness(t: Test) {
       },
     },
   } as unknown as NodeServices;
-  return { node, store, sent, commands, timers, advance: (ms: number) => (now += ms) };
+  return {
+    node,
+    server: new LedgerServer(node),
+    store,
+    sent,
+    commands,
+    timers,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 const row = (id: string) => ({
@@ -59,19 +67,19 @@ const row = (id: string) => ({
 t.test('serving rules', async (t) => {
   const h = harness(t);
   const req = (hash: string) => ({ args: ['/b/blockchain.new', hash, '0'], requester: '10.0.0.2:32148' });
-  t.equal((await serveGetBlockchain(h.node, req('0'))).code, 68, 'no table → 68');
+  t.equal((await h.server.serve(req('0'))).code, 68, 'no table → 68');
   await h.store.createTable();
-  t.equal((await serveGetBlockchain(h.node, req('0'))).code, 59, 'empty table → 59');
-  t.equal((await serveGetBlockchain(h.node, { args: ['/b/x'], requester: 'a:1' })).code, 64);
+  t.equal((await h.server.serve(req('0'))).code, 59, 'empty table → 59');
+  t.equal((await h.server.serve({ args: ['/b/x'], requester: 'a:1' })).code, 64);
   await h.store.insert(row('1'));
   const dump = '{"p": {"id": "1"}}\n';
   const md5 = createHash('md5').update(dump).digest('hex');
-  t.equal((await serveGetBlockchain(h.node, req(md5))).code, 0);
+  t.equal((await h.server.serve(req(md5))).code, 0);
   t.equal(h.sent.length, 0, 'current requester gets nothing');
-  await serveGetBlockchain(h.node, req('0'));
+  await h.server.serve(req('0'));
   t.same(h.sent, [{ dest: '10.0.0.2:32148', path: '/b/blockchain.master_id_1.new', data: dump, flag: 2 }]);
   h.advance(1000);
-  await serveGetBlockchain(h.node, req('0'));
+  await h.server.serve(req('0'));
   t.equal(h.sent.length, 1, 'same md5 within 5 s is not sent at once');
   t.equal(h.timers.length, 1);
   t.equal(h.timers[0]?.at, 1_000_000 + 5000, 'delayed until 5 s after the first transfer');
@@ -81,7 +89,7 @@ t.test('serving rules', async (t) => {
   t.equal(h.sent[1]?.path, '/b/blockchain.master_id_2.new', 'copy id advances');
   for (let i = 0; i < 8; i++) {
     h.advance(6000);
-    await serveGetBlockchain(h.node, req('0'));
+    await h.server.serve(req('0'));
   }
   t.equal(h.sent.at(-1)?.path, '/b/blockchain.master_id_1.new', 'copy ids cycle 1..9');
 });
@@ -95,6 +103,6 @@ t.test('trace 2 answers with a print whose message travels as one word (TABs)', 
     string,
     unknown
   >;
-  await serveGetBlockchain(h.node, { args: ['/b/blockchain.new', md5, '2'], requester: '10.0.0.2:32148' });
+  await h.server.serve({ args: ['/b/blockchain.new', md5, '2'], requester: '10.0.0.2:32148' });
   t.same(h.commands, [{ dest: ['10.0.0.2:32148'], command: String(fact['command']).replace('<md5>', md5) }]);
 });

@@ -5,7 +5,7 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { SqliteLedgerStore } from '../../../../src/node/ledger/sqlite-store.js';
 import { checkTable, TableCursor } from '../../../../src/node/sync/table-cursor.js';
-import { dumpLedger, serveGetBlockchain } from '../../../../src/node/sync/serve.js';
+import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
 import { silentLogger } from '../../../../src/shared/logger.js';
@@ -88,6 +88,8 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   const ledgerFile = {
     metadataVersion: () => (fileText === '' ? '0' : md5(fileText)),
     policies: () => parseLedgerText(fileText).policies,
+    // A file whose text is not known byte for byte: the copy is rebuilt from its policies.
+    exactText: () => undefined,
   };
   const node = {
     dbms: { get: (name: string) => (name === 'blockchain' ? store : undefined) },
@@ -101,21 +103,22 @@ t.test('serving answers a current requester from the cursor', async (t) => {
       setTimer: () => ({ cancel: () => undefined }),
     },
   } as unknown as NodeServices;
+  const server = new LedgerServer(node);
   const req = (hash: string) => ({ args: ['/b/blockchain.new', hash, '0'], requester: '10.0.0.2:32148' });
-  const first = await dumpLedger(node);
+  const first = await server.dump();
   t.ok(first.ok);
   await store.insert(row('b', 2));
   const expected = md5(await fullDump(store));
-  t.equal((await serveGetBlockchain(node, req(expected))).code, 0);
+  t.equal((await server.serve(req(expected))).code, 0);
   t.same(sent, [], 'appended since the last dump, requester current: nothing sent');
   now += 10_000;
-  await serveGetBlockchain(node, req('0'));
+  await server.serve(req('0'));
   t.equal(sent.length, 1, 'an outdated requester gets the copy');
   t.equal(data[0], await fullDump(store), 'the dump of the table');
   fileText = await fullDump(store);
   await store.deleteById('a');
   now += 10_000;
-  await serveGetBlockchain(node, req(expected));
+  await server.serve(req(expected));
   t.equal(sent.length, 2, 'after a delete the full dump decides (md5 changed)');
   t.equal(data[1], await fullDump(store), 'the file (now stale) is not used');
   fileText = await fullDump(store);
@@ -123,6 +126,6 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   t.not(md5(fileText), md5(await fullDump(store)));
   fileText = await fullDump(store);
   now += 10_000;
-  await serveGetBlockchain(node, req('0'));
+  await server.serve(req('0'));
   t.equal(data[2], fileText, 'file = dump: the copy comes from the file, byte for byte');
 });

@@ -1,7 +1,7 @@
 // Job slots (docs/design/node-runtime.md §6.11) and the FIFO concurrency limiter (§1.4).
 import t from 'tap';
 import { JobTable, JOB_SLOTS } from '../../../../src/node/tcp/jobs.js';
-import { ConcurrencyLimiter, QueueFullError } from '../../../../src/node/tcp/limiter.js';
+import { ConcurrencyLimiter, QueueFullError } from '../../../../src/node/http/limiter.js';
 import { PeerError } from '../../../../src/node/tcp/errors.js';
 import { realClock } from '../../../../src/shared/clock.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';

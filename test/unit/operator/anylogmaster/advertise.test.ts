@@ -1,8 +1,10 @@
 // Advertised-address choice (docs/design/operator.md §7.1) per advertise mode, from Service objects as the API returns them.
 import t from 'tap';
 import { chooseAdvertisedAddress, endpointsOf } from '../../../../src/operator/anylogmaster/advertise.js';
+import { serviceView } from '../../../../src/operator/anylogmaster/views.js';
 
-const svc = (spec: unknown, status: unknown = {}) => ({ apiVersion: 'v1', kind: 'Service', spec, status });
+const svc = (spec: unknown, status: unknown = {}) =>
+  serviceView({ apiVersion: 'v1', kind: 'Service', spec, status });
 
 t.test('ClusterIP uses spec.clusterIP', async (t) => {
   t.same(chooseAdvertisedAddress({ mode: 'ClusterIP' }, svc({ clusterIP: '10.96.12.7' })), {

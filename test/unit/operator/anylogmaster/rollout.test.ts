@@ -1,8 +1,10 @@
 // Rollout check of the node StatefulSet and pod (docs/design/operator.md §5 step 6).
 import t from 'tap';
 import { checkRollout, statefulSetProblem } from '../../../../src/operator/anylogmaster/rollout.js';
+import { podView, statefulSetView } from '../../../../src/operator/anylogmaster/views.js';
 
-const sts = (status: Record<string, unknown>, generation = 2) => ({ metadata: { generation }, status });
+const sts = (status: Record<string, unknown>, generation = 2) =>
+  statefulSetView({ metadata: { generation }, status });
 const done = {
   observedGeneration: 2,
   updatedReplicas: 1,
@@ -11,16 +13,17 @@ const done = {
   currentRevision: 'r2',
   updateRevision: 'r2',
 };
-const pod = (over: { ready?: boolean; ip?: string; rev?: string; deleting?: boolean } = {}) => ({
-  metadata: {
-    labels: { 'controller-revision-hash': over.rev ?? 'r2' },
-    ...(over.deleting === true ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
-  },
-  status: {
-    ...(over.ip === '' ? {} : { podIP: over.ip ?? '127.0.0.5' }),
-    conditions: [{ type: 'Ready', status: over.ready === false ? 'False' : 'True' }],
-  },
-});
+const pod = (over: { ready?: boolean; ip?: string; rev?: string; deleting?: boolean } = {}) =>
+  podView({
+    metadata: {
+      labels: { 'controller-revision-hash': over.rev ?? 'r2' },
+      ...(over.deleting === true ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
+    },
+    status: {
+      ...(over.ip === '' ? {} : { podIP: over.ip ?? '127.0.0.5' }),
+      conditions: [{ type: 'Ready', status: over.ready === false ? 'False' : 'True' }],
+    },
+  });
 
 t.test('rolled out with a Ready pod of the current revision', async (t) => {
   t.same(checkRollout('m', sts(done), 'm-0', pod()), { kind: 'ready', podIP: '127.0.0.5' });

@@ -2,6 +2,7 @@
 // (a new spec gets a fresh progress deadline), and an object neither ready, failing nor in flight is
 // Pending, Degraded only when Ready is False.
 import t from 'tap';
+import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import { condition, type StepOutcomes } from '../../../../src/operator/anylogmaster/outcomes.js';
 import { computeStatus, type StatusInput } from '../../../../src/operator/anylogmaster/status.js';
 
@@ -15,14 +16,15 @@ const waitingPod: StepOutcomes = {
   waiting: { reason: 'RollingOut', message: 'StatefulSet master is rolling out' },
 };
 
-function run(outcomes: StepOutcomes, over: Partial<StatusInput>) {
+/** `over.previous` is a status as stored in the API; it is parsed as a pass parses it. */
+function run(outcomes: StepOutcomes, over: Partial<Omit<StatusInput, 'previous'>> & { previous?: unknown }) {
   return computeStatus({
     generation: 3,
-    previous: undefined,
     outcomes,
     nowMs: NOW,
     progressDeadlineSeconds: 600,
     ...over,
+    previous: parseStatus(over.previous).status,
   });
 }
 

@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap';
 import { CONDITION_REASONS, type ConditionType } from '../../../../src/api/conditions.js';
 import type { Condition } from '../../../../src/operator/framework/status.js';
+import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import { condition, type StepOutcomes } from '../../../../src/operator/anylogmaster/outcomes.js';
 import {
   computeStatus,
@@ -31,16 +32,22 @@ const waitingPod: StepOutcomes = {
   waiting: { reason: 'RollingOut', message: 'StatefulSet master is rolling out' },
 };
 
-function run(outcomes: StepOutcomes, over: Partial<StatusInput> = {}): ComputedStatus {
+/** `over.previous` is a status as stored in the API; it is parsed as a pass parses it. */
+function run(
+  outcomes: StepOutcomes,
+  over: Partial<Omit<StatusInput, 'previous'>> & { previous?: unknown } = {},
+): ComputedStatus {
   return computeStatus({
     generation: 3,
-    previous: undefined,
     outcomes,
     nowMs: NOW,
     progressDeadlineSeconds: 600,
     ...over,
+    previous: parseStatus(over.previous).status,
   });
 }
+
+const stored = (raw: unknown) => parseStatus(raw).status;
 
 function cond(s: ComputedStatus, type: string): Condition | undefined {
   return s.conditions.find((c) => c.type === type);
@@ -136,7 +143,7 @@ t.test(
       '2026-11-26T12:40:24Z',
       'unchanged status keeps its time',
     );
-    t.notOk(isInFlight(3, previousOf(s), false));
+    t.notOk(isInFlight(3, stored(previousOf(s)), false));
   },
 );
 
@@ -148,7 +155,7 @@ t.test(
     checkInvariants(t, s, 4);
     t.equal(s.observedGeneration, 3);
     t.match(cond(s, 'Reconciling'), { status: 'True', observedGeneration: 4 });
-    t.ok(isInFlight(4, previousOf(ready), false));
+    t.ok(isInFlight(4, stored(previousOf(ready)), false));
     const done = run(ok, { generation: 4, previous: previousOf(s) });
     t.equal(done.observedGeneration, 4);
     t.equal(done.phase, 'Running');
@@ -256,13 +263,13 @@ t.test(
 
 t.test('recovering from a stall is in flight: Reconciling comes back, then Ready', async (t) => {
   const stalled = run({ rolledOut: false, stalled: { reason: 'SecretNotFound', message: 'missing' } });
-  t.ok(isInFlight(3, previousOf(stalled), false));
+  t.ok(isInFlight(3, stored(previousOf(stalled)), false));
   const recovering = run(waitingPod, { previous: previousOf(stalled) });
   checkInvariants(t, recovering, 3);
   t.match(cond(recovering, 'Reconciling'), { status: 'True' });
   t.equal(cond(recovering, 'Stalled'), undefined, 'Stalled removed when no longer True');
   t.ok(
-    isInFlight(3, previousOf(recovering), false),
+    isInFlight(3, stored(previousOf(recovering)), false),
     'still in flight while Reconciling runs for this generation',
   );
   const ready = run(ok, { previous: previousOf(recovering) });

@@ -3,8 +3,10 @@
 // a time per connection, keep-alive when the answer says so. A request the step calls `slow` hands the
 // whole connection, with the bytes read so far, to a full HTTP server (node:http + fastify, loaded on
 // first need). This saves node:http's per-connection cost on the AnyLog hot path (a new connection per
-// request) while every other request keeps node:http's exact behaviour.
+// request) while every other request keeps node:http's exact behaviour. With `tls` it listens with node:tls
+// and works the same on each TLS socket once its handshake (client certificate included) succeeded.
 import { createServer, type Server, type Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 
 export interface FrontAnswer {
   readonly bytes: Buffer;
@@ -35,6 +37,8 @@ export interface HttpFrontOptions<A> {
   readonly headMs?: number;
   /** How long close() lets busy connections finish their answer before destroying them (5 s). */
   readonly stopGraceMs?: number;
+  /** Serve TLS with these options (certificate, key, trusted CA, client-certificate policy). */
+  readonly tls?: TlsOptions;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -98,8 +102,18 @@ class Connection<A> {
 
   private readonly onEnd = (): void => {
     this.ended = true;
-    if (!this.busy && !this.handing && !this.done) this.finishConnection();
+    if (!this.busy && !this.handing && !this.done) this.endOfInput();
   };
+
+  /**
+   * The client has sent everything and nothing is being answered: close, or, when part of a request is
+   * left, hand it over so node:http gives its answer to a cut-off request (400) as it would alone.
+   */
+  private endOfInput(): void {
+    const rest = this.pending;
+    if (rest !== undefined && rest.length > 0) this.handOff(rest);
+    else this.finishConnection();
+  }
 
   /** The idle sweep: close a connection idle past the keep-alive timeout or slow to send its head. */
   sweep(now: number): void {
@@ -154,7 +168,7 @@ class Connection<A> {
       }
       if (!this.write(this.front.options.encode(answer))) return;
     }
-    if (this.ended) this.finishConnection();
+    if (this.ended) this.endOfInput();
   }
 
   private readonly onAnswer = (answer: A): void => {
@@ -233,9 +247,17 @@ export class HttpFront<A> {
   constructor(readonly options: HttpFrontOptions<A>) {
     this.idleMs = options.idleMs ?? 5000;
     this.headMs = options.headMs ?? 60_000;
-    this.server = createServer({ allowHalfOpen: true }, (socket) => {
+    const accept = (socket: Socket): void => {
       this.connections.add(new Connection(socket, this));
-    });
+    };
+    // A TLS server hands over a socket only after the handshake; failed handshakes never reach accept.
+    // node:tls is loaded only here, so a node without TLS does not carry it at idle.
+    this.server =
+      options.tls === undefined
+        ? createServer({ allowHalfOpen: true }, accept)
+        : process
+            .getBuiltinModule('node:tls')
+            .createServer({ handshakeTimeout: this.headMs, ...options.tls, allowHalfOpen: true }, accept);
   }
 
   forget(conn: Connection<A>): void {

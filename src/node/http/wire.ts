@@ -3,8 +3,8 @@
 // limit; origin-form target, unique well-formed headers, Host present) and the answer writer. Anything
 // else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
 // keeps node:http's and fastify's exact behaviour.
-import type { RestAnswer } from './handling.js';
-import { effectiveHeaders, type Headers } from './request-info.js';
+import type { RestAnswer } from '../rest/handling.js';
+import { effectiveHeaders, type Headers } from '../rest/request-info.js';
 import { BoundedMemo } from '../../shared/bounded-memo.js';
 
 /**
@@ -70,6 +70,29 @@ const SLOW = { kind: 'slow' } as const;
  */
 const HEAD =
   /^(GET|OPTIONS|POST) (\/[\x21-\x7e]*) HTTP\/1\.1((?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)*)$/;
+/** `a|ab|abc` for `abc`: the non-empty prefixes of a literal, as regex alternatives. */
+function prefixesOf(word: string): string {
+  const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return Array.from({ length: word.length }, (_, i) => escaped(word.slice(0, i + 1))).join('|');
+}
+
+/**
+ * A head still arriving that HEAD could yet match: the request line so far, or complete lines that match
+ * HEAD and a header line (or the blank line's CR) begun. Anything else goes to node:http at once, which
+ * answers a bad head as soon as it sees one, instead of waiting for the blank line.
+ */
+const PARTIAL_LINE = new RegExp(
+  `^(?:${prefixesOf('GET')}|${prefixesOf('OPTIONS')}|${prefixesOf('POST')}|(?:GET|OPTIONS|POST) (?:\\/[\\x21-\\x7e]*(?: (?:${prefixesOf('HTTP/1.1')})?)?)?)\\r?$`,
+);
+const PARTIAL_HEADER =
+  /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]*|[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)\r?$/;
+
+function couldBeHead(text: string): boolean {
+  const eol = text.lastIndexOf('\r\n');
+  if (eol < 0) return PARTIAL_LINE.test(text);
+  return HEAD.test(text.slice(0, eol)) && PARTIAL_HEADER.test(text.slice(eol + 2));
+}
+
 /** Headers whose presence means a body, an upgrade or a protocol feature node:http must handle. */
 const SLOW_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings']);
 /** A Content-Length the front takes: plain digits (node:http allows no sign or spaces inside either). */
@@ -163,7 +186,10 @@ const HEADS_SEEN = new BoundedMemo(splitHead, 256, 4096);
 /** Parse the request starting at `start` of `buf` (a POST is complete once its whole body is there). */
 export function parseHead(buf: Buffer, start: number, bodyLimit = BODY_LIMIT): HeadResult {
   const blank = buf.indexOf('\r\n\r\n', start, 'latin1');
-  if (blank < 0) return buf.length - start > MAX_HEAD_BYTES ? SLOW : INCOMPLETE;
+  if (blank < 0) {
+    if (buf.length - start > MAX_HEAD_BYTES) return SLOW;
+    return couldBeHead(buf.toString('latin1', start)) ? INCOMPLETE : SLOW;
+  }
   if (blank - start > MAX_HEAD_BYTES) return SLOW;
   const parts = HEADS_SEEN.get(buf.toString('latin1', start, blank));
   if ('kind' in parts) return SLOW;

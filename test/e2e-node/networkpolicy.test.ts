@@ -1,0 +1,164 @@
+// spec.networkPolicy enforced on the real node (kube-network-policies running as a node process): a
+// master whose policy lists one client namespace and pod label. From a pod with that label in that
+// namespace, the node's REST and TCP ports accept connections; from an unlabelled pod in the same
+// namespace, the connection attempt is refused within a bounded wait (the SYN is dropped, so it times
+// out). The operator itself is let through (the CR turned Ready with the policy in place, and still is).
+// Turning the policy off removes the NetworkPolicy and the unlisted pod gets through: the refusal came
+// from the policy, not from the network.
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../controlplane/src/paths.js';
+import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../helpers/cluster.js';
+import {
+  containerLogs,
+  execIn,
+  installOperator,
+  nodeEnv,
+  waitMasterReady,
+  waitPodReady,
+} from '../helpers/node-cluster.js';
+
+// An operator install, a node pod and two client pods on a contended 2-core machine.
+t.setTimeout(1_200_000);
+
+const env = nodeEnv();
+const CLIENT_LABEL = { 'anylog.test/role': 'client' };
+const TCP_PORT = 32048;
+const REST_PORT = 32049;
+/** How long one connection attempt may take before it counts as refused. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+function clientPod(ns: string, name: string, labels: Record<string, string>): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'c', image: env.image, imagePullPolicy: 'Never', command: ['sleep', '3600'] }],
+    },
+  });
+}
+
+/** One TCP connect from inside a pod: "connected", "timeout" or "error <code>", and how long it took. */
+async function connectFrom(
+  ns: string,
+  pod: string,
+  host: string,
+  port: number,
+): Promise<{ outcome: string; ms: number }> {
+  const script = `const s=require('net').connect({host:${JSON.stringify(host)},port:${port}});
+const t0=Date.now();const done=(o)=>{console.log(o+' '+(Date.now()-t0));s.destroy();process.exit(0)};
+s.setTimeout(${CONNECT_TIMEOUT_MS},()=>done('timeout'));
+s.on('connect',()=>done('connected'));s.on('error',(e)=>done('error:'+e.code));`;
+  const r = await execIn(ns, pod, 'c', ['node', '-e', script]);
+  const [outcome = `exec failed (${r.code}): ${r.stderr}`, ms = 'NaN'] = r.stdout.trim().split(' ');
+  return { outcome, ms: Number(ms) };
+}
+
+function master(ns: string, name: string, clientNs: string): string {
+  const doc = parse(
+    readFileSync(join(repoRoot, 'manifests', 'samples', 'anylogmaster-embedded.yaml'), 'utf8'),
+  );
+  const listed = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clientNs } },
+    podSelector: { matchLabels: CLIENT_LABEL },
+  };
+  doc.metadata = { ...doc.metadata, name, namespace: ns };
+  doc.spec = { ...doc.spec, networkPolicy: { tcpPeers: [listed], restClients: [listed] } };
+  return JSON.stringify(doc);
+}
+
+t.test('the node NetworkPolicy admits the listed client and refuses the others', async (t) => {
+  const watch = await testNamespace(t, 'np-w');
+  const opNs = await testNamespace(t, 'np-op');
+  const clients = await testNamespace(t, 'np-cli');
+  const release = `np-${randomBytes(3).toString('hex')}`;
+  await installOperator(t, { release, namespace: opNs, watch: [watch], replicas: 1 });
+  t.teardown(async () => {
+    if (!t.passing()) t.comment(`operator containers of ${opNs}:\n${await containerLogs(opNs)}`);
+  });
+
+  await kubectlOk(['apply', '-f', '-'], { input: clientPod(clients, 'listed', CLIENT_LABEL) });
+  await kubectlOk(['apply', '-f', '-'], { input: clientPod(clients, 'unlisted', {}) });
+
+  await kubectlOk(['apply', '--server-side', '-f', '-'], { input: master(watch, 'master', clients) });
+  t.teardown(async () => {
+    await kubectl(['-n', watch, 'delete', 'anylogmaster', 'master', '--ignore-not-found', '--timeout=120s'], {
+      timeoutMs: 150_000,
+    });
+  });
+
+  const np = await waitUntil(
+    'the NetworkPolicy of the master',
+    async () => {
+      const r = await kubectl(['-n', watch, 'get', 'networkpolicy', 'master', '-o', 'json']);
+      return r.code === 0 ? JSON.parse(r.stdout) : undefined;
+    },
+    180_000,
+    1000,
+  );
+  t.equal(np.metadata.ownerReferences?.[0]?.kind, 'AnyLogMaster', 'owned by the AnyLogMaster');
+  t.same(np.spec.policyTypes, ['Ingress']);
+
+  // Ready needs the operator's REST calls to the node: it is reached through the policy.
+  const ready = await waitMasterReady(watch, 'master', 420_000, 'with the policy in place');
+  t.ok(ready, 'the AnyLogMaster is Ready with its NetworkPolicy applied');
+  await waitPodReady(clients, 'listed');
+  await waitPodReady(clients, 'unlisted');
+  const nodeIp = String((await getJson(['-n', watch, 'pod', 'master-0'])).status.podIP);
+
+  for (const [what, port] of [
+    ['TCP', TCP_PORT],
+    ['REST', REST_PORT],
+  ] as const) {
+    const ok = await connectFrom(clients, 'listed', nodeIp, port);
+    t.equal(ok.outcome, 'connected', `the listed pod opens the ${what} port (${ok.ms} ms)`);
+    const refused = await connectFrom(clients, 'unlisted', nodeIp, port);
+    t.not(
+      refused.outcome,
+      'connected',
+      `the unlisted pod is refused on the ${what} port: ${refused.outcome}`,
+    );
+    t.ok(
+      refused.ms <= CONNECT_TIMEOUT_MS + 1000,
+      `refused within the bounded wait (${refused.ms} ms <= ${CONNECT_TIMEOUT_MS + 1000} ms)`,
+    );
+  }
+  const viaService = await connectFrom(clients, 'listed', `master.${watch}.svc.cluster.local`, REST_PORT);
+  t.equal(viaService.outcome, 'connected', 'the listed pod reaches REST through the client Service');
+
+  // Minutes later the operator still reads the node's status: the CR is still Ready.
+  await waitMasterReady(watch, 'master', 120_000, 'after the connection checks');
+  t.pass('the AnyLogMaster stays Ready');
+
+  await kubectlOk([
+    '-n',
+    watch,
+    'patch',
+    'anylogmaster',
+    'master',
+    '--type=merge',
+    '-p',
+    '{"spec":{"networkPolicy":{"enabled":false}}}',
+  ]);
+  await waitUntil(
+    'the NetworkPolicy removed',
+    async () => (await kubectl(['-n', watch, 'get', 'networkpolicy', 'master'])).code !== 0,
+    120_000,
+    1000,
+  );
+  const open = await waitUntil(
+    'the unlisted pod gets through without a policy',
+    async () => {
+      const r = await connectFrom(clients, 'unlisted', nodeIp, REST_PORT);
+      return r.outcome === 'connected' ? r : undefined;
+    },
+    60_000,
+    2000,
+  );
+  t.equal(open.outcome, 'connected', 'with the policy off, the unlisted pod opens the REST port');
+});
