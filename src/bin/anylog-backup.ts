@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatResult, type RunResult } from '../backup/result.js';
+import type { ClientTlsFiles } from '../backup/ledger-rest.js';
 import { runBackup, runRestore } from '../backup/run.js';
 
-const HELP = `Usage: anylog-backup backup  --url <rest url> --dir <dir> --name <name> [--retention <n>] [--result <file>]
-       anylog-backup restore --url <rest url> --dir <dir> --file <file> [--result <file>]
+const HELP = `Usage: anylog-backup backup  --url <rest url> --dir <dir> --name <name> [--retention <n>] [--result <file>] [TLS]
+       anylog-backup restore --url <rest url> --dir <dir> --file <file> [--result <file>] [TLS]
+TLS (with an https URL): --tls-dir <dir holding tls.crt, tls.key, ca.crt> --servername <server certificate name>
 `;
 
 function usage(message: string): never {
@@ -25,21 +27,35 @@ const { positionals, values } = parseArgs({
     file: { type: 'string' },
     retention: { type: 'string', default: '7' },
     result: { type: 'string' },
+    'tls-dir': { type: 'string' },
+    servername: { type: 'string' },
   },
 });
 
 const need = (key: 'url' | 'dir' | 'name' | 'file'): string => values[key] ?? usage(`--${key} is required`);
+
+function tlsFiles(): { tls?: ClientTlsFiles } {
+  const dir = values['tls-dir'];
+  if (dir === undefined) return {};
+  return { tls: { dir, servername: values.servername ?? usage('--servername is required with --tls-dir') } };
+}
 
 let result: RunResult;
 switch (positionals[0] ?? '') {
   case 'backup': {
     const retention = Number(values.retention);
     if (!Number.isInteger(retention) || retention < 1) usage('--retention must be a positive integer');
-    result = await runBackup({ url: need('url'), dir: need('dir'), name: need('name'), retention });
+    result = await runBackup({
+      url: need('url'),
+      dir: need('dir'),
+      name: need('name'),
+      retention,
+      ...tlsFiles(),
+    });
     break;
   }
   case 'restore':
-    result = await runRestore({ url: need('url'), dir: need('dir'), file: need('file') });
+    result = await runRestore({ url: need('url'), dir: need('dir'), file: need('file'), ...tlsFiles() });
     break;
   default:
     usage(`unknown command ${positionals[0] ?? '(none)'}`);

@@ -1,6 +1,8 @@
 // The backup CronJob and the restore Job of an AnyLogMaster. Both run `anylog-backup` from the node image
 // with the claim mounted at /backup, reach the master's REST API at `nodeUrl`, and leave their result line
-// in a termination message file outside /dev (so the local process runtime can hand it over too). Pure.
+// in a termination message file outside /dev (so the local process runtime can hand it over too). With
+// REST over TLS the client certificate Secret is mounted too, since the node refuses a client without one.
+// Pure.
 import { backupCronJobName, restoreJobName } from '../api/names.js';
 import { commonLabels, type Component } from '../api/labels.js';
 import { resolveSpec } from '../api/defaults.js';
@@ -13,12 +15,31 @@ import { NODE_UID } from './statefulset.js';
 export const BACKUP_MOUNT = '/backup';
 export const RESULT_PATH = '/anylog-result/message';
 export const BACKUP_CONTAINER = 'backup';
+export const BACKUP_TLS_DIR = '/anylog-tls';
+
+/** The client certificate the Jobs present to a node serving REST over TLS. */
+export interface BackupClientTls {
+  /** Secret with `tls.crt`, `tls.key` and `ca.crt` (kubernetes.io/tls with the CA). */
+  readonly secretName: string;
+  /** A DNS name of the node's server certificate, checked against it. */
+  readonly servername: string;
+}
 
 export interface BackupRenderInputs {
   readonly operatorVersion: string;
   readonly image: string;
-  /** `http://<host>:<restPort>/` of the master. */
+  /** `http://<host>:<restPort>/` of the master (`https://` with `tls`). */
   readonly nodeUrl: string;
+  readonly tls?: BackupClientTls;
+}
+
+function tlsParts(tls: BackupClientTls | undefined) {
+  if (tls === undefined) return { args: [], mounts: [], volumes: [] };
+  return {
+    args: ['--tls-dir', BACKUP_TLS_DIR, '--servername', tls.servername],
+    mounts: [{ name: 'rest-tls', mountPath: BACKUP_TLS_DIR, readOnly: true }],
+    volumes: [{ name: 'rest-tls', secret: { secretName: tls.secretName, defaultMode: 0o440 } }],
+  };
 }
 
 function podTemplate(
@@ -29,6 +50,7 @@ function podTemplate(
   args: string[],
 ): Record<string, unknown> {
   const spec = resolveSpec(cr.spec);
+  const tls = tlsParts(inputs.tls);
   return {
     metadata: { labels: commonLabels(cr, inputs.operatorVersion, component) },
     spec: {
@@ -44,16 +66,20 @@ function podTemplate(
           name: BACKUP_CONTAINER,
           image: inputs.image,
           imagePullPolicy: spec.imagePullPolicy,
-          command: ['anylog-backup', ...args, '--result', RESULT_PATH],
+          command: ['anylog-backup', ...args, ...tls.args, '--result', RESULT_PATH],
           terminationMessagePath: RESULT_PATH,
           terminationMessagePolicy: 'FallbackToLogsOnError',
           resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
           securityContext: restrictedContainerSecurity(),
-          volumeMounts: [{ name: 'backup', mountPath: BACKUP_MOUNT, readOnly: claim.readOnly }],
+          volumeMounts: [
+            { name: 'backup', mountPath: BACKUP_MOUNT, readOnly: claim.readOnly },
+            ...tls.mounts,
+          ],
         },
       ],
       volumes: [
         { name: 'backup', persistentVolumeClaim: { claimName: claim.name, readOnly: claim.readOnly } },
+        ...tls.volumes,
       ],
     },
   };

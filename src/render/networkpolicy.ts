@@ -1,9 +1,10 @@
 // The node pod's NetworkPolicy (ingress only): the TCP peer port from `spec.networkPolicy.tcpPeers`
-// (every namespace when the list is empty), the REST port from the operator's own pods and
-// `restClients`, and no other port. The master runs no message broker, so there is no third port to
+// (every namespace when the list is empty), the REST port from the operator's own pods, the master's own
+// backup and restore Job pods (they read and load the ledger over REST) and `restClients`, and no other
+// port. The master runs no message broker, so there is no third port to
 // open. Egress, DNS included, is left alone: the policy lists only the Ingress type. Pure.
 import { resolveSpec } from '../api/defaults.js';
-import { selectorLabels } from '../api/labels.js';
+import { selectorLabels, type Component } from '../api/labels.js';
 import { networkPolicyName } from '../api/names.js';
 import type { AnyLogMaster } from '../api/types.js';
 import { childMetadata } from './common.js';
@@ -47,6 +48,15 @@ const WHOLE_CLUSTER: NetworkPolicyPeer = { namespaceSelector: {} };
 
 const copyPeer = (p: NetworkPolicyPeer): NetworkPolicyPeer => structuredClone(p);
 
+/** The pods of the master's backup CronJob and restore Job, when the spec asks for them (same namespace). */
+function jobPeers(cr: AnyLogMaster): NetworkPolicyPeer[] {
+  const components: Component[] = [
+    ...(cr.spec.backup === undefined ? [] : (['backup'] as const)),
+    ...(cr.spec.ledger?.restoreFrom === undefined ? [] : (['restore'] as const)),
+  ];
+  return components.map((c) => ({ podSelector: { matchLabels: selectorLabels(cr, c) } }));
+}
+
 /** The NetworkPolicy `<name>` selecting the node pod, or undefined when `enabled` is false. */
 export function renderNetworkPolicy(
   cr: AnyLogMaster,
@@ -69,6 +79,7 @@ export function renderNetworkPolicy(
           ports: [{ port: REST_PORT_NAME, protocol: 'TCP' }],
           from: [
             operatorPeer(inputs.operatorPods ?? { labels: DEFAULT_OPERATOR_POD_LABELS }),
+            ...jobPeers(cr),
             ...networkPolicy.restClients.map(copyPeer),
           ],
         },

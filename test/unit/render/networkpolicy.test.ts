@@ -85,6 +85,36 @@ t.test('listed peers and clients are copied through; the operator comes first on
   );
 });
 
+t.test('the backup and restore Job pods of the master may reach REST, only when asked for', async (t) => {
+  const base = crFromFixture('minimal.yaml');
+  const cr: AnyLogMaster = {
+    ...base,
+    spec: {
+      ...base.spec,
+      backup: { schedule: '0 * * * *', claimName: 'backups' },
+      ledger: { embedded: {}, restoreFrom: { claimName: 'backups', file: 'm-20260101T000000Z.json.gz' } },
+    },
+  };
+  t.ok(valid(cr), 'the spec is valid');
+  const np = renderNetworkPolicy(cr, { operatorVersion: '0.1.0', operatorPods });
+  const jobPods = (component: string) => ({
+    podSelector: {
+      matchLabels: {
+        'app.kubernetes.io/name': 'anylog',
+        'app.kubernetes.io/instance': cr.metadata.name,
+        'app.kubernetes.io/component': component,
+      },
+    },
+  });
+  t.same(np?.spec.ingress[1]?.from.slice(1), [jobPods('backup'), jobPods('restore')]);
+  t.same(np?.spec.ingress[0]?.from, [{ namespaceSelector: {} }], 'the TCP port is unchanged');
+  t.equal(
+    renderNetworkPolicy(base, { operatorVersion: '0.1.0', operatorPods })?.spec.ingress[1]?.from.length,
+    1,
+    'without backup or restore only the operator reaches REST',
+  );
+});
+
 t.test('an operator of unknown namespace is matched by its labels in any namespace', async (t) => {
   const np = renderNetworkPolicy(crFromFixture('minimal.yaml'), { operatorVersion: '0.1.0' });
   t.same(np?.spec.ingress[1]?.from[0], {

@@ -3,10 +3,15 @@
 // BackupHealthy with a Warning Event when it turns False. Restore (before the master policy): run the
 // restore Job once and hold the policy step until it succeeded, so the restored master policy is found
 // by its id instead of posted a second time.
-import { backupCronJobName, nodePodHost, restoreJobName } from '../../../api/names.js';
+import { backupCronJobName, nodePodHost, restClientSecretName, restoreJobName } from '../../../api/names.js';
 import { LABEL_COMPONENT, LABEL_INSTANCE } from '../../../api/labels.js';
 import type { AnyLogMasterStatus } from '../../../api/types.js';
-import { renderBackupCronJob, renderRestoreJob } from '../../../render/backup.js';
+import {
+  renderBackupCronJob,
+  renderRestoreJob,
+  type BackupClientTls,
+  type BackupRenderInputs,
+} from '../../../render/backup.js';
 import type { KubeObject } from '../../framework/kube.js';
 import { backupHealth, foldBackupRuns, type BackupStatus } from '../backup-health.js';
 import { backupRunOf, finishedPhase, podResult } from '../batch-pods.js';
@@ -17,17 +22,30 @@ import { CRONJOBS, JOBS, PODS } from '../resources.js';
 import { asKube, imagesOf } from './children.js';
 import { ensureChild, liveObject } from './apply.js';
 
-/** REST URL of the master for the Jobs: the pod IP, or the pod's stable name when Services resolve. */
-function nodeUrl(env: PassEnv, podIP: string): string {
-  const host = env.deps.settings.ledgerAddressing === 'pod-ip' ? podIP : nodePodHost(env.cr);
-  return `http://${host}:${env.spec.network.restPort}/`;
+/** The client certificate Secret the Jobs present when the node serves REST over TLS. */
+function clientTls(env: PassEnv): BackupClientTls | undefined {
+  const tls = env.spec.rest.tls;
+  if (!tls.enabled) return undefined;
+  const user = tls.secretName !== undefined && tls.clientSecretName !== undefined;
+  return {
+    secretName: user ? (tls.clientSecretName ?? '') : restClientSecretName(env.cr),
+    servername: nodePodHost(env.cr),
+  };
 }
 
-function renderInputs(env: PassEnv, podIP: string) {
+/** REST URL of the master for the Jobs: the pod IP, or the pod's stable name when Services resolve. */
+function nodeUrl(env: PassEnv, podIP: string, tls: boolean): string {
+  const host = env.deps.settings.ledgerAddressing === 'pod-ip' ? podIP : nodePodHost(env.cr);
+  return `${tls ? 'https' : 'http'}://${host}:${env.spec.network.restPort}/`;
+}
+
+function renderInputs(env: PassEnv, podIP: string): BackupRenderInputs {
+  const tls = clientTls(env);
   return {
     operatorVersion: env.deps.operatorVersion,
     image: imagesOf(env).node,
-    nodeUrl: nodeUrl(env, podIP),
+    nodeUrl: nodeUrl(env, podIP, tls !== undefined),
+    ...(tls === undefined ? {} : { tls }),
   };
 }
 
