@@ -1,5 +1,5 @@
 // Typed views of the child objects the AnyLogMaster controller reads (StatefulSet, Pod, Service,
-// Secret): small TypeBox schemas of just the fields the operator looks at, checked once where an object
+// Secret, and the Pods of the backup and restore Jobs): small TypeBox schemas of just the fields the operator looks at, checked once where an object
 // leaves the cache or the API. Schemas are open (other fields pass through untouched); a top-level part
 // (metadata, status, ...) whose read fields have the wrong types is read as empty, the most cautious reading.
 import Type, { type Static, type TSchema } from 'typebox';
@@ -52,10 +52,36 @@ const SecretViewSchema = Type.Object({
   data: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 
+/** A backup or restore Job Pod: its phase and the terminated state of its containers. */
+const BatchPodViewSchema = Type.Object({
+  status: Type.Optional(
+    Type.Object({
+      phase: Str,
+      reason: Str,
+      message: Str,
+      containerStatuses: Type.Optional(
+        Type.Array(
+          Type.Object({
+            name: Type.String(),
+            state: Type.Optional(
+              Type.Object({
+                terminated: Type.Optional(
+                  Type.Object({ reason: Str, message: Str, finishedAt: Str, exitCode: Int }),
+                ),
+              }),
+            ),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
 export type StatefulSetView = Static<typeof StatefulSetViewSchema>;
 export type PodView = Static<typeof PodViewSchema>;
 export type ServiceView = Static<typeof ServiceViewSchema>;
 export type SecretView = Static<typeof SecretViewSchema>;
+export type BatchPodView = Static<typeof BatchPodViewSchema>;
 
 /**
  * `object` as the schema's view: whole when it matches; otherwise each top-level part that matches on
@@ -81,6 +107,7 @@ export const statefulSetView = (o: unknown): StatefulSetView | undefined => view
 export const podView = (o: unknown): PodView | undefined => viewOf(PodViewSchema, o);
 export const serviceView = (o: unknown): ServiceView | undefined => viewOf(ServiceViewSchema, o);
 export const secretView = (o: unknown): SecretView | undefined => viewOf(SecretViewSchema, o);
+export const batchPodView = (o: unknown): BatchPodView | undefined => viewOf(BatchPodViewSchema, o);
 
 /** The pod reports condition Ready=True. */
 export function podIsReady(pod: PodView): boolean {

@@ -128,3 +128,16 @@ t.test('restore progress: running waits, success is done, a checksum failure sta
     policy: { status: 'False', reason: 'RestoreFailed' },
   });
 });
+
+t.test('a Pod status field of the wrong type reads as absent, never as a result', async (t) => {
+  const malformed: KubeObject = {
+    ...pod('Failed'),
+    status: {
+      phase: 'Failed',
+      containerStatuses: [{ name: 'backup', state: { terminated: { message: 7 } } }],
+    },
+  };
+  t.equal(backupRunOf(malformed), undefined, 'the whole status part is unreadable: no phase, no run');
+  const noMessage = pod('Failed', { exitCode: 1, reason: 'Error', finishedAt: '2026-12-06T03:00:00Z' });
+  t.same(backupRunOf(noMessage), { failure: { time: '2026-12-06T03:00:00Z', error: 'Error:' } });
+});
