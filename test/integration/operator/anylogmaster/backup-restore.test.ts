@@ -238,8 +238,18 @@ t.test('a scheduled backup restores into a new master with the same policies and
     'status.restore records the file and the policy count',
   );
   t.match(restored.status.restore?.completionTime, /^\d{4}-\d\d-\d\dT/, 'status.restore has a time');
-  const job = await getJson(['-n', ns, 'job', `${NAME}-restore`]);
+  // The operator goes by the restore Pod; the Job controller records the success in the Job a little later.
+  const job = await waitUntil(
+    'the restore Job to record its success',
+    async () => {
+      const j = await getJson(['-n', ns, 'job', `${NAME}-restore`]);
+      return j.status?.succeeded === 1 || j.status?.failed !== undefined ? j : undefined;
+    },
+    60_000,
+    500,
+  );
   t.equal(job.status?.succeeded, 1, 'the restore Job succeeded');
+  t.equal(job.status?.failed, undefined, 'the restore Job has no failed Pod');
   t.equal(restored.status.policyId, masterId, 'the restored master policy keeps its id');
 
   // The node answers from its copy of the ledger, refreshed by sync: wait until it holds every restored id.
