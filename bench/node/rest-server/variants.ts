@@ -15,7 +15,8 @@ import {
   type HandlerDeps,
   type RestAnswer,
 } from '../../../src/node/rest/handling.js';
-import { clientIpOf, lastHeaderValues } from '../../../src/node/rest/request-info.js';
+import { lastHeaderValues } from '../../../src/node/http/headers.js';
+import { clientIpOf } from '../../../src/node/rest/request-info.js';
 import { BODY_LIMIT } from '../../../src/node/http/wire.js';
 import {
   createRestServer as createFrontServer,

@@ -4,7 +4,8 @@
 // else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
 // keeps node:http's and fastify's exact behaviour.
 import type { RestAnswer } from '../rest/handling.js';
-import { effectiveHeaders, type Headers } from '../rest/request-info.js';
+import type { FrontAnswer } from './front.js';
+import { effectiveHeaders, type Headers } from './headers.js';
 import { BoundedMemo } from '../../shared/bounded-memo.js';
 
 /**
@@ -48,7 +49,7 @@ export interface ParsedHead {
    * requests with the same head share one object.
    */
   readonly headers: Readonly<Record<string, string>>;
-  /** The REST rules' view of the headers (request-info.ts effectiveHeaders of headers and URL), shared too. */
+  /** The REST rules' view of the headers (headers.ts effectiveHeaders of headers and URL), shared too. */
   readonly decoded: Readonly<Headers>;
   /**
    * A POST's body as fastify's catch-all buffer parser gives it: undefined when there is neither a body
@@ -239,4 +240,9 @@ export function answerBytes(answer: RestAnswer): Buffer {
   out.write(top, 0, 'latin1');
   out.write(answer.body, top.length, 'utf8');
   return out;
+}
+
+/** The answer's bytes for the socket front, and whether its connection stays open. */
+export function frontAnswer(answer: RestAnswer): FrontAnswer {
+  return { bytes: answerBytes(answer), keepAlive: answer.keepAlive };
 }

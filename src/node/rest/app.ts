@@ -9,7 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { createHandler, errorAnswer, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
-import { clientIpOf, lastHeaderValues } from './request-info.js';
+import { lastHeaderValues } from '../http/headers.js';
+import { clientIpOf } from './request-info.js';
 import { BODY_LIMIT } from '../http/wire.js';
 import { STATUS } from '../../contract/status-codes.js';
 

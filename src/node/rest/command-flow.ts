@@ -7,7 +7,7 @@ import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/line
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
 import type { Mutex } from '../../shared/mutex.js';
-import type { Headers } from './request-info.js';
+import type { Headers } from '../http/headers.js';
 import { STATUS } from '../../contract/status-codes.js';
 
 export interface FlowDeps {

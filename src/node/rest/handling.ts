@@ -8,7 +8,8 @@ import { ConcurrencyLimiter, QueueFullError } from '../http/limiter.js';
 import { Mutex } from '../../shared/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
-import { agentOf, effectiveHeaders, jsonBodyHeaders, type Headers, type RawHeaders } from './request-info.js';
+import { effectiveHeaders, type Headers, type RawHeaders } from '../http/headers.js';
+import { agentOf, jsonBodyHeaders } from './request-info.js';
 import { errorBody, healthBody, statusFor, type ErrorBody } from './responses.js';
 import { STATUS } from '../../contract/status-codes.js';
 
