@@ -8,7 +8,7 @@ import statusCodes from './scripts/eslint/no-bare-status-code.mjs';
 const restrictedEnv = {
   object: 'process',
   property: 'env',
-  message: 'read the environment only in src/shared/env.ts (rule D10)',
+  message: 'read the environment only in src/common/env.ts (rule D10)',
 };
 const restrictedExit = {
   object: 'process',
@@ -66,7 +66,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/shared/env.ts'],
+    files: ['src/common/env.ts'],
     rules: { 'no-restricted-properties': ['error', restrictedExit, restrictedGlobalFetch] },
   },
   {

@@ -12,7 +12,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STARTUP_DIR_KEYS, loadConfig } from '../../src/node/config.js';
 import { startNode } from '../../src/node/assemble.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger } from '../../src/common/logger.js';
 import { STATUS } from '../../src/contract/status-codes.js';
 
 const COMMAND = process.env['WALK_COMMAND'] ?? 'get status';

@@ -21,7 +21,7 @@ import { FrameError } from '../../src/node/tcp/errors.js';
 import { runBlockchainGet } from '../../src/node/blockchain-query/index.js';
 import { createLedgerFile } from '../../src/node/ledger/index.js';
 import type { NodeServices } from '../../src/node/ports/runtime.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger } from '../../src/common/logger.js';
 import { blockchainGetFuzzInputs, frameFuzzInputs } from '../../test/helpers/fuzz-inputs.js';
 import { readVectorJson } from '../../test/helpers/vectors.js';
 import {

@@ -6,7 +6,7 @@ import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
 import { TLS_DEFAULT_DURATION_HOURS } from './schema-rest.js';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (isRecord(v) ? v : undefined);

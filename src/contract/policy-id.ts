@@ -3,7 +3,7 @@
 // Shared by the node (prepare, insert, push) and the operator (desired master policy id). Pure apart from
 // md5, which is deterministic.
 import { createHash } from 'node:crypto';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import {
   getKey,
   hasKey,

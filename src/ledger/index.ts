@@ -2,7 +2,7 @@
 // observes, plans, applies steps one at a time and re-observes until the plan is empty (at most three
 // rounds), then verifies as the node role. The reconcile step calls this and maps LedgerError.reason to
 // the LedgerReady condition.
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import type { LedgerCredentials, LedgerEndpoint } from './connect.js';
 import { observeLedger } from './observe.js';
 import { LedgerAuthFailedError, LedgerDatabaseMissingError, LedgerSqlError } from './pg-errors.js';

@@ -3,7 +3,7 @@
 // (LedgerAuthFailed, DatabaseMissing), each with its condition reason. Wrapped errors carry a message
 // scrubbed of connection strings and known secrets, and no `cause` (a pg error may hold connection data).
 import pg from 'pg';
-import { AppError, type ErrorCode } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../common/errors.js';
 
 export type LedgerReason = 'LedgerUnreachable' | 'LedgerAuthFailed' | 'DatabaseMissing' | 'WaitingForLedger';
 

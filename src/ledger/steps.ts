@@ -3,8 +3,8 @@
 // cannot run in a transaction), tolerating a concurrent creator; table and indexes with IF NOT EXISTS in
 // one transaction under pg_advisory_xact_lock. Statements carrying credentials are never logged.
 import { LEDGER_ADVISORY_LOCK_KEY, PG_LEDGER_DDL_IF_NOT_EXISTS } from '../contract/ledger-ddl.js';
-import { AppError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import { AppError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import { withLedgerClient, type LedgerCredentials, type LedgerEndpoint } from './connect.js';
 import { LedgerDatabaseMissingError, sqlStateOf } from './pg-errors.js';
 import type { LedgerStep } from './plan.js';

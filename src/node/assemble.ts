@@ -2,9 +2,9 @@
 // TCP and REST engineers (factories that use `node` only at call time), the schedulers with the system
 // task, the interpreter; runs the boot script, keeps the process up while a service runs, and shuts down
 // in reverse start order.
-import { realClock } from '../shared/clock.js';
-import { readProcessEnvVar, writeProcessEnv } from '../shared/env.js';
-import type { LogPort as Logger } from '../shared/log-port.js';
+import { realClock } from '../common/clock.js';
+import { readProcessEnvVar, writeProcessEnv } from '../common/env.js';
+import type { LogPort as Logger } from '../common/log-port.js';
 import { statusText, STATUS } from '../contract/status-codes.js';
 import { ALL_COMMANDS } from './commands/index.js';
 import { bootDictionary, type NodeConfig } from './config.js';

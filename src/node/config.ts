@@ -3,8 +3,8 @@
 // environment to write back before the boot script, the directories and the boot dictionary. Frozen.
 import { join } from 'node:path';
 import { SSL_MODES, type SslMode } from '../contract/ssl-mode.js';
-import { ConfigError } from '../shared/errors.js';
-import type { Env } from '../shared/env.js';
+import { ConfigError } from '../common/errors.js';
+import type { Env } from '../common/env.js';
 import { deriveInternalIp, type InterfaceTable } from './identity.js';
 import { parseTimeValue } from './interpreter/time-value.js';
 

@@ -14,7 +14,7 @@ import {
   validateBody,
 } from '../contract/rest.js';
 import { asStatusCode, STATUS } from '../contract/status-codes.js';
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import type {
   CallOptions,
   DropOutcome,

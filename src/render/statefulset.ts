@@ -5,7 +5,7 @@ import { resolveSpec } from '../api/defaults.js';
 import { ANNOTATION_CONFIG_HASH, commonLabels, selectorLabels } from '../api/labels.js';
 import { DATA_VOLUME, configMapName, headlessServiceName, nodeStatefulSetName } from '../api/names.js';
 import type { AnyLogMaster, ResolvedSpec } from '../api/types.js';
-import { stableHash } from '../shared/hash.js';
+import { stableHash } from '../common/hash.js';
 import { childMetadata } from './common.js';
 import { ANYLOG_PATH, MASTER_SCRIPT_KEY, renderConfigData } from './configmap.js';
 import { RenderInputError } from './errors.js';

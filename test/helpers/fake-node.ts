@@ -10,8 +10,8 @@ import { SERVER_COMMANDS } from '../../src/node/commands/servers.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 import { createTcpStack, type TcpStackOptions } from '../../src/node/tcp/index.js';
 import { createRestServer } from '../../src/node/rest/index.js';
-import { realClock } from '../../src/shared/clock.js';
-import { silentLogger, type Logger } from '../../src/shared/logger.js';
+import { realClock } from '../../src/common/clock.js';
+import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { STATUS } from '../../src/contract/status-codes.js';
 
 export interface FakeNodeOptions {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { NodeServices } from '../../../src/node/ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../../../src/node/ports/network.js';
 import { ConcurrencyLimiter } from '../../../src/node/http/limiter.js';
-import { Mutex } from '../../../src/shared/mutex.js';
+import { Mutex } from '../../../src/common/mutex.js';
 import {
   createHandler,
   errorAnswer,

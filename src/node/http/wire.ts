@@ -6,7 +6,7 @@
 import type { RestAnswer } from '../rest/handling.js';
 import type { FrontAnswer } from './front.js';
 import { effectiveHeaders, type Headers } from './headers.js';
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 /**
  * Reason phrases of the statuses REST answers use, node:http's texts (front.test.ts compares each with

@@ -1,7 +1,7 @@
 // Conditions of `if` lines, brace blocks, `wait … for` and `x = if …` (docs/design/node-runtime.md §3.8).
 // parseCondition is pure (tokens → AST, ConditionError on bad syntax → status 181); evaluateCondition
 // resolves operands through a VarScope (dictionary and environment).
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { expandWord, isNumericRef, parseVarRef, type VarScope } from './expand.js';
 import { tokenize, type Token } from './tokenizer.js';
 

@@ -10,7 +10,7 @@ import { expandToken, expandWord, type VarScope } from './expand.js';
 import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
 import { tokenize, type Token } from './tokenizer.js';
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 export type { BlockFrame, Session } from '../ports/command.js';
 

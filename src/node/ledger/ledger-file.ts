@@ -10,7 +10,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
 import type { FilePolicy, LedgerFile, ReceivedFile, RewritePlan, TailMark } from '../ports/ledger.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { PolicyIndex } from './policy-index.js';
 import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';

@@ -12,7 +12,7 @@ import {
   PG_TABLE_EXISTS_SQL,
 } from '../../contract/ledger-ddl.js';
 import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import { LedgerError, type LedgerFailure } from './errors.js';
 import {
   COUNT_SUM_ROWS_SQL,

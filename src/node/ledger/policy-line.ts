@@ -7,7 +7,7 @@ import { tryParseOrderedJson, getKey, type JsonObject, type JsonValue } from '..
 import { policyParts } from '../../contract/policy-id.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import type { FilePolicy } from '../ports/ledger.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 /** The ordered reader's nesting limit; lines that could exceed it take the ordered reader directly. */
 const MAX_DEPTH = 512;

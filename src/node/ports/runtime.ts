@@ -1,9 +1,9 @@
 // NodeServices: everything a command may use, assembled by node/main.ts (the composition root).
 // Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
 // Commands never import adapters: the layer rules in .dependency-cruiser.cjs (D9) fail the build when one does.
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { SslMode } from '../../contract/ssl-mode.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerPush, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';

@@ -6,7 +6,7 @@ import type { Dictionary, NodeServices } from '../ports/runtime.js';
 import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/lines.js';
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
-import type { Mutex } from '../../shared/mutex.js';
+import type { Mutex } from '../../common/mutex.js';
 import type { Headers } from '../http/headers.js';
 import { STATUS } from '../../contract/status-codes.js';
 

@@ -5,7 +5,7 @@
 import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
 import { ConcurrencyLimiter, QueueFullError } from '../http/limiter.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
 import { effectiveHeaders, type Headers, type RawHeaders } from '../http/headers.js';

@@ -11,7 +11,7 @@ import type { RestServerControl, RestServerInfo } from '../ports/network.js';
 import { ConcurrencyLimiter } from '../http/limiter.js';
 import { ListenError } from '../tcp/errors.js';
 import { HttpFront, type Fallback } from '../http/front.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { createHandler, type HandlerDeps, type RestAnswer, type RestRequest } from './handling.js';
 import { BODY_LIMIT, frontAnswer, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';

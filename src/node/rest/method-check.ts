@@ -3,7 +3,7 @@
 // method (else the three-word key); failing that the first word: listed → its methods, not listed → POST only.
 // A one-word command is accepted only when it is listed, as written, with that method alone.
 
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 type Method = 'GET' | 'POST';
 type Methods = readonly Method[];

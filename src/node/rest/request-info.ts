@@ -1,7 +1,7 @@
 // What a REST request says beyond its head (docs/design/node-runtime.md §5.3, §5.6): JSON-body keys acting as
 // headers, the user agent's product, and the HTTP client IP for error bodies. The head itself is read by
 // http/headers.ts.
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 import type { Headers } from '../http/headers.js';
 
 /** The JSON-body form: an object with a `command` key; its keys act as headers. */

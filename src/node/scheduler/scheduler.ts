@@ -2,8 +2,8 @@
 // when it starts and then every 10 s, running its due tasks one after the other (a task never overlaps itself);
 // results go to the console, failures are logged and recorded. Implements the SchedulerControl port.
 import type { ExecContext, CommandResult } from '../ports/command.js';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import type { ScheduleRequest, SchedulerControl, TaskInfo } from '../ports/runtime.js';
 import { statusText, STATUS } from '../../contract/status-codes.js';
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { rm, readFile } from 'node:fs/promises';
 import { statusText, STATUS, asStatusCode, type StatusCode } from '../../contract/status-codes.js';
-import type { TimerHandle } from '../../shared/clock.js';
+import type { TimerHandle } from '../../common/clock.js';
 import type {
   NodeServices,
   ServeRequest,
@@ -19,7 +19,7 @@ import type {
 import type { CommandResult } from '../ports/command.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy, LedgerFile, LedgerStore, TailMark } from '../ports/ledger.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { parsePolicyLine } from '../ledger/policy-line.js';
 import type { TableRow } from '../ledger/table-rows.js';
 import { LedgerServer } from './serve.js';

@@ -1,6 +1,6 @@
 // Errors of the TCP layer (docs/design/node-runtime.md §6): invalid frames (193 Wrong header structure), failed peer
 // deliveries and listen failures, each carrying the AnyLog status code that callers turn into replies.
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 /** A frame or frame sequence that violates docs/design/node-runtime.md §6.5 (logged as 193, connection closed, no reply). */

@@ -4,7 +4,7 @@
 import { open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
-import { toError } from '../../shared/errors.js';
+import { toError } from '../../common/errors.js';
 
 export type FileKind = 'ledger' | 'lmsg';
 

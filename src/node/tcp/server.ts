@@ -5,7 +5,7 @@
 // self-addressed messages through the same path in-process.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerAddress, TcpServerControl } from '../ports/network.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import { FrameSplitter } from './assembler.js';
 import { FrameError, ListenError } from './errors.js';
 import { STATUS } from '../../contract/status-codes.js';

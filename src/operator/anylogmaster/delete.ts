@@ -7,7 +7,7 @@ import { ANNOTATION_SKIP_CLEANUP, FIELD_MANAGER_STATUS } from '../../api/labels.
 import { nodePodName } from '../../api/names.js';
 import { desiredMasterPolicy } from '../../api/policy.js';
 import { cleanupLedger, deletePolicyRows } from '../../ledger/index.js';
-import { backoffDelay } from '../../shared/backoff.js';
+import { backoffDelay } from '../../common/backoff.js';
 import type { Outcome, ReconcileContext } from '../framework/controller.js';
 import { refOf } from '../framework/kube.js';
 import { assembleStatus } from './assemble.js';

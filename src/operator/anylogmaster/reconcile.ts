@@ -5,7 +5,7 @@
 // changed) → Events for transitions → the requeue of docs/design/operator.md §8.1, or the error that
 // carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
-import { toError } from '../../shared/errors.js';
+import { toError } from '../../common/errors.js';
 import type { Condition } from '../framework/status.js';
 import type { Outcome, ReconcileContext } from '../framework/controller.js';
 import { PermanentError } from '../framework/errors.js';

@@ -2,8 +2,8 @@
 // controller owner), extra watches with mapToKey, and the reconcile, finalizer and timer handlers.
 // Event routing lives here: callbacks only enqueue keys, and CR events whose only change is status,
 // resourceVersion or managedFields are ignored so the operator's own status writes never re-trigger it.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheDelta, CacheReader } from './cache.js';
 import type { EventInput } from './events.js';
 import { objectKey, refOf, type KubeApi, type KubeObject, type ResourceType } from './kube.js';

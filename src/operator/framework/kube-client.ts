@@ -23,8 +23,8 @@ import {
   type WatchOptions,
   type WriteOptions,
 } from './kube.js';
-import { readProcessEnv, type Env } from '../../shared/env.js';
-import type { Logger } from '../../shared/logger.js';
+import { readProcessEnv, type Env } from '../../common/env.js';
+import type { Logger } from '../../common/logger.js';
 import {
   NativeTransport,
   type Transport,

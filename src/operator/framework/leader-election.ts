@@ -6,8 +6,8 @@
 // holderIdentity on shutdown. A replica refused access to the lease (401/403: missing RBAC) can never
 // lead; health() reports it so /readyz fails and a rollout with broken RBAC stops instead of replacing
 // working replicas.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import {
   isConflict,
   isAlreadyExists,

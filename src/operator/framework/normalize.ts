@@ -4,7 +4,7 @@
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { KubeApiError, apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType } from './kube.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 const Str = Type.Optional(Type.String());
 const StringMap = Type.Optional(Type.Record(Type.String(), Type.String()));

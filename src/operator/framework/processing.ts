@@ -4,10 +4,10 @@
 // logged once here, where it is handled. The status write's answer reaches the cache through the
 // KubeApi the manager hands in (write-back.ts).
 import { randomUUID } from 'node:crypto';
-import { applyJitter } from '../../shared/backoff.js';
-import type { Clock } from '../../shared/clock.js';
-import { AppError, toError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import { applyJitter } from '../../common/backoff.js';
+import type { Clock } from '../../common/clock.js';
+import { AppError, toError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheReader } from './cache.js';
 import type { Controller, Outcome, ReconcileContext, StatusBuilder } from './controller.js';
 import { classifyError } from './errors.js';

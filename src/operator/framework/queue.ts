@@ -2,7 +2,7 @@
 // merges repeated adds, a key is never handed to two workers at once (an add during processing
 // re-queues it after done()), delayed adds live in memory, drain() stops intake and waits for
 // in-flight keys. Time comes from the injected Clock. No I/O.
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 
 interface Waiter {
   readonly resolve: (key: string | undefined) => void;

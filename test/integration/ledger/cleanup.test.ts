@@ -4,7 +4,7 @@ import t from 'tap';
 import pg from 'pg';
 import { LEDGER_INSERT_SQL_PG } from '../../../src/contract/ledger-ddl.js';
 import { cleanupLedger, deletePolicyRows, provisionLedger } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

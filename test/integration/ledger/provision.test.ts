@@ -12,7 +12,7 @@ import {
   provisionLedger,
   verifyLedger,
 } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

@@ -3,7 +3,7 @@
 // once the server is back. Uses test/controlplane/src/postgres.ts startPostgres().
 import t from 'tap';
 import { LedgerUnreachableError, provisionLedger, verifyLedger } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import { startPostgres } from '../../controlplane/src/postgres.js';
 import { admin, endpointFor, randomName, randomPassword } from './fixtures/pg-ledger.js';
 

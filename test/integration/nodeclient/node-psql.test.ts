@@ -7,7 +7,7 @@ import { parseOrderedJson } from '../../../src/contract/ordered-json.js';
 import { addIdAndDate } from '../../../src/contract/policy-id.js';
 import { cleanupLedger, deletePolicyRows, provisionLedger } from '../../../src/ledger/index.js';
 import { policyText, type PolicyBody } from '../../../src/nodeclient/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

@@ -8,7 +8,7 @@ import { markdownTable, renderReferenceDoc } from '../../../src/api/reference-do
 import { StructuralSchemaError, toStructural } from '../../../src/api/structural.js';
 import { CEL } from '../../../src/api/cel-rules.js';
 import { repoRoot } from '../../helpers/vectors.js';
-import { isRecord } from '../../../src/shared/is-record.js';
+import { isRecord } from '../../../src/common/is-record.js';
 
 type Node = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // single error listing every problem.
 import t from 'tap';
 import { bootDictionary, loadConfig } from '../../../src/node/config.js';
-import { ConfigError } from '../../../src/shared/errors.js';
+import { ConfigError } from '../../../src/common/errors.js';
 
 const host = {
   hostname: 'pod-0',

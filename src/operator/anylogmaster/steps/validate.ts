@@ -5,7 +5,7 @@ import { resolveSpec } from '../../../api/defaults.js';
 import { AnyLogMasterSpecSchema } from '../../../api/schema.js';
 import type { AnyLogMaster, AnyLogMasterSpec, ResolvedSpec } from '../../../api/types.js';
 import { validateAnyLogMaster } from '../../../api/validate.js';
-import { isRecord } from '../../../shared/is-record.js';
+import { isRecord } from '../../../common/is-record.js';
 import type { KubeObject } from '../../framework/kube.js';
 import type { StalledOutcome } from '../outcomes.js';
 

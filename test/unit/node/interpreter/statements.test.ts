@@ -6,8 +6,8 @@ import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import { fail, ok, type CommandDef, type ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const calls: string[] = [];

@@ -6,7 +6,7 @@ import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import type { CommandResult, ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
 function setup(): {

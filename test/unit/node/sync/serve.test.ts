@@ -6,7 +6,7 @@ import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import { SqliteLedgerStore } from '../../../../src/node/ledger/sqlite-store.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { createHash } from 'node:crypto';
 import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 

@@ -8,7 +8,7 @@ import { checkTable, TableCursor } from '../../../../src/node/sync/table-cursor.
 import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { parseLedgerText } from '../../../../src/node/ledger/policy-line.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createLogger } from '../../../../src/shared/logger.js';
+import { createLogger } from '../../../../src/common/logger.js';
 import { encodeMessage, messageHeader, encodeFrame } from '../../../../src/node/tcp/codec.js';
 import { startPeer, sendRaw, replyCatcher, eventually } from '../../../helpers/tcp-peers.js';
 import type { ExecContext } from '../../../../src/node/ports/command.js';
