@@ -1,4 +1,4 @@
-// The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck` (which cruises
+// The project's layer contract (the D-rules table of docs/design/architecture.md), enforced in CI by `npm run depcheck` (which cruises
 // src/ and test/controlplane/).
 
 // D9: the layers of the node runtime, highest first, each a set of whole folders of src/node/ (a new file

@@ -1,5 +1,5 @@
-// ESLint: typescript-eslint strict-type-checked, the size caps of docs/design/architecture.md §5.3 for src/,
-// and the restricted globals and properties of docs/design/architecture.md §3: D10 and the `fetch` part of D6
+// ESLint: typescript-eslint strict-type-checked, the size caps for src/ (files, functions, nesting),
+// and the restricted globals and properties of the layer rules: D10 and the `fetch` part of D6
 // (dependency-cruiser checks the layer graph itself); and `local/no-bare-status-code`, which keeps AnyLog status
 // codes named.
 import tseslint from 'typescript-eslint';

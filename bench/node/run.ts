@@ -260,7 +260,7 @@ async function tcpPushRate(
 /**
  * One message per new connection, the sender keeping its side open and waiting for the server's close
  * before the next (a simple EdgeLake client): messages per second, and the time from the last frame
- * written to the server's FIN (docs/design/node-runtime.md §6.1). SOURCE_PORT 0: handled, never answered.
+ * written to the server's FIN. SOURCE_PORT 0: handled, never answered.
  */
 async function tcpCloseRate(
   node: NodeProc,

@@ -1,4 +1,4 @@
-// Validation of AnyLogMaster objects by the operator (docs/design/operator.md §2.4, §5 step 3) and by the `validate`
+// Validation of AnyLogMaster objects by the operator and by the `validate`
 // subcommand: schema defaults applied as the apiserver would, then the TypeBox schema and the TypeScript
 // twins of the CEL rules. Returns every problem; `assertValid` throws one InvalidSpecError listing them.
 import Type from 'typebox';

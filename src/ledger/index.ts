@@ -1,4 +1,4 @@
-// Façade of the operator's ledger provisioning (docs/design/operator.md §6.1, §6.2 step 4, §9.3): provisionLedger
+// Façade of the operator's ledger provisioning: provisionLedger
 // observes, plans, applies steps one at a time and re-observes until the plan is empty (at most three
 // rounds), then verifies as the node role. The reconcile step calls this and maps LedgerError.reason to
 // the LedgerReady condition.

@@ -1,4 +1,4 @@
-// Executes one ledger provisioning step idempotently (docs/design/operator.md §6.1 step 4, §8.2): roles and
+// Executes one ledger provisioning step idempotently: roles and
 // databases check-then-create under a session advisory lock in the maintenance database (CREATE DATABASE
 // cannot run in a transaction), tolerating a concurrent creator; table and indexes with IF NOT EXISTS in
 // one transaction under pg_advisory_xact_lock. Statements carrying credentials are never logged.

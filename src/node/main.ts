@@ -1,4 +1,4 @@
-// Composition root of anylog-node (docs/design/node-runtime.md §1.2, §1.3, §1.7): arguments → configuration →
+// Composition root of anylog-node: arguments → configuration →
 // directories → NodeServices with the adapters (ledger, sync, TCP, REST, schedulers) → system task →
 // boot script → stay up or exit. Adapters are built first and use `node` only at call time.
 import { mkdir, readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// NodeClient over HTTP with the global fetch (docs/design/operator.md §7.3, docs/design/architecture.md §4 example 11): sends
+// NodeClient over HTTP with the global fetch: sends
 // `User-Agent: AnyLog/1.23` and the command header, bounds the wait for the answer's headers (connect
 // timeout, 5 s) and the whole exchange (request timeout, 10 s) with AbortSignals, and validates every
 // body against src/contract/rest.ts. The only module allowed to call fetch (rule D6). With `tls` the

@@ -1,4 +1,4 @@
-// Operator settings (docs/design/operator.md §11.13): read once from an environment snapshot (src/common/env.ts),
+// Operator settings: read once from an environment snapshot (src/common/env.ts),
 // validated against one TypeBox schema that also carries the defaults, every problem reported in one
 // ConfigError, then frozen. OperatorSettingsSchema is exported so the chart's values schema can be
 // generated from the same names and defaults.

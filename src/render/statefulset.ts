@@ -1,4 +1,4 @@
-// The node StatefulSet `<name>` (docs/design/operator.md §4.3): one replica running `anylog-node` with the rendered
+// The node StatefulSet `<name>`: one replica running `anylog-node` with the rendered
 // script, environment from the ConfigMap plus downward-API and Secret entries, sub-path mounts of one
 // `data` claim, probes, a restricted security context and the config hash on the pod template.
 import { resolveSpec } from '../api/defaults.js';
@@ -20,7 +20,7 @@ export const SCRIPTS_DIR = '/etc/anylog/scripts';
 export const NODE_UID = 10001;
 const HOME = `${ANYLOG_PATH}/AnyLog-Network`;
 
-/** Sub-paths of the `data` claim (docs/design/operator.md §4.3). */
+/** Sub-paths of the `data` claim. */
 export const DATA_MOUNTS = [
   { subPath: 'anylog', mountPath: `${HOME}/anylog` },
   { subPath: 'blockchain', mountPath: `${HOME}/blockchain` },

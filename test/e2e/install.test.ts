@@ -1,4 +1,4 @@
-// End-to-end install paths (docs/design/operator.md §13, docs/design/local-cluster.md §9.1) against the real control plane:
+// End-to-end install paths against the real control plane:
 // helm lint, the CRD server-side, server dry runs of the chart and manifests/install.yaml, Pod Security
 // "restricted" admission of the operator and node pods, `helm install --wait` running the operator under
 // the chart's ServiceAccount (the runner gives it a TokenRequest kubeconfig, so the chart's RBAC is what
@@ -88,7 +88,7 @@ t.test('helm lint --strict with default and test values', async (t) => {
   t.not(bad.code, 0, 'the values schema rejects a negative replicaCount');
 });
 
-/** docs/design/operator.md §12: the permissions the operator needs, no more (group/resource: verbs). */
+/** The permissions the operator needs, no more (group/resource: verbs). */
 const rbacTable: Record<string, string> = {
   'anylog.co/anylogmasters': 'get,list,patch,watch',
   'anylog.co/anylogmasters/status': 'get,patch,update',
@@ -117,7 +117,7 @@ function flattenRules(rules: KubeObject[]): Record<string, string> {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort().join(',')]));
 }
 
-t.test('rendered RBAC is exactly the docs/design/operator.md §12 table', async (t) => {
+t.test('rendered RBAC is exactly the operator RBAC table of docs/design/operator.md', async (t) => {
   for (const extra of [[], ['--set', 'watchNamespaces={team-a,team-b}']]) {
     const tpl = await helm(['template', release, chart, '-n', 'anylog-system', ...extra]);
     t.equal(tpl.code, 0, tpl.stderr);

@@ -1,4 +1,4 @@
-// The REST port's socket front (docs/design/node-runtime.md §5.1): accepts connections itself and serves the common
+// The REST port's socket front: accepts connections itself and serves the common
 // requests in order, one at a time per connection, keep-alive when the answer says so: `parse` (the wire
 // parser beside it) reads one request, `serve` (the REST rules) answers it and `encode` (the wire again) gives
 // the answer's bytes, so a request enters the REST folder once. A request `parse` calls `slow` hands the

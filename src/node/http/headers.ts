@@ -1,4 +1,4 @@
-// How the REST port reads an HTTP request head (docs/design/node-runtime.md §5.1–§5.3): header values (the last of
+// How the REST port reads an HTTP request head: header values (the last of
 // repeated ones) decoded (UTF-8, else ISO-8859-1) and trimmed, and URL parameters acting as headers. Both the socket
 // front's parser and the node:http path read heads through these, so a request is parsed in this folder only.
 

@@ -1,4 +1,4 @@
-// The in-memory copy of `blockchain.json` (docs/design/node-runtime.md §8.5) as LocalLedgerFile holds it: indexes,
+// The in-memory copy of `blockchain.json` as LocalLedgerFile holds it: indexes,
 // running md5, byte length and a memo of derived texts; built from the file's content or empty.
 import { createHash, type Hash } from 'node:crypto';
 import type { LogPort as Logger } from '../../common/log-port.js';

@@ -1,4 +1,4 @@
-// PostgreSQL LedgerStore (docs/design/node-runtime.md §8.1–8.4, §8.6): a pg Pool per logical database, bound parameters
+// PostgreSQL LedgerStore: a pg Pool per logical database, bound parameters
 // only, the contract DDL, CREATE DATABASE fallback on 3D000, SQLSTATE-based error sorting. The pool keeps
 // working across a server restart: failed connections are dropped and new ones opened on the next query.
 // The only importer of `pg` in the node (rule D5).

@@ -1,4 +1,4 @@
-// The REST application (docs/design/node-runtime.md §5): one fastify 5 instance with a single catch-all route, built
+// The REST application: one fastify 5 instance with a single catch-all route, built
 // without listening. It serves every request shape (chunked or oversized bodies → 413/230, odd methods
 // and content types, HTTP/1.0); the rules themselves live in handling.ts, shared with the socket front
 // (http/front.ts), which hands this app the connections it does not serve itself.

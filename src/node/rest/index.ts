@@ -1,4 +1,4 @@
-// The REST server control (docs/design/node-runtime.md §4.2, §5): listens on the internal port (internal IP with
+// The REST server control: listens on the internal port (internal IP with
 // `bind = true`, else every IPv4 interface) through the socket front (http/front.ts), which serves
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
 // app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the

@@ -1,4 +1,4 @@
-// What a REST request says beyond its head (docs/design/node-runtime.md §5.3, §5.6): JSON-body keys acting as
+// What a REST request says beyond its head: JSON-body keys acting as
 // headers, the user agent's product, and the HTTP client IP for error bodies. The head itself is read by
 // http/headers.ts.
 import { isRecord } from '../../common/is-record.js';
@@ -37,7 +37,7 @@ export function agentOf(headers: Headers): { product: string; value: string } {
   return { product: (slash < 0 ? value : value.slice(0, slash)).trim().toLowerCase(), value };
 }
 
-/** The client address for error bodies: an IPv4-mapped IPv6 prefix `::ffff:` removed (docs/design/node-runtime.md §5.8). */
+/** The client address for error bodies: an IPv4-mapped IPv6 prefix `::ffff:` removed. */
 export function clientIpOf(address: string | undefined): string {
   const ip = address ?? '';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;

@@ -1,4 +1,4 @@
-// Job slots for requests that wait for peer replies (docs/design/node-runtime.md §6.11): 64 slots (JOB_LOCATION),
+// Job slots for requests that wait for peer replies: 64 slots (JOB_LOCATION),
 // a node-wide JOB_ID counter from 1 wrapping after 2^32 − 1, one receiver per destination. Replies are
 // matched by (location, id, receiver); a job ends when every receiver completed or its timeout passed.
 import type { Clock, TimerHandle } from '../../common/clock.js';

@@ -1,4 +1,4 @@
-// Cleanup under deletionPolicy Delete (docs/design/operator.md §9.3), run by the framework's finalizer handler:
+// Cleanup under deletionPolicy Delete, run by the framework's finalizer handler:
 // Terminating status → drop the master policy through the node, else by policy_id in the ledger → drop
 // what the operator created in an external PostgreSQL → resolve (the framework removes the finalizer).
 // Failures: Warning CleanupFailed, Stalled/CleanupFailed, retry with backoff; past

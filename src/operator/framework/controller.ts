@@ -1,4 +1,4 @@
-// Controller registration (docs/design/operator.md §11.1): the primary resource, owned kinds (mapped to their
+// Controller registration: the primary resource, owned kinds (mapped to their
 // controller owner), extra watches with mapToKey, and the reconcile, finalizer and timer handlers.
 // Event routing lives here: callbacks only enqueue keys, and CR events whose only change is status,
 // resourceVersion or managedFields are ignored so the operator's own status writes never re-trigger it.
@@ -57,7 +57,7 @@ export interface TimerSpec {
 
 export interface OwnsSpec {
   readonly type: ResourceType;
-  /** Owned kinds are watched by label selector only (memory; docs/design/operator.md §11.3). */
+  /** Owned kinds are watched by label selector only (memory). */
   readonly labelSelector?: string;
 }
 

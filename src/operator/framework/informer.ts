@@ -1,5 +1,5 @@
 // Shared informer: the reflectors of one (resource type, label selector) across the watched
-// namespaces (one cluster-wide reflector when no namespace list is set, docs/design/operator.md §11.11), read
+// namespaces (one cluster-wide reflector when no namespace list is set), read
 // as one cache. Several controllers may share it; listeners only enqueue keys. writeBack() feeds the
 // answer of the operator's own status write into the cache that holds the key.
 import type { Clock } from '../../common/clock.js';

@@ -1,4 +1,4 @@
-// One reconcile pass for one key (docs/design/operator.md §5, §8.1, §11.4): read the latest object from the cache
+// One reconcile pass for one key: read the latest object from the cache
 // → deletion and finalizer handling → handler with its context → status written once if changed →
 // outcome turned into a requeue (delay, backoff, or none) and metrics. Never throws: every error is
 // logged once here, where it is handled. The status write's answer reaches the cache through the

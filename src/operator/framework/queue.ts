@@ -1,4 +1,4 @@
-// Keyed, coalescing work queue with controller-runtime semantics (docs/design/operator.md §11.2): a dirty set
+// Keyed, coalescing work queue with controller-runtime semantics: a dirty set
 // merges repeated adds, a key is never handed to two workers at once (an add during processing
 // re-queues it after done()), delayed adds live in memory, drain() stops intake and waits for
 // in-flight keys. Time comes from the injected Clock. No I/O.

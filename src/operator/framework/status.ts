@@ -1,4 +1,4 @@
-// Status helpers (docs/design/operator.md §3.3, §11.5): conditions keep lastTransitionTime unless their status
+// Status helpers: conditions keep lastTransitionTime unless their status
 // flips, every condition carries the pass's observedGeneration, and a status is written only when it
 // differs from the cached one after normalisation. Pure; `now` is passed in.
 import { canonicalJson } from '../../common/hash.js';

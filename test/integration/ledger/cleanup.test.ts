@@ -1,4 +1,4 @@
-// Ledger cleanup for deletionPolicy Delete (docs/design/operator.md §9.3): delete policy rows by policy_id directly,
+// Ledger cleanup for deletionPolicy Delete: delete policy rows by policy_id directly,
 // then drop the database and role only when createdByOperator says so.
 import t from 'tap';
 import pg from 'pg';

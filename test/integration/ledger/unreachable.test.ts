@@ -1,5 +1,5 @@
-// LedgerUnreachable against a private PostgreSQL that is stopped and started again (docs/design/operator.md §6.1
-// SQLSTATE mapping): a stopped server is a temporary error naming no secret, and provisioning succeeds
+// LedgerUnreachable against a private PostgreSQL that is stopped and started again:
+// a stopped server is a temporary error naming no secret, and provisioning succeeds
 // once the server is back. Uses test/controlplane/src/postgres.ts startPostgres().
 import t from 'tap';
 import { LedgerUnreachableError, provisionLedger, verifyLedger } from '../../../src/ledger/index.js';

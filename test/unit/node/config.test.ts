@@ -1,4 +1,4 @@
-// Configuration (docs/design/node-runtime.md §2.1–§2.3): defaults, legacy aliases, derived addresses, defaulted environment and the
+// Configuration: defaults, legacy aliases, derived addresses, defaulted environment and the
 // single error listing every problem.
 import t from 'tap';
 import { bootDictionary, loadConfig } from '../../../src/node/config.js';

@@ -1,4 +1,4 @@
-// Step 3 (docs/design/operator.md §5): validate the stored object with the TypeBox schema and the TypeScript twins of
+// Step 3: validate the stored object with the TypeBox schema and the TypeScript twins of
 // the CEL rules; a failure is Stalled/InvalidSpec (no retry until the generation changes).
 import { Value } from 'typebox/value';
 import { resolveSpec } from '../../../api/defaults.js';

@@ -1,6 +1,6 @@
 // The in-process operator of these suites is NOT admin: its kubeconfig (test/helpers/operator-identity.ts)
 // authenticates as the chart's ServiceAccount, holds exactly the chart's default (cluster-wide) RBAC of
-// docs/design/operator.md §12, and is denied with 403 what that table does not grant: deleting namespaces, pods or
+// And is denied with 403 what that table does not grant: deleting namespaces, pods or
 // AnyLogMasters, creating ClusterRoles, listing nodes. The admin kubeconfig is checked alongside, so a
 // harness that fell back to admin would fail here.
 import t from 'tap';

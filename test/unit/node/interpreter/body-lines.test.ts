@@ -1,4 +1,4 @@
-// POST body lines as one stream (docs/design/node-runtime.md §5.5 with §3.3, §3.9): the one-line `if … then` state
+// POST body lines as one stream: the one-line `if … then` state
 // reaches later `do` / `else` lines and brace blocks span lines, through the REST command flow and the real
 // interpreter. Each request is its own stream; a block left open or a stray `}` fails before any line runs.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// Pure REST helpers (docs/design/node-runtime.md §5): error body spacing and key order, HTTP status of code 30, the
+// Pure REST helpers: error body spacing and key order, HTTP status of code 30, the
 // method table, `destination` rewriting, URL parameters, header decoding, body text decoding.
 import t from 'tap';
 import { errorBody, pyString, statusFor, healthBody } from '../../../../src/node/rest/responses.js';

@@ -1,4 +1,4 @@
-// REST rules through inject and a real listening server (docs/design/node-runtime.md §5): user agents, command
+// REST rules through inject and a real listening server: user agents, command
 // sources (header, URL, JSON body, `command: body`), method table, OPTIONS/PUT/other methods, health and
 // /mcp paths, POST body lines under the body lock, `assignment`, the 1 MiB limit (10 MB body over a real
 // socket → 413/230, node keeps serving), threads + 100 waiting → 503/108, keep-alive only on request.

@@ -1,4 +1,4 @@
-// The table cursor of incremental sync (docs/design/node-runtime.md §8.4, §9.3, §9.5) on a real in-memory SQLite ledger: its md5 is the
+// The table cursor of incremental sync on a real in-memory SQLite ledger: its md5 is the
 // md5 of the full dump; rows appended in dump order are read alone; a delete, a row dated before the last
 // one, or an empty table ask for a full dump; a current requester is answered from the cursor.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// Job slots (docs/design/node-runtime.md §6.11) and the FIFO concurrency limiter (§1.4).
+// Job slots and the FIFO concurrency limiter.
 import t from 'tap';
 import { JobTable, JOB_SLOTS } from '../../../../src/node/tcp/jobs.js';
 import { ConcurrencyLimiter, QueueFullError } from '../../../../src/node/http/limiter.js';
