@@ -19,7 +19,7 @@ import { statusFor } from '../../../../src/node/rest/responses.js';
 import { knownStatusCodes } from '../../../../src/contract/status-codes.js';
 import { HttpFront, type FrontAnswer } from '../../../../src/node/http/front.js';
 import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
-import { createFakeNode } from '../../../helpers/fake-node.js';
+import { createFakeNode, startFakeRest } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 
 const HOST = '127.0.0.1';
@@ -101,17 +101,7 @@ function request(method: string, headers: Record<string, string>, url = '/'): st
 
 async function server(t: Test) {
   const fake = createFakeNode({ name: 'master-node' });
-  const port = await freePort();
-  await fake.node.rest.start({
-    internalIp: HOST,
-    externalIp: HOST,
-    internalPort: port,
-    externalPort: port,
-    bind: true,
-    threads: 4,
-    timeoutSeconds: 5,
-  });
-  t.teardown(() => fake.node.rest.stop());
+  const port = await startFakeRest(t, fake);
   const app = buildApp({ node: fake.node, limiter: new ConcurrencyLimiter(4, 100), timeoutSeconds: () => 5 });
   t.teardown(() => app.close());
   return { fake, port, app };
