@@ -1,9 +1,9 @@
-// The layer contract of docs/design/architecture.md §3, enforced in CI by `npm run depcheck` (which cruises
+// The project's layer contract (the D-rules table of docs/design/architecture.md), enforced in CI by `npm run depcheck` (which cruises
 // src/ and test/controlplane/).
 
 // D9: the layers of the node runtime, highest first, each a set of whole folders of src/node/ (a new file
 // in a folder is covered without editing this list). A layer may import its own and lower layers, never a
-// higher one. contract/ and shared/ lie below all of them; D1 keeps them from importing anything above.
+// higher one. contract/ and common/ lie below all of them; D1 keeps them from importing anything above.
 const NODE_LAYERS = [
   {
     name: 'root',
@@ -51,16 +51,16 @@ function nodeLayerRules() {
 module.exports = {
   forbidden: [
     {
-      name: 'D1-shared-leaf',
+      name: 'D1-common-leaf',
       severity: 'error',
-      from: { path: '^src/shared/' },
-      to: { path: '^src/(?!shared/)' },
+      from: { path: '^src/common/' },
+      to: { path: '^src/(?!common/)' },
     },
     {
       name: 'D1-contract',
       severity: 'error',
       from: { path: '^src/contract/' },
-      to: { path: '^src/(?!shared/|contract/)' },
+      to: { path: '^src/(?!common/|contract/)' },
     },
     {
       name: 'D2-framework-domain-free',
@@ -79,8 +79,8 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/render/' },
       to: {
-        path: '^src/(?!api/|contract/|shared/|render/)|^(pg|fastify)$',
-        pathNot: '^src/shared/hash\\.ts$',
+        path: '^src/(?!api/|contract/|common/|render/)|^(pg|fastify)$',
+        pathNot: '^src/common/hash\\.ts$',
       },
     },
     {
@@ -117,7 +117,7 @@ module.exports = {
     {
       name: 'D7-pino',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/shared/logger\\.ts' },
+      from: { path: '^src/', pathNot: '^src/common/logger\\.ts' },
       to: { path: 'node_modules/pino/' },
     },
     {

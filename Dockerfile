@@ -20,6 +20,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/bundle-node.mjs ./scripts/
+COPY scripts/lib/node-bundle.mjs ./scripts/lib/
 COPY bin ./bin
 COPY src ./src
 COPY crds ./crds

@@ -1,5 +1,5 @@
-// ESLint: typescript-eslint strict-type-checked, the size caps of docs/design/architecture.md §5.3 for src/,
-// and the restricted globals and properties of docs/design/architecture.md §3: D10 and the `fetch` part of D6
+// ESLint: typescript-eslint strict-type-checked, the size caps for src/ (files, functions, nesting),
+// and the restricted globals and properties of the layer rules: D10 and the `fetch` part of D6
 // (dependency-cruiser checks the layer graph itself); and `local/no-bare-status-code`, which keeps AnyLog status
 // codes named.
 import tseslint from 'typescript-eslint';
@@ -8,7 +8,7 @@ import statusCodes from './scripts/eslint/no-bare-status-code.mjs';
 const restrictedEnv = {
   object: 'process',
   property: 'env',
-  message: 'read the environment only in src/shared/env.ts (rule D10)',
+  message: 'read the environment only in src/common/env.ts (rule D10)',
 };
 const restrictedExit = {
   object: 'process',
@@ -66,7 +66,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/shared/env.ts'],
+    files: ['src/common/env.ts'],
     rules: { 'no-restricted-properties': ['error', restrictedExit, restrictedGlobalFetch] },
   },
   {

@@ -16,7 +16,7 @@ const FOLDERS: Readonly<Record<string, { files: string[]; reach: string }>> = {
     reach: '^src/operator/framework/(leader-election|health|status)\\.ts$',
   },
   ledger: { files: ['src/ledger/**/*.ts'], reach: '^src/ledger/' },
-  shared: { files: ['src/shared/**/*.ts'], reach: '^src/shared/' },
+  common: { files: ['src/common/**/*.ts'], reach: '^src/common/' },
   'node-sync': { files: ['src/node/sync/**/*.ts'], reach: '^src/node/sync/' },
   'node-tcp': { files: ['src/node/tcp/**/*.ts'], reach: '^src/node/tcp/' },
   'node-rest': { files: ['src/node/rest/**/*.ts'], reach: '^src/node/rest/' },

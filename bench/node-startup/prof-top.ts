@@ -1,7 +1,7 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): the top functions by self time and by
 // package/file, to find what anylog-node spends its start-up or REST time on.
 // Usage: npx tsx bench/node-startup/prof-top.ts <file.cpuprofile> [topN] [untilFunction]
-// With untilFunction, only samples before the first one running that function count (e.g. frontStep:
+// With untilFunction, only samples before the first one running that function count (e.g. FrontRequest:
 // what ran before the first REST request was served).
 import { readFileSync } from 'node:fs';
 

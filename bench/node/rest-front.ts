@@ -8,7 +8,7 @@
 // load), with each variant's requests per node CPU-second, which a busy machine distorts less. As root it
 // runs in a private network namespace (bench/lib/netns.ts). Prints one JSON document.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { nodeBundleOptions } from '../../scripts/lib/node-bundle.mjs';
 import { join, resolve } from 'node:path';
 import {
   buildPackage,
@@ -40,21 +40,9 @@ const OUT = join(repoRoot, 'dist', 'bench-rest');
 async function buildVariantBundle(): Promise<string> {
   const dist = join(repoRoot, 'dist');
   const variants = join(repoRoot, 'bench', 'node', 'rest-server', 'variants.ts');
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
-    dependencies?: Record<string, string>;
-  };
   await build({
-    entryPoints: { 'anylog-node': join(dist, 'bin', 'anylog-node.js') },
+    ...nodeBundleOptions(repoRoot),
     outdir: OUT,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node24',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: Object.keys(pkg.dependencies ?? {}),
-    logLevel: 'warning',
     plugins: [
       {
         name: 'rest-variants',

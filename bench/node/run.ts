@@ -21,7 +21,7 @@ import { FrameError } from '../../src/node/tcp/errors.js';
 import { runBlockchainGet } from '../../src/node/blockchain-query/index.js';
 import { createLedgerFile } from '../../src/node/ledger/index.js';
 import type { NodeServices } from '../../src/node/ports/runtime.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger } from '../../src/common/logger.js';
 import { blockchainGetFuzzInputs, frameFuzzInputs } from '../../test/helpers/fuzz-inputs.js';
 import { readVectorJson } from '../../test/helpers/vectors.js';
 import {
@@ -260,7 +260,7 @@ async function tcpPushRate(
 /**
  * One message per new connection, the sender keeping its side open and waiting for the server's close
  * before the next (a simple EdgeLake client): messages per second, and the time from the last frame
- * written to the server's FIN (docs/design/node-runtime.md §6.1). SOURCE_PORT 0: handled, never answered.
+ * written to the server's FIN. SOURCE_PORT 0: handled, never answered.
  */
 async function tcpCloseRate(
   node: NodeProc,

@@ -1,4 +1,4 @@
-// The CEL rules of docs/design/operator.md §2.4 (C1–C13): expression and message in one table.
+// The CRD's CEL validation rules (C1–C13): expression and message in one table.
 // schema.ts attaches them as `x-kubernetes-validations`; validate.ts runs the TypeScript twin of every rule
 // that does not use `oldSelf`, with the same message, so the apiserver and the operator agree.
 // Two departures from the spec's intended CEL, both found against a real 1.34 apiserver: the apiserver also

@@ -1,4 +1,4 @@
-// TypeScript twins of the CEL rules without `oldSelf` (docs/design/operator.md §2.4: C1, C6–C13 and the CIDR rule).
+// TypeScript twins of the CEL rules without `oldSelf` (C1, C6–C13 and the CIDR rule).
 // Each twin reads the defaulted object defensively (wrong types are the schema's problem, not ours) and
 // reports the CEL rule's own message, worded as the apiserver reports a failed rule.
 import { CEL, type CelRuleId } from './cel-rules.js';
@@ -6,7 +6,7 @@ import { isCIDR, isNonLoopbackIPv4 } from './ip.js';
 import { isPositiveQuantity } from './quantity.js';
 import type { ValidationProblem } from './schema-errors.js';
 import { TLS_DEFAULT_DURATION_HOURS } from './schema-rest.js';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (isRecord(v) ? v : undefined);

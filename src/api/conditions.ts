@@ -1,5 +1,5 @@
-// Condition types, statuses and reasons of the AnyLogMaster status contract (docs/design/operator.md §3.2), and the
-// phases of docs/design/operator.md §3.4. Reasons are stable API: docs/errors.md lists them and a test keeps both in sync.
+// Condition types, statuses and reasons of the AnyLogMaster status contract, and the
+// phases the status reports. Reasons are stable API: docs/errors.md lists them and a test keeps both in sync.
 
 export const CONDITION_TYPES = {
   Ready: 'Ready',
@@ -13,7 +13,7 @@ export const CONDITION_TYPES = {
 } as const;
 export type ConditionType = (typeof CONDITION_TYPES)[keyof typeof CONDITION_TYPES];
 
-/** Domain conditions, in the order Ready mirrors them (docs/design/operator.md §3.3 rule 5). */
+/** Domain conditions, in the order Ready mirrors them. */
 export const DOMAIN_CONDITIONS = [
   'LedgerReady',
   'NodeReachable',
@@ -107,7 +107,7 @@ export const READY_BLOCKED_REASONS = [
   'Deleting',
 ] as const satisfies readonly Reason[];
 
-/** Reasons allowed per condition type and status (docs/design/operator.md §3.2). */
+/** Reasons allowed per condition type and status. */
 export const CONDITION_REASONS = {
   Ready: { True: ['Ready'], False: READY_BLOCKED_REASONS, Unknown: READY_BLOCKED_REASONS },
   Reconciling: { True: RECONCILING_REASONS },
@@ -135,7 +135,7 @@ export const CONDITION_REASONS = {
   },
 } as const satisfies Record<ConditionType, Partial<Record<ConditionStatus, readonly Reason[]>>>;
 
-/** The processes a master must run (docs/design/operator.md §3.2). */
+/** The processes a master must run. */
 export const REQUIRED_PROCESSES = ['TCP', 'REST', 'Blockchain Sync', 'Scheduler'] as const;
 
 export const PHASES = ['Pending', 'Provisioning', 'Running', 'Degraded', 'Failed', 'Terminating'] as const;

@@ -1,4 +1,4 @@
-// schema.ts → the AnyLogMaster CustomResourceDefinition object (docs/design/operator.md §2.1, §2.6, §2.7), emitted by
+// schema.ts → the AnyLogMaster CustomResourceDefinition object, emitted by
 // `anylog-operator crds` into crds/anylogmaster.yaml. The root keeps only the name restriction allowed
 // under `metadata`; everything else goes through the structural conversion.
 import { stringify } from 'yaml';

@@ -1,5 +1,5 @@
 // Defaults: the schema defaults applied to a spec (what the apiserver does before storing it) and the two
-// defaults that are operator settings rather than schema values (images, docs/design/operator.md §2.5).
+// defaults that are operator settings rather than schema values (images).
 // Pure; the operator never writes these defaults back into the spec.
 import { Value } from 'typebox/value';
 import { AnyLogMasterSpecSchema } from './schema-spec.js';

@@ -1,5 +1,5 @@
-// Labels, annotation keys, the finalizer and field managers of AnyLogMaster children (docs/design/operator.md §4.1,
-// docs/design/architecture.md §5.4). Selector labels never contain anything that changes over time (no version, no hash).
+// Labels, annotation keys, the finalizer and field managers of AnyLogMaster children.
+// Selector labels never contain anything that changes over time (no version, no hash).
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
@@ -13,9 +13,9 @@ export const MANAGED_BY = 'anylog-operator';
 
 /** Pod template annotation: hash of the rendered configuration plus the credential Secret's version. */
 export const ANNOTATION_CONFIG_HASH = 'anylog.co/config-hash';
-/** CR annotation that removes the finalizer at once (docs/design/operator.md §9.3). */
+/** CR annotation that removes the finalizer at once. */
 export const ANNOTATION_SKIP_CLEANUP = 'anylog.co/skip-cleanup';
-/** Present only under `deletionPolicy: Delete` (docs/design/operator.md §9.1). */
+/** Present only under `deletionPolicy: Delete`. */
 export const FINALIZER_CLEANUP = 'anylog.co/cleanup';
 
 export const FIELD_MANAGER = 'anylog-operator';
@@ -56,7 +56,7 @@ export function instanceSelector(cr: Named): string {
   return `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_INSTANCE}=${cr.metadata.name}`;
 }
 
-/** Whether an existing object carries our managed-by label (docs/design/operator.md §4.1: never adopt). */
+/** Whether an existing object carries our managed-by label (never adopt). */
 export function isManagedByUs(labels: Readonly<Record<string, string>> | undefined): boolean {
   return labels?.[LABEL_MANAGED_BY] === MANAGED_BY;
 }

@@ -1,4 +1,4 @@
-// Every derived object name of an AnyLogMaster (docs/design/operator.md §1, §4.1). No other module builds a name.
+// Every derived object name of an AnyLogMaster. No other module builds a name.
 // CR names are DNS-1035 labels of at most 45 characters (C11), so every derived name stays a valid
 // label and the pod name `<name>-0` with the StatefulSet revision hash label fits in 63 characters.
 
@@ -32,7 +32,7 @@ export const ledgerPodName = (cr: Named): string => `${ledgerStatefulSetName(cr)
 export const LEDGER_VOLUME = 'pgdata';
 export const ledgerPvcName = (cr: Named): string => `${LEDGER_VOLUME}-${ledgerPodName(cr)}`;
 
-/** DNS name of the managed ledger's client Service (the default `DB_IP`, docs/design/operator.md §6.2). */
+/** DNS name of the managed ledger's client Service (the default `DB_IP`). */
 export function ledgerServiceHost(cr: Named): string {
   const namespace = cr.metadata.namespace ?? 'default';
   return `${ledgerServiceName(cr)}.${namespace}.svc`;

@@ -1,4 +1,4 @@
-// Character rules for AnyLogMaster string fields (docs/design/operator.md §2.3), shared by the schema and the docs.
+// Character rules for AnyLogMaster string fields, shared by the schema and the docs.
 // The sets exclude everything the AnyLog command language treats specially (`!`, `$`, `|`, quotes, braces,
 // `<`, `>`, newlines). Words are separated by single spaces because the node's tokenizer joins words with
 // one space: "New  Company" would reach the policy as "New Company" and break the id.

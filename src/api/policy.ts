@@ -1,4 +1,4 @@
-// The desired `master` policy of an AnyLogMaster (docs/design/operator.md §7.2): fixed key order, the advertised
+// The desired `master` policy of an AnyLogMaster: fixed key order, the advertised
 // address in both `ip` and `local_ip`, the StatefulSet pod name as `hostname`, so the policy text (and
 // its id) never changes across pod restarts. Pure; the id is computed by src/contract/policy-id.ts.
 import { resolveSpec } from './defaults.js';

@@ -1,4 +1,4 @@
-// The operator's RBAC rules (docs/design/operator.md §12) as data, so the chart's ClusterRole/Role is generated from
+// The operator's RBAC rules as data, so the chart's ClusterRole/Role is generated from
 // one source and a test can check that every resource the controller registers is covered.
 
 export interface PolicyRule {

@@ -4,7 +4,7 @@
 import { CEL } from './cel-rules.js';
 import { crdOpenApiSchema } from './crd.js';
 import { ANYLOG_MASTER_RESOURCE as R, PRINTER_COLUMNS } from './schema.js';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 type Node = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import { Settings } from 'typebox/system';
 import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 export interface ValidationProblem {
   /** Field path in Kubernetes notation (`spec.network.tcpPort`, `spec.tolerations[0]`); '' for the root. */

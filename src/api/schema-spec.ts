@@ -1,4 +1,4 @@
-// TypeBox schema of AnyLogMaster `.spec` (docs/design/operator.md §2.2–§2.5): types, limits, patterns, defaults and CEL.
+// TypeBox schema of AnyLogMaster `.spec`: types, limits, patterns, defaults and CEL.
 // Objects are closed (`additionalProperties: false`) so the operator's own validation rejects unknown
 // fields like the apiserver's strict decoding; crd.ts strips that key when it emits the structural schema.
 import Type from 'typebox';

@@ -1,4 +1,4 @@
-// TypeBox schema of AnyLogMaster `.status` (docs/design/operator.md §3.1): conditions and processes are list-maps,
+// TypeBox schema of AnyLogMaster `.status`: conditions and processes are list-maps,
 // messages are capped, and nothing here can hold a secret or a per-poll timestamp.
 // The operator writes it with server-side apply; the CRD carries it so `kubectl` shows typed status.
 import Type from 'typebox';

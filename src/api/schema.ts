@@ -1,4 +1,4 @@
-// The AnyLogMaster API in one place (docs/design/operator.md §2): identity, the TypeBox schema of the whole object
+// The AnyLogMaster API in one place: identity, the TypeBox schema of the whole object
 // (spec, status, the C11 name rule at the root) and the printer columns. crd.ts turns this into the
 // generated CRD; validate.ts checks objects against it; types.ts derives the TypeScript types from it.
 import Type from 'typebox';
@@ -13,7 +13,7 @@ export const API_GROUP = 'anylog.co';
 export const API_VERSION = 'v1alpha1';
 export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
 
-/** CRD identity (docs/design/operator.md §2.1). */
+/** CRD identity. */
 export const ANYLOG_MASTER_RESOURCE = {
   group: API_GROUP,
   version: API_VERSION,
@@ -55,7 +55,7 @@ export interface PrinterColumn {
   readonly description: string;
 }
 
-/** `kubectl get` columns (docs/design/operator.md §2.6). */
+/** `kubectl get` columns. */
 export const PRINTER_COLUMNS: readonly PrinterColumn[] = [
   {
     name: 'Ready',

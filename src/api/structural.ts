@@ -1,8 +1,8 @@
-// Converts a TypeBox JSON schema into a Kubernetes structural OpenAPI v3 schema (docs/design/operator.md §2.7): keeps
+// Converts a TypeBox JSON schema into a Kubernetes structural OpenAPI v3 schema: keeps
 // only structural keys, turns literal unions and consts into `enum`, Records into `additionalProperties`
 // maps, drops `additionalProperties: false`, and refuses `$ref`, `anyOf`, `oneOf` that it cannot express.
-import { AppError } from '../shared/errors.js';
-import { isRecord } from '../shared/is-record.js';
+import { AppError } from '../common/errors.js';
+import { isRecord } from '../common/is-record.js';
 
 type Node = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
-// Validation of AnyLogMaster objects by the operator (docs/design/operator.md §2.4, §5 step 3) and by the `validate`
+// Validation of AnyLogMaster objects by the operator and by the `validate`
 // subcommand: schema defaults applied as the apiserver would, then the TypeBox schema and the TypeScript
 // twins of the CEL rules. Returns every problem; `assertValid` throws one InvalidSpecError listing them.
 import Type from 'typebox';
 import { Value } from 'typebox/value';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import { checkName, checkSpec } from './cel-twins.js';
 import { schemaProblems, type ValidationProblem } from './schema-errors.js';
 import {
@@ -13,7 +13,7 @@ import {
   AnyLogMasterStatusSchema,
 } from './schema.js';
 import type { AnyLogMasterSpec } from './types.js';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 export type { ValidationProblem } from './schema-errors.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHttpNodeClient, type NodeClient, type NodeClientTls } from '../nodeclient/index.js';
 import { TLS_CA_KEY, TLS_CERT_KEY, TLS_KEY_KEY } from '../render/rest-tls.js';
-import { isRecord } from '../shared/is-record.js';
+import { isRecord } from '../common/is-record.js';
 
 /** Backups and restores may meet a large ledger: a longer request timeout than the operator's probes. */
 const REQUEST_TIMEOUT_MS = 60_000;

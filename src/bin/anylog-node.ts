@@ -1,6 +1,6 @@
-// anylog-node executable (docs/design/node-runtime.md §1.2): argv and signals → node/main runNode → exit code.
+// anylog-node executable: argv and signals → node/main runNode → exit code.
 // The only node file allowed to exit the process.
-import { readProcessEnv } from '../shared/env.js';
+import { readProcessEnv } from '../common/env.js';
 import { runNode } from '../node/main.js';
 
 const shutdown = new AbortController();

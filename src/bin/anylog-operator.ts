@@ -12,7 +12,7 @@ import { renderCrdYaml } from '../api/crd.js';
 import { renderReferenceDoc } from '../api/reference-doc.js';
 import type { AnyLogMaster } from '../api/types.js';
 import { validateAnyLogMaster } from '../api/validate.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import {
   renderAll,
   managedLedgerCredentials,

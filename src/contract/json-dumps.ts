@@ -1,4 +1,4 @@
-// Python `json.dumps` with default options over the order-preserving JSON model (docs/design/node-runtime.md §7.5):
+// Python `json.dumps` with default options over the order-preserving JSON model:
 // the text of every stored, transmitted or returned policy. Separators `, ` and `: `, ensure_ascii
 // escapes, Python float repr, NaN/Infinity literals. Pure.
 import { isJsonFloat, isJsonObject, type JsonValue } from './ordered-json.js';

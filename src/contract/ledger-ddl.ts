@@ -1,5 +1,5 @@
 // The `ledger` table of logical database `blockchain`, exactly as EdgeLake creates it
-// (docs/design/node-runtime.md §8.1, vectors/ledger-ddl.sql), shared by the node's stores and the operator's
+// (vectors/ledger-ddl.sql), shared by the node's stores and the operator's
 // ledger provisioning so an EdgeLake master and ours can share one table. Pure data, no I/O.
 
 export const LEDGER_TABLE = 'ledger';

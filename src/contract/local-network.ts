@@ -1,5 +1,5 @@
-// Which IPv4 addresses count as a local network (docs/design/node-runtime.md §4.6 `bring.ip_port`, §6.9 source
-// address): 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. Pure AnyLog fact; shared by the node's query engine and TCP.
+// Which IPv4 addresses count as a local network (for `bring.ip_port` and the source
+// address a peer message claims): 10/8, 172.16/12, 192.168/16, 127/8, 100.64/10. Pure AnyLog fact; shared by the node's query engine and TCP.
 
 export function isLocalNetwork(ip: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(ip);

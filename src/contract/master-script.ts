@@ -1,5 +1,5 @@
-// Script lines shared by the two master deployments: the node's built-in master (vectors/builtin-master.al,
-// docs/design/node-runtime.md §2.4) and the operator's rendered `master.al` (docs/design/operator.md §4.2). Both run the same
+// Script lines shared by the two master deployments: the node's built-in master (vectors/builtin-master.al)
+// and the operator's rendered `master.al`. Both run the same
 // parameters head, the same server start-up and the same guarded ledger-table creation; what differs
 // (ledger connection, sync, the master policy step) stays with each of them. Pure data.
 

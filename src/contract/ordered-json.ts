@@ -1,8 +1,8 @@
-// Order-preserving JSON model and reader for policies (docs/design/node-runtime.md §7.2): object keys keep text order,
+// Order-preserving JSON model and reader for policies: object keys keep text order,
 // a duplicate key keeps its first position and its last value, integers stay exact (bigint), and the
 // literals NaN / Infinity / -Infinity are accepted like Python's json module. Pure; shared by the node's
 // ledger code and anything that must compute EdgeLake-compatible ids or text.
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 
 export type JsonValue = null | boolean | bigint | JsonFloat | string | readonly JsonValue[] | JsonObject;
 

@@ -1,9 +1,9 @@
-// EdgeLake-compatible policy ids (docs/design/node-runtime.md §7.3): validate the one-key shape, then add `id` (md5 of
+// EdgeLake-compatible policy ids: validate the one-key shape, then add `id` (md5 of
 // the Python repr, or of the `table:` / `cluster:` special strings) and `date`, moving `ledger` last.
 // Shared by the node (prepare, insert, push) and the operator (desired master policy id). Pure apart from
 // md5, which is deterministic.
 import { createHash } from 'node:crypto';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import {
   getKey,
   hasKey,
@@ -85,7 +85,7 @@ export interface IdResult {
   readonly hashString: string | null;
 }
 
-/** docs/design/node-runtime.md §7.3: returns the policy with id and date added. Throws PolicyShapeError (87). */
+/** Returns the policy with id and date added. Throws PolicyShapeError (87). */
 export function addIdAndDate(value: JsonValue, nowIso: string): IdResult {
   const parts = policyParts(value);
   if (parts === undefined) throw new PolicyShapeError();

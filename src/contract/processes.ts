@@ -1,5 +1,5 @@
-// The `get processes` contract (docs/design/node-runtime.md §11.2, vectors/get-processes.json): row names in the
-// node's order, statuses, the processes a master requires (docs/design/operator.md §3.2), and the conversion of the
+// The `get processes` contract (vectors/get-processes.json): row names in the
+// node's order, statuses, the processes a master requires, and the conversion of the
 // `where format = json` object keyed by process name into the ordered list the operator writes to
 // `status.processes`. Pure; shared by the node runtime and the operator.
 

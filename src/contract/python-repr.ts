@@ -1,4 +1,4 @@
-// Python `repr()` / `str()` of the order-preserving JSON model (docs/design/node-runtime.md §7.4). EdgeLake hashes the
+// Python `repr()` / `str()` of the order-preserving JSON model. EdgeLake hashes the
 // repr of a policy to get its id, and `blockchain get … bring` renders attribute values like `str()`, so
 // both must match CPython byte for byte. Pure.
 import { isJsonFloat, isJsonObject, type JsonValue } from './ordered-json.js';

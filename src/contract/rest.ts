@@ -1,5 +1,4 @@
-// TypeBox schemas of the node REST responses the operator reads (docs/design/node-runtime.md §5.8, §11.2, §11.3,
-// docs/design/node-runtime.md §4.6): the JSON error body, `get status where format = json`, `get processes where format = json` and
+// TypeBox schemas of the node REST responses the operator reads: the JSON error body, `get status where format = json`, `get processes where format = json` and
 // the array `blockchain get` returns. The node's REST layer may use them too; the operator's NodeClient
 // validates every body against them. Pure data plus a small validation helper.
 import Type, { type Static, type TSchema } from 'typebox';

@@ -1,4 +1,4 @@
-// AnyLog/EdgeLake status codes (docs/design/node-runtime.md §12): code → text and the HTTP status the node answers
+// AnyLog/EdgeLake status codes: code → text and the HTTP status the node answers
 // with, served from the table in status-rows.ts (transcribed from vectors/status-codes.json; a unit test compares
 // the two). Shared by the node (REST errors, TCP echo replies, script messages) and the operator's node client.
 //

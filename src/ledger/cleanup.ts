@@ -1,7 +1,7 @@
-// Ledger cleanup for deletionPolicy Delete (docs/design/operator.md §9.3 steps 2–3): delete the master policy row
+// Ledger cleanup for deletionPolicy Delete: delete the master policy row
 // by policy_id when the node cannot do it, then DROP DATABASE … WITH (FORCE) and DROP ROLE, each only
 // when status.ledger.createdByOperator says this operator created it. Every statement is idempotent.
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import { withLedgerClient, type LedgerCredentials, type LedgerEndpoint } from './connect.js';
 import { LedgerError } from './pg-errors.js';
 import { DELETE_POLICY_ROWS, MAINTENANCE_DATABASE, dropDatabaseSql, dropRoleSql } from './sql.js';

@@ -1,4 +1,4 @@
-// Opens pg connections to a ledger PostgreSQL for the operator (docs/design/operator.md §6.1 step 2): sslMode
+// Opens pg connections to a ledger PostgreSQL for the operator: sslMode
 // mapping (disable / require / verify-ca / verify-full), connect and statement timeouts, and failures
 // mapped by src/ledger/pg-errors.ts. Configuration is passed as fields, never as a connection string.
 import type { ConnectionOptions } from 'node:tls';

@@ -1,8 +1,8 @@
-// Façade of the operator's ledger provisioning (docs/design/operator.md §6.1, §6.2 step 4, §9.3): provisionLedger
+// Façade of the operator's ledger provisioning: provisionLedger
 // observes, plans, applies steps one at a time and re-observes until the plan is empty (at most three
 // rounds), then verifies as the node role. The reconcile step calls this and maps LedgerError.reason to
 // the LedgerReady condition.
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import type { LedgerCredentials, LedgerEndpoint } from './connect.js';
 import { observeLedger } from './observe.js';
 import { LedgerAuthFailedError, LedgerDatabaseMissingError, LedgerSqlError } from './pg-errors.js';

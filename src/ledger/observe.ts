@@ -1,4 +1,4 @@
-// Observes a ledger PostgreSQL for the plan (docs/design/operator.md §6.1 step 2): with admin credentials the role
+// Observes a ledger PostgreSQL for the plan: with admin credentials the role
 // and database from the catalogs of the maintenance database; then a login as the node role into the
 // target database, which also shows whether the password works, and the `ledger` table and its indexes.
 import { LEDGER_TABLE } from '../contract/ledger-ddl.js';

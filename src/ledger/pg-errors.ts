@@ -1,9 +1,9 @@
-// Maps PostgreSQL and connection failures to the operator's ledger errors (docs/design/operator.md §6.1 SQLSTATE
-// mapping, docs/design/architecture.md §4 example 7): temporary (LedgerUnreachable, WaitingForLedger) or permanent
+// Maps PostgreSQL and connection failures to the operator's ledger errors by SQLSTATE
+// and connection error code: temporary (LedgerUnreachable, WaitingForLedger) or permanent
 // (LedgerAuthFailed, DatabaseMissing), each with its condition reason. Wrapped errors carry a message
 // scrubbed of connection strings and known secrets, and no `cause` (a pg error may hold connection data).
 import pg from 'pg';
-import { AppError, type ErrorCode } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../common/errors.js';
 
 export type LedgerReason = 'LedgerUnreachable' | 'LedgerAuthFailed' | 'DatabaseMissing' | 'WaitingForLedger';
 

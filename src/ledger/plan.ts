@@ -1,4 +1,4 @@
-// PURE ledger provisioning plan (docs/design/operator.md §6.1 step 3, §6.2 step 4): observed PostgreSQL state plus
+// PURE ledger provisioning plan: observed PostgreSQL state plus
 // the desired role and database → the ordered steps that converge it, or a blocking outcome
 // (LedgerAuthFailed, DatabaseMissing) that needs the user. No I/O; src/ledger/steps.ts executes steps.
 import { LEDGER_INDEXES } from '../contract/ledger-ddl.js';

@@ -1,6 +1,6 @@
 // SCRAM-SHA-256 password verifiers (RFC 5802 / RFC 7677, PostgreSQL's stored format), computed with
-// node:crypto so a role's clear-text password never appears in a SQL statement or a server log
-// (docs/design/operator.md §10). Format: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64).
+// node:crypto so a role's clear-text password never appears in a SQL statement or a server log.
+// Format: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 
 export const SCRAM_ITERATIONS = 4096;

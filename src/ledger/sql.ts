@@ -1,4 +1,4 @@
-// The SQL the operator runs against a ledger PostgreSQL (docs/design/operator.md §6.1, §9.3): catalog reads with
+// The SQL the operator runs against a ledger PostgreSQL: catalog reads with
 // bound parameters, and utility statements (roles, databases) whose identifiers are quoted with the pg
 // driver's escapeIdentifier. Role passwords appear only as SCRAM verifiers (src/ledger/scram.ts); statements
 // that carry one are never logged. Pure text builders.

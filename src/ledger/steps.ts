@@ -1,10 +1,10 @@
-// Executes one ledger provisioning step idempotently (docs/design/operator.md §6.1 step 4, §8.2): roles and
+// Executes one ledger provisioning step idempotently: roles and
 // databases check-then-create under a session advisory lock in the maintenance database (CREATE DATABASE
 // cannot run in a transaction), tolerating a concurrent creator; table and indexes with IF NOT EXISTS in
 // one transaction under pg_advisory_xact_lock. Statements carrying credentials are never logged.
 import { LEDGER_ADVISORY_LOCK_KEY, PG_LEDGER_DDL_IF_NOT_EXISTS } from '../contract/ledger-ddl.js';
-import { AppError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import { AppError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import { withLedgerClient, type LedgerCredentials, type LedgerEndpoint } from './connect.js';
 import { LedgerDatabaseMissingError, sqlStateOf } from './pg-errors.js';
 import type { LedgerStep } from './plan.js';

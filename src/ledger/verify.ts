@@ -1,4 +1,4 @@
-// Verifies a provisioned ledger (docs/design/operator.md §6.1 step 6): log in as the node role to the target
+// Verifies a provisioned ledger: log in as the node role to the target
 // database, read from `ledger`, and check both indexes, so LedgerReady=True means the node's own
 // connection will work.
 import { LEDGER_INDEXES, LEDGER_TABLE } from '../contract/ledger-ddl.js';

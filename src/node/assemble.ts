@@ -1,10 +1,10 @@
-// Assembles a running node (docs/design/node-runtime.md §1.3–§1.7): NodeServices with the adapters of the ledger, sync,
+// Assembles a running node: NodeServices with the adapters of the ledger, sync,
 // TCP and REST engineers (factories that use `node` only at call time), the schedulers with the system
 // task, the interpreter; runs the boot script, keeps the process up while a service runs, and shuts down
 // in reverse start order.
-import { realClock } from '../shared/clock.js';
-import { readProcessEnvVar, writeProcessEnv } from '../shared/env.js';
-import type { LogPort as Logger } from '../shared/log-port.js';
+import { realClock } from '../common/clock.js';
+import { readProcessEnvVar, writeProcessEnv } from '../common/env.js';
+import type { LogPort as Logger } from '../common/log-port.js';
 import { statusText, STATUS } from '../contract/status-codes.js';
 import { ALL_COMMANDS } from './commands/index.js';
 import { bootDictionary, type NodeConfig } from './config.js';
@@ -47,7 +47,7 @@ export class RunningNode {
     this.io.stdout(text);
   }
 
-  /** Whether a long-running service is active (docs/design/node-runtime.md §1.2). */
+  /** Whether a long-running service is active. */
   private longRunning(): boolean {
     const { node } = this;
     const userScheduler = node.schedulers.runningIds().some((id) => id !== 0);
@@ -107,7 +107,7 @@ export class RunningNode {
     return { done };
   }
 
-  /** Stop in reverse start order; running commands get up to 5 s (docs/design/node-runtime.md §1.7). */
+  /** Stop in reverse start order; running commands get up to 5 s. */
   async shutdown(): Promise<void> {
     const { node } = this;
     const steps: (() => Promise<void>)[] = [
@@ -143,7 +143,7 @@ function identityOf(config: NodeConfig): NodeIdentity {
   };
 }
 
-/** Build NodeServices and its adapters; start scheduler 0 with its system task (docs/design/node-runtime.md §10.4). */
+/** Build NodeServices and its adapters; start scheduler 0 with its system task. */
 export function startNode(options: StartOptions): Promise<RunningNode> {
   const { config, logger, io } = options;
   const clock = io.clock ?? realClock;

@@ -1,4 +1,4 @@
-// The built-in master deployment (docs/design/node-runtime.md §2.4): the normative text of vectors/builtin-master.al
+// The built-in master deployment: the normative text of vectors/builtin-master.al
 // without its header comment, run under the name `builtin:master` when NODE_TYPE=master and no script is
 // given. A unit test checks it equals the vector file minus the header.
 

@@ -1,4 +1,4 @@
-// Interactive CLI (docs/design/node-runtime.md §1.1): only when stdin is a TTY. Prompt `AL <node name> > `; each line
+// Interactive CLI: only when stdin is a TTY. Prompt `AL <node name> > `; each line
 // runs through the interpreter with one session (one-line `if` state); results and errors to stdout.
 import { createInterface } from 'node:readline';
 import { statusText, STATUS } from '../contract/status-codes.js';

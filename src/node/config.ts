@@ -1,10 +1,10 @@
-// Node configuration (docs/design/node-runtime.md §2.1–§2.3, §1.5): the environment snapshot validated once (every
+// Node configuration: the environment snapshot validated once (every
 // problem reported together as a ConfigError → exit 1), defaults applied, derived addresses, the defaulted
 // environment to write back before the boot script, the directories and the boot dictionary. Frozen.
 import { join } from 'node:path';
 import { SSL_MODES, type SslMode } from '../contract/ssl-mode.js';
-import { ConfigError } from '../shared/errors.js';
-import type { Env } from '../shared/env.js';
+import { ConfigError } from '../common/errors.js';
+import type { Env } from '../common/env.js';
 import { deriveInternalIp, type InterfaceTable } from './identity.js';
 import { parseTimeValue } from './interpreter/time-value.js';
 
@@ -48,9 +48,9 @@ export interface NodeConfig {
   readonly anylogPath: string;
   readonly logLevel: string;
   readonly hostname: string;
-  /** Directory keys of docs/design/node-runtime.md §1.5 → paths. */
+  /** Directory keys (`blockchain_dir`, `err_dir`, …) → paths. */
   readonly dirs: Readonly<Record<string, string>>;
-  /** Values written into the process environment before the boot script (docs/design/node-runtime.md §2.3). */
+  /** Values written into the process environment before the boot script. */
   readonly defaultedEnv: Readonly<Record<string, string>>;
   /** Non-fatal notes (ignored values) to log at start-up. */
   readonly warnings: readonly string[];
@@ -149,7 +149,7 @@ function directories(anylogPath: string): Record<string, string> {
   };
 }
 
-/** Directory keys created at start-up (docs/design/node-runtime.md §1.5). */
+/** Directory keys created at start-up. */
 export const STARTUP_DIR_KEYS = [
   'id_dir',
   'blockchain_dir',
@@ -248,7 +248,7 @@ export function loadConfig(env: Env, host: HostFacts): NodeConfig {
 
 type Effective = Omit<NodeConfig, 'defaultedEnv'>;
 
-/** Every docs/design/node-runtime.md §2.1 parameter that is unset or empty, with its effective value (§2.3). */
+/** Every start-up parameter that is unset or empty, with its effective value. */
 export function defaultedEnv(env: Env, c: Effective): Record<string, string> {
   const effective: Record<string, string | undefined> = {
     NODE_TYPE: c.nodeType,
@@ -296,7 +296,7 @@ export function defaultedEnv(env: Env, c: Effective): Record<string, string> {
   return out;
 }
 
-/** The boot dictionary (docs/design/node-runtime.md §2.3). */
+/** The boot dictionary. */
 export function bootDictionary(c: NodeConfig): Record<string, string> {
   return {
     hostname: c.hostname,

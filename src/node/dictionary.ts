@@ -1,4 +1,4 @@
-// The node-global variable dictionary (docs/design/node-runtime.md §1.1): one Map of strings shared by every interface.
+// The node-global variable dictionary: one Map of strings shared by every interface.
 import type { Dictionary } from './ports/runtime.js';
 
 export class MapDictionary implements Dictionary {

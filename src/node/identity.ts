@@ -1,4 +1,4 @@
-// Node addresses (docs/design/node-runtime.md §2.2): internal IP (overlay, INTERNAL_IP, POD_IP, first non-internal
+// Node addresses: internal IP (overlay, INTERNAL_IP, POD_IP, first non-internal
 // IPv4 of the host's interfaces, 127.0.0.1), external IP, and the set of the node's own addresses for
 // self-detection. Pure given the interface table; never contacts the network.
 import type { NetworkInterfaceInfo } from 'node:os';
@@ -27,13 +27,13 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** The internal IP of docs/design/node-runtime.md §2.2. */
+/** The internal IP: the overlay IP on an overlay network, else INTERNAL_IP, else POD_IP, else the first non-loopback IPv4 address, else 127.0.0.1. */
 export function deriveInternalIp(inputs: AddressInputs, interfaces: InterfaceTable): string {
   if (inputs.overlayNetwork && nonEmpty(inputs.overlayIp) !== undefined) return inputs.overlayIp ?? '';
   return nonEmpty(inputs.internalIp) ?? nonEmpty(inputs.podIp) ?? firstHostIpv4(interfaces) ?? '127.0.0.1';
 }
 
-/** Every `ip:port` string that addresses this node (docs/design/node-runtime.md §2.2), for the given TCP port(s). */
+/** Every `ip:port` string that addresses this node, for the given TCP port(s). */
 export function ownAddresses(
   ips: { internalIp: string; externalIp: string; overlayIp?: string | undefined },
   ports: readonly number[],

@@ -1,7 +1,7 @@
 // The process-facing inputs of anylog-node's main (argv, environment, stdout/stderr, TTY, shutdown
 // signal), so tests can run the node in-process. Built by src/bin/anylog-node.ts.
-import type { Env } from '../shared/env.js';
-import type { Clock } from '../shared/clock.js';
+import type { Env } from '../common/env.js';
+import type { Clock } from '../common/clock.js';
 
 export interface MainIo {
   readonly argv: readonly string[];

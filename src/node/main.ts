@@ -1,12 +1,12 @@
-// Composition root of anylog-node (docs/design/node-runtime.md §1.2, §1.3, §1.7): arguments → configuration →
+// Composition root of anylog-node: arguments → configuration →
 // directories → NodeServices with the adapters (ledger, sync, TCP, REST, schedulers) → system task →
 // boot script → stay up or exit. Adapters are built first and use `node` only at call time.
 import { mkdir, readFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
-import { ConfigError } from '../shared/errors.js';
-import { writeProcessEnv } from '../shared/env.js';
+import { ConfigError } from '../common/errors.js';
+import { writeProcessEnv } from '../common/env.js';
 import type { MainIo } from './io.js';
-import { LineLogger, type LevelName } from '../shared/line-logger.js';
+import { LineLogger, type LevelName } from '../common/line-logger.js';
 import { BUILTIN_MASTER_NAME, BUILTIN_MASTER_SCRIPT } from './builtin-master.js';
 import { loadConfig, STARTUP_DIR_KEYS, type NodeConfig } from './config.js';
 

@@ -1,5 +1,5 @@
-// The NodeClient port: everything the operator asks an AnyLog node over REST (docs/design/operator.md §5 steps 7–9,
-// docs/design/operator.md §7.3, §9.3). The reconcile steps depend on this interface; src/nodeclient/http.ts implements it on fetch.
+// The NodeClient port: everything the operator asks an AnyLog node over REST (reach the
+// node, post and read the master policy, read its processes, drop the policy on delete). The reconcile steps depend on this interface; src/nodeclient/http.ts implements it on fetch.
 // Results are validated and typed; failures are the errors of src/nodeclient/errors.ts.
 import type { ProcessInfo } from '../contract/processes.js';
 import type { PolicyBody } from './commands.js';

@@ -1,4 +1,4 @@
-// The AnyLog command texts the operator sends (docs/design/operator.md §7.3, §5 steps 7 and 9) and the one helper
+// The AnyLog command texts the operator sends (9) and the one helper
 // that quotes values. This is the only module that builds command text: values enter commands only
 // through quoteValue / policyText, which refuse anything the AnyLog command language treats specially.
 import { UnsafeCommandValueError } from './errors.js';
@@ -87,7 +87,7 @@ export function policyText(policy: PolicyBody): string {
   return `{${JSON.stringify(type)}: {${attrs.join(', ')}}}`;
 }
 
-/** POST body lines of the insert: assign the policy, then add its id and date (docs/design/node-runtime.md §5.5). */
+/** POST body lines of the insert: assign the policy, then add its id and date. */
 export function insertPolicyBody(policy: PolicyBody): string {
   return `new_policy = ${policyText(policy)}\nblockchain prepare policy !new_policy\n`;
 }

@@ -1,7 +1,7 @@
-// Errors of the operator's node REST client (docs/design/operator.md §7.3, docs/design/architecture.md §4 example 7): an
+// Errors of the operator's node REST client: an
 // unreachable node is temporary; a node that answered with an AnyLog error carries its err_code and is
 // temporary or permanent by HTTP status; a body that does not match src/contract/rest.ts is a response error.
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../common/errors.js';
 import type { StatusCode } from '../contract/status-codes.js';
 
 export type UnreachableCause = 'timeout' | 'connect' | 'aborted';
@@ -34,7 +34,7 @@ function isTemporaryStatus(httpStatus: number): boolean {
   return httpStatus >= 500;
 }
 
-/** The node answered with the JSON error body of docs/design/node-runtime.md §5.8. */
+/** The node answered with its JSON error body (`err_code`, `err_text`, …). */
 export class NodeRejectedError extends AppError {
   readonly httpStatus: number;
   readonly errCode: StatusCode;

@@ -1,4 +1,4 @@
-// NodeClient over HTTP with the global fetch (docs/design/operator.md §7.3, docs/design/architecture.md §4 example 11): sends
+// NodeClient over HTTP with the global fetch: sends
 // `User-Agent: AnyLog/1.23` and the command header, bounds the wait for the answer's headers (connect
 // timeout, 5 s) and the whole exchange (request timeout, 10 s) with AbortSignals, and validates every
 // body against src/contract/rest.ts. The only module allowed to call fetch (rule D6). With `tls` the
@@ -14,7 +14,7 @@ import {
   validateBody,
 } from '../contract/rest.js';
 import { asStatusCode, STATUS } from '../contract/status-codes.js';
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import type {
   CallOptions,
   DropOutcome,

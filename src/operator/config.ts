@@ -1,11 +1,11 @@
-// Operator settings (docs/design/operator.md §11.13): read once from an environment snapshot (src/shared/env.ts),
+// Operator settings: read once from an environment snapshot (src/common/env.ts),
 // validated against one TypeBox schema that also carries the defaults, every problem reported in one
 // ConfigError, then frozen. OperatorSettingsSchema is exported so the chart's values schema can be
 // generated from the same names and defaults.
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import type { Env } from '../shared/env.js';
-import { ConfigError } from '../shared/errors.js';
+import type { Env } from '../common/env.js';
+import { ConfigError } from '../common/errors.js';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const BIND_ADDRESS = '^(0|([0-9A-Za-z.\\-]*|\\[[0-9a-fA-F:]+\\]):[0-9]{1,5})$';

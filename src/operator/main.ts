@@ -3,10 +3,10 @@
 // handled here; the exit code goes back to src/bin, the only place that exits the process.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { realClock, type Clock } from '../shared/clock.js';
-import { readProcessEnv, type Env } from '../shared/env.js';
-import { ConfigError, toError } from '../shared/errors.js';
-import { createLogger, type Logger } from '../shared/logger.js';
+import { realClock, type Clock } from '../common/clock.js';
+import { readProcessEnv, type Env } from '../common/env.js';
+import { ConfigError, toError } from '../common/errors.js';
+import { createLogger, type Logger } from '../common/logger.js';
 import { registerAnyLogMasterController } from './anylogmaster/controller.js';
 import { loadOperatorConfig, type OperatorConfig } from './config.js';
 import { EventRecorder } from './framework/events.js';

@@ -1,5 +1,5 @@
-// Shared pieces of the renderers: object metadata with labels and the controller owner reference
-// (docs/design/operator.md §4.1). Pure.
+// Shared pieces of the renderers: object metadata with labels and the controller owner reference.
+// Pure.
 import { ANYLOG_MASTER_RESOURCE, API_GROUP_VERSION } from '../api/schema.js';
 import { commonLabels, type Component } from '../api/labels.js';
 import type { AnyLogMaster } from '../api/types.js';
@@ -22,7 +22,7 @@ export interface MetaOptions {
   readonly operatorVersion: string;
   readonly component?: Component;
   readonly annotations?: Readonly<Record<string, string>>;
-  /** False for objects that must survive the CR (retained managed-ledger Secret, docs/design/operator.md §9.2). */
+  /** False for objects that must survive the CR (retained managed-ledger Secret). */
   readonly owned?: boolean;
 }
 

@@ -1,5 +1,5 @@
-// The ConfigMap `<name>-config` (docs/design/operator.md §4.2): the node environment, named as the upstream
-// deployment scripts read it, and `master.al`. Never a password or any other secret value (docs/design/operator.md §10); the
+// The ConfigMap `<name>-config`: the node environment, named as the upstream
+// deployment scripts read it, and `master.al`. Never a password or any other secret value; the
 // credentials reach the pod through secretKeyRef entries rendered by statefulset.ts.
 import { resolveSpec } from '../api/defaults.js';
 import { configMapName } from '../api/names.js';
@@ -15,7 +15,7 @@ export const MASTER_SCRIPT_KEY = 'master.al';
 /** Home of the node inside the container (ANYLOG_PATH). */
 export const ANYLOG_PATH = '/app';
 
-/** Environment keys that must never appear in the ConfigMap (docs/design/operator.md §4.2, §10). */
+/** Environment keys that must never appear in the ConfigMap. */
 export const FORBIDDEN_CONFIG_KEYS = [
   'SYNC_TIME',
   'BLOCKCHAIN_DESTINATION',

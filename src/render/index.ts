@@ -1,5 +1,5 @@
-// renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order (docs/design/operator.md §5 steps
-// 4–5): managed-ledger Services and StatefulSet, node Services, the node's NetworkPolicy (unless
+// renderAll(cr, inputs): every applied child of an AnyLogMaster in apply order:
+// managed-ledger Services and StatefulSet, node Services, the node's NetworkPolicy (unless
 // disabled), ConfigMap, node StatefulSet. The
 // managed-ledger Secret is not here: it is created once from a generated password (ledger-postgres.ts).
 import { resolveSpec } from '../api/defaults.js';

@@ -1,4 +1,4 @@
-// What renderers receive besides the CR (docs/design/architecture.md §4 example 3): effective images, the advertised
+// What renderers receive besides the CR: effective images, the advertised
 // address, the ledger endpoint and credential reference (with the Secret's resourceVersion, never its
 // content) and the operator version. Everything a renderer needs that is not in the spec comes from here.
 import type { EffectiveImages } from '../api/defaults.js';
@@ -30,7 +30,7 @@ export interface PsqlLedgerInputs {
 export interface RenderInputs {
   readonly operatorVersion: string;
   readonly images: EffectiveImages;
-  /** The address in the master policy and EXTERNAL_IP (docs/design/operator.md §7.1). */
+  /** The address in the master policy and EXTERNAL_IP. */
   readonly advertisedAddress: string;
   /** Required in external and managed modes, ignored in embedded mode. */
   readonly ledger?: PsqlLedgerInputs;

@@ -1,4 +1,4 @@
-// Managed ledger (docs/design/operator.md §6.2): the PostgreSQL StatefulSet `<name>-ledger`, its client and headless
+// Managed ledger: the PostgreSQL StatefulSet `<name>-ledger`, its client and headless
 // Services, and the shape of the credential Secret. The password is an input of the Secret builder only;
 // it is generated once in the apply step and never rendered into any other object.
 import { resolveSpec } from '../api/defaults.js';
@@ -63,7 +63,7 @@ export interface LedgerSecretInputs {
   readonly operatorVersion: string;
   /** Generated in the apply step (32 random bytes, base64url); never produced here. */
   readonly password: string;
-  /** False under `deletionPolicy: Retain`: the Secret outlives the CR (docs/design/operator.md §9.2). */
+  /** False under `deletionPolicy: Retain`: the Secret outlives the CR. */
   readonly owned: boolean;
 }
 

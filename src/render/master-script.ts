@@ -1,5 +1,5 @@
-// The master boot script `master.al` (docs/design/operator.md §4.2): the reference deployment's steps 1–4 and 6 in
-// anylog-node's script language (docs/design/node-runtime.md §3). No step 5: the operator owns the master policy (§7).
+// The master boot script `master.al`: the reference deployment's steps 1–4 and 6 in
+// anylog-node's script language. No step 5: the operator owns the master policy.
 // Values come from the environment (`$NAME`), so the script holds no secret and no per-pod value; it is
 // safe on every pod start because `create table` is guarded by `info table blockchain ledger exists`.
 import type { LedgerMode } from '../api/types.js';

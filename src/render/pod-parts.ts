@@ -1,5 +1,5 @@
 // Pod building blocks shared by the node and the managed-ledger StatefulSets: the restricted security
-// contexts (docs/design/operator.md §4.3) and volume claim templates whose labels never change (claim templates are
+// contexts and volume claim templates whose labels never change (claim templates are
 // immutable, so they carry no version label).
 import {
   LABEL_MANAGED_BY,

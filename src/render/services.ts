@@ -1,5 +1,5 @@
 // The node's client Service (its cluster or load-balancer IP is the advertised address) and headless
-// Service (stable pod DNS, publishNotReadyAddresses) (docs/design/operator.md §1, §7.1). Pure.
+// Service (stable pod DNS, publishNotReadyAddresses). Pure.
 import { resolveSpec } from '../api/defaults.js';
 import { selectorLabels } from '../api/labels.js';
 import { clientServiceName, headlessServiceName } from '../api/names.js';

@@ -1,11 +1,11 @@
-// The node StatefulSet `<name>` (docs/design/operator.md §4.3): one replica running `anylog-node` with the rendered
+// The node StatefulSet `<name>`: one replica running `anylog-node` with the rendered
 // script, environment from the ConfigMap plus downward-API and Secret entries, sub-path mounts of one
 // `data` claim, probes, a restricted security context and the config hash on the pod template.
 import { resolveSpec } from '../api/defaults.js';
 import { ANNOTATION_CONFIG_HASH, commonLabels, selectorLabels } from '../api/labels.js';
 import { DATA_VOLUME, configMapName, headlessServiceName, nodeStatefulSetName } from '../api/names.js';
 import type { AnyLogMaster, ResolvedSpec } from '../api/types.js';
-import { stableHash } from '../shared/hash.js';
+import { stableHash } from '../common/hash.js';
 import { childMetadata } from './common.js';
 import { ANYLOG_PATH, MASTER_SCRIPT_KEY, renderConfigData } from './configmap.js';
 import { RenderInputError } from './errors.js';
@@ -20,7 +20,7 @@ export const SCRIPTS_DIR = '/etc/anylog/scripts';
 export const NODE_UID = 10001;
 const HOME = `${ANYLOG_PATH}/AnyLog-Network`;
 
-/** Sub-paths of the `data` claim (docs/design/operator.md §4.3). */
+/** Sub-paths of the `data` claim. */
 export const DATA_MOUNTS = [
   { subPath: 'anylog', mountPath: `${HOME}/anylog` },
   { subPath: 'blockchain', mountPath: `${HOME}/blockchain` },

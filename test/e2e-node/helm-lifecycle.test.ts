@@ -140,8 +140,42 @@ function guide(release: string, ns: string): { adopt: string[][]; upgrade: strin
   return { adopt, upgrade };
 }
 
+/**
+ * Chart 0.1.0 runs this project's image (its own image cannot be pulled here), which watches and applies
+ * the node's NetworkPolicy; 0.1.0's RBAC predates that kind. This Role grants what this chart's RBAC
+ * grants for it, in the watched namespace, so the old chart's operator can start as its own image would.
+ */
+async function grantNetworkPolicies(release: string, ns: string): Promise<void> {
+  const name = `${release}-networkpolicies`;
+  const objects = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name, namespace: ns },
+      rules: [
+        {
+          apiGroups: ['networking.k8s.io'],
+          resources: ['networkpolicies'],
+          verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: `${release}-anylog-operator`, namespace: ns }],
+    },
+  ];
+  await kubectlOk(['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
+}
+
 /** Runs `helm install` of chart 0.1.0 and registers an uninstall for a failed run. */
 async function installOld(t: Test, release: string, ns: string, extra: string[] = []): Promise<void> {
+  await grantNetworkPolicies(release, ns);
   const r = await helm(
     ['install', release, oldChart, '-n', ns, ...localValues(ns), ...extra, '--wait', '--timeout', '5m'],
     { timeoutMs: 330_000 },

@@ -5,8 +5,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Test } from 'tap';
 import { STARTUP_DIR_KEYS, type NodeConfig } from '../../src/node/config.js';
 import { startNode, type RunningNode } from '../../src/node/assemble.js';
-import type { Clock } from '../../src/shared/clock.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import type { Clock } from '../../src/common/clock.js';
+import { silentLogger } from '../../src/common/logger.js';
 
 export interface BootedNode {
   readonly running: RunningNode;

@@ -1,5 +1,5 @@
 // Test helpers for suites that run against the real control plane started by
-// test/controlplane/src/with-cluster.ts (docs/design/local-cluster.md §10.2): a namespace per test file, kubectl and
+// test/controlplane/src/with-cluster.ts: a namespace per test file, kubectl and
 // helm wrappers bound to the run's kubeconfig, bounded waiters, and container logs printed on failure.
 // A suite fails (never skips) when the control plane's environment is missing.
 import { execFile } from 'node:child_process';

@@ -1,8 +1,8 @@
-// A manual Clock (src/shared/clock.ts port) for node and operator tests: time moves only through advance(); timers
+// A manual Clock (src/common/clock.ts port) for node and operator tests: time moves only through advance(); timers
 // and sleeps fire in due order, and pending promise continuations are drained after each firing so async work
 // started by a timer (a scheduler tick, a sleeping command, a lease renewal) runs before the next one. No real
 // waiting.
-import type { Clock, TimerHandle } from '../../src/shared/clock.js';
+import type { Clock, TimerHandle } from '../../src/common/clock.js';
 
 interface PendingTimer {
   readonly seq: number;

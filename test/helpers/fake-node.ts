@@ -10,9 +10,10 @@ import { SERVER_COMMANDS } from '../../src/node/commands/servers.js';
 import { tokenize } from '../../src/node/interpreter/tokenizer.js';
 import { createTcpStack, type TcpStackOptions } from '../../src/node/tcp/index.js';
 import { createRestServer } from '../../src/node/rest/index.js';
-import { realClock } from '../../src/shared/clock.js';
-import { silentLogger, type Logger } from '../../src/shared/logger.js';
+import { realClock } from '../../src/common/clock.js';
+import { silentLogger, type Logger } from '../../src/common/logger.js';
 import { STATUS } from '../../src/contract/status-codes.js';
+import { freePort } from './ports.js';
 
 export interface FakeNodeOptions {
   readonly name?: string;
@@ -282,4 +283,26 @@ export function createFakeNode(opts: FakeNodeOptions = {}): FakeNode {
   holder.node = node;
   (fake as { node: NodeServices }).node = node;
   return fake;
+}
+
+/**
+ * Starts the fake node's REST server on a free loopback port (bound, 4 threads, 5 s peer timeout) and
+ * registers its stop with the test; returns the port.
+ */
+export async function startFakeRest(
+  t: { teardown: (fn: () => Promise<void>) => void },
+  fake: FakeNode,
+): Promise<number> {
+  const port = await freePort();
+  await fake.node.rest.start({
+    internalIp: '127.0.0.1',
+    externalIp: '127.0.0.1',
+    internalPort: port,
+    externalPort: port,
+    bind: true,
+    threads: 4,
+    timeoutSeconds: 5,
+  });
+  t.teardown(() => fake.node.rest.stop());
+  return port;
 }

@@ -6,7 +6,7 @@
 // the stream node:http would have parsed after those requests.
 import { isDeepStrictEqual } from 'node:util';
 import { parseHead, type ParsedHead } from '../../src/node/http/wire.js';
-import { lastHeaderValues } from '../../src/node/rest/request-info.js';
+import { lastHeaderValues } from '../../src/node/http/headers.js';
 import { referenceParse, type ReferenceParse, type ReferenceRequest } from './llhttp-reference.js';
 
 export interface FrontRun {

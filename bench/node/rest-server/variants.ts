@@ -8,14 +8,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { NodeServices } from '../../../src/node/ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../../../src/node/ports/network.js';
 import { ConcurrencyLimiter } from '../../../src/node/http/limiter.js';
-import { Mutex } from '../../../src/shared/mutex.js';
+import { Mutex } from '../../../src/common/mutex.js';
 import {
   createHandler,
   errorAnswer,
   type HandlerDeps,
   type RestAnswer,
 } from '../../../src/node/rest/handling.js';
-import { clientIpOf, lastHeaderValues } from '../../../src/node/rest/request-info.js';
+import { lastHeaderValues } from '../../../src/node/http/headers.js';
+import { clientIpOf } from '../../../src/node/rest/request-info.js';
 import { BODY_LIMIT } from '../../../src/node/http/wire.js';
 import {
   createRestServer as createFrontServer,

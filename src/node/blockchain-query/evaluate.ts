@@ -1,4 +1,4 @@
-// Selection of `blockchain get` (docs/design/node-runtime.md §4.6): candidate policies from the ledger file's indexes
+// Selection of `blockchain get`: candidate policies from the ledger file's indexes
 // (by type, by attribute value), then the `where` tests with EdgeLake's comparison rules: numeric when
 // both sides are numbers, `*` matches anything, lists match by any element, strings case-insensitive;
 // `with` accepts any of its values; `contains`/`startswith`/`endswith` compare text.

@@ -1,4 +1,4 @@
-// The pure `blockchain get` engine (docs/design/node-runtime.md §4.6): parse the words after `blockchain get`, select
+// The pure `blockchain get` engine: parse the words after `blockchain get`, select
 // policies from the local ledger file's indexes, render the output. Used by the `blockchain get/read`
 // commands, destination lists (`run client (blockchain get …)`), `blockchain wait` and policy drops.
 // An empty `text` with matches means the bring produced nothing; the commands answer `[]` for it.

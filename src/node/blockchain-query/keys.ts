@@ -1,4 +1,4 @@
-// Word-level helpers shared by the `blockchain get` parsers (docs/design/node-runtime.md §4.6): attribute
+// Word-level helpers shared by the `blockchain get` parsers: attribute
 // key paths, the values of a `with` test, and the words that join or end a where clause. Pure.
 import { isJsonArray, tryParseOrderedJson } from '../../contract/ordered-json.js';
 import { pythonStr } from '../../contract/python-repr.js';

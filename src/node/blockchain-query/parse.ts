@@ -1,5 +1,5 @@
 // Parser of `blockchain get <types> [where … | {json}] [bring[.flags] [instructions] [separator = <sep>]]`
-// (docs/design/node-runtime.md §4.6) over the expanded words after `blockchain get`. Pure and total: every
+// over the expanded words after `blockchain get`. Pure and total: every
 // word list gives a query or a coded problem, never an exception (fuzz-tested).
 //
 // A where clause has EdgeLake's two forms. The pair form `key = value [and key with value …]` is an
@@ -71,7 +71,7 @@ export type ParseResult =
   | { readonly ok: true; readonly query: GetQuery }
   | { readonly ok: false; readonly code: StatusCode; readonly detail: string };
 
-/** Status codes of a failed parse (docs/design/node-runtime.md §12). */
+/** Status codes of a failed parse. */
 const STRUCTURE = STATUS.COMMAND_STRUCTURE;
 const IF_PARSE = STATUS.IF_PARSE;
 const JSON_SEARCH_KEY = STATUS.JSON_SEARCH_KEY;

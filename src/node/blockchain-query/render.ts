@@ -1,4 +1,4 @@
-// Output forms of `blockchain get` (docs/design/node-runtime.md §4.6, vectors/blockchain-get.json): json.dumps list,
+// Output forms of `blockchain get` (vectors/blockchain-get.json): json.dumps list,
 // `bring` instructions with separators, `.json`, `.count`, `.unique`, `.ip_port`, `.table`, `.min`, `.max`,
 // `.list`. Missing, null and empty values produce nothing, as on EdgeLake; an empty text means "no output"
 // (the command answers `[]`). Pure.

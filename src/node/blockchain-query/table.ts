@@ -1,4 +1,4 @@
-// Table rendering of docs/design/node-runtime.md §11.1 for `blockchain get … bring.table` (no line prefix, one-line
+// EdgeLake's table rendering for `blockchain get … bring.table` (no line prefix, one-line
 // titles): widths from titles and cells capped at 100, numbers right-justified, CR LF line ends.
 // Pure; a local copy of the algorithm so the query engine stays independent of the status commands.
 

@@ -1,4 +1,4 @@
-// The condition form of a `blockchain get` where clause (docs/design/node-runtime.md §4.6):
+// The condition form of a `blockchain get` where clause:
 //   cond := and ("or" and)*      and := unary ("and" unary)*
 //   unary := "not" unary | "( … )" | key [op value…]
 // with op one of `=`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `with`, `contains`, `startswith`, `endswith`.

@@ -1,4 +1,4 @@
-// Types of a parsed `blockchain get` where clause (docs/design/node-runtime.md §4.6): the tests of the pair form
+// Types of a parsed `blockchain get` where clause: the tests of the pair form
 // and the expression of the condition form. Shared by the two parsers and the evaluator.
 
 export type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';

@@ -1,4 +1,4 @@
-// Node commands (docs/design/node-runtime.md §4.1): set node name, set rest timeout, accepted no-op settings,
+// Node commands: set node name, set rest timeout, accepted no-op settings,
 // `set authentication`, `trace level`, `create work directories`, `exit node`.
 import { mkdir } from 'node:fs/promises';
 import { fail, ok, OK, type CommandDef } from '../ports/command.js';

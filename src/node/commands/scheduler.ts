@@ -1,4 +1,4 @@
-// Scheduler commands (docs/design/node-runtime.md §4.2, §10): run scheduler, schedule … task …, task stop|resume|
+// Scheduler commands: run scheduler, schedule … task …, task stop|resume|
 // remove|run, and the system task's `set servers ping`.
 import { fail, OK, type CommandDef, type CommandResult } from '../ports/command.js';
 import { parseWhere } from '../interpreter/where.js';

@@ -1,5 +1,5 @@
 // `get rest server info`, `get tcp pool`, `get ip list` and `get servers`: EdgeLake's status commands about the
-// node's servers and the network's operators (docs/design/node-runtime.md §4.1, §11.9–§11.12). Peers may run
+// node's servers and the network's operators. Peers may run
 // them, as every `get` status command.
 import { networkInterfaces } from 'node:os';
 import { fail, ok, type CommandDef, type CommandResult, type Invocation } from '../ports/command.js';

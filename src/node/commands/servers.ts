@@ -1,4 +1,4 @@
-// `run tcp server` and `run rest server` (docs/design/node-runtime.md §4.2): where-clause parsing, defaults (internal
+// `run tcp server` and `run rest server`: where-clause parsing, defaults (internal
 // and external addresses default to each other, then to the node's internal IP), then the TCP/REST ports.
 // `ssl = true` names the REST server's PEM files in the pem directory by AnyLog's convention.
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ const runTcpServer: CommandDef = {
     const address = resolveAddress(parsed.values, node, 6);
     if (address === undefined)
       return fail(STATUS.COMMAND_STRUCTURE, 'Missing port in TCP Server server configuration');
-    // EdgeLake answers a second TCP server with 81 `Connection Error` (docs/design/node-runtime.md §4.2)
+    // EdgeLake answers a second TCP server with 81 `Connection Error`
     if (node.tcp.info() !== undefined) return fail(STATUS.CONNECTION_ERROR, 'TCP server is already running');
     try {
       await node.tcp.start(address);

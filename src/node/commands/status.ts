@@ -1,4 +1,4 @@
-// Status commands (docs/design/node-runtime.md §4.1, §11): get status / processes / connections / version / dictionary /
+// Status commands: get status / processes / connections / version / dictionary /
 // synchronizer / scheduler / metadata version / node name / hostname. Each reads NodeServices ports only.
 import { fail, ok, type CommandDef, type CommandResult, type Invocation } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';

@@ -1,6 +1,6 @@
 // Helpers shared by the core command families: `where` detection, format selection and mapping thrown
 // adapter errors (AppError details.status) to AnyLog status codes.
-import { isAppError } from '../../shared/errors.js';
+import { isAppError } from '../../common/errors.js';
 import { fail, type CommandResult, type Invocation } from '../ports/command.js';
 import { parseWhere } from '../interpreter/where.js';
 import { STATUS, asStatusCode, type StatusCode } from '../../contract/status-codes.js';

@@ -1,6 +1,7 @@
-// The REST port's socket front (docs/design/node-runtime.md §5.1): accepts connections itself and serves the common
-// requests (a `step` callback parses one request head and produces its answer bytes) in order, one at
-// a time per connection, keep-alive when the answer says so. A request the step calls `slow` hands the
+// The REST port's socket front: accepts connections itself and serves the common
+// requests in order, one at a time per connection, keep-alive when the answer says so: `parse` (the wire
+// parser beside it) reads one request, `serve` (the REST rules) answers it and `encode` (the wire again) gives
+// the answer's bytes, so a request enters the REST folder once. A request `parse` calls `slow` hands the
 // whole connection, with the bytes read so far, to a full HTTP server (node:http + fastify, loaded on
 // first need). This saves node:http's per-connection cost on the AnyLog hot path (a new connection per
 // request) while every other request keeps node:http's exact behaviour. With `tls` it listens with node:tls
@@ -13,23 +14,30 @@ export interface FrontAnswer {
   readonly keepAlive: boolean;
 }
 
-/** One parsed request: `end` is the offset after it; `answer` is encoded by `encode` when ready. */
-export type FrontStep<A> =
-  | { readonly kind: 'incomplete' }
-  | { readonly kind: 'slow' }
-  | { readonly kind: 'served'; readonly end: number; readonly answer: A | Promise<A> };
+/** One parsed request: `end` is the offset after it. */
+export interface FrontHead {
+  readonly kind: 'request';
+  readonly end: number;
+}
+
+/** What `parse` finds at an offset: a request, not enough bytes yet, or a shape for node:http. */
+export type FrontParse<H extends FrontHead> = H | { readonly kind: 'incomplete' } | { readonly kind: 'slow' };
 
 /** Takes over a connection: `pending` holds every byte read and not yet answered. */
 export type Fallback = (socket: Socket, pending: Buffer, ended: boolean) => void;
 
-export interface HttpFrontOptions<A> {
-  /** Parse the request starting at `start` and answer it; `remote` gives the client address. */
-  readonly step: (buf: Buffer, start: number, remote: () => string) => FrontStep<A>;
+export interface HttpFrontOptions<H extends FrontHead, A> {
+  /** Parse the request starting at `start`; a POST body over `bodyLimit` bytes is `slow`. */
+  readonly parse: (buf: Buffer, start: number, bodyLimit: number) => FrontParse<H>;
+  /** The largest POST body the front serves (larger ones go to node:http). */
+  readonly bodyLimit: number;
+  /** Answer a parsed request; `remote` gives the client address. */
+  readonly serve: (head: H, remote: () => string) => A | Promise<A>;
   /** An answer's bytes and whether the connection stays open. */
   readonly encode: (answer: A) => FrontAnswer;
   /** The full HTTP server's connection entry, loaded on first need. */
   readonly fallback: () => Promise<Fallback>;
-  /** Called when a step or the fallback throws (the connection is destroyed). */
+  /** Called when parse, serve, encode or the fallback throws (the connection is destroyed). */
   readonly onError: (err: unknown) => void;
   /** Idle keep-alive timeout (node:http's default 5 s). */
   readonly idleMs?: number;
@@ -44,7 +52,7 @@ export interface HttpFrontOptions<A> {
 const STOP_GRACE_MS = 5000;
 const SWEEP_MS = 1000;
 
-class Connection<A> {
+class Connection<H extends FrontHead, A> {
   private pending: Buffer | undefined;
   private busy = false;
   private ended = false;
@@ -59,7 +67,7 @@ class Connection<A> {
 
   constructor(
     readonly socket: Socket,
-    private readonly front: HttpFront<A>,
+    private readonly front: HttpFront<H, A>,
   ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -143,22 +151,24 @@ class Connection<A> {
     const buf = this.pending;
     let offset = 0;
     while (buf !== undefined && offset < buf.length) {
-      let step: FrontStep<A>;
+      const { parse, serve, bodyLimit } = this.front.options;
+      let head: FrontParse<H>;
+      let answer: A | Promise<A>;
       try {
-        step = this.front.options.step(buf, offset, this.remote);
+        head = parse(buf, offset, bodyLimit);
+        if (head.kind !== 'request') {
+          if (head.kind === 'incomplete') break;
+          this.handOff(buf.subarray(offset));
+          return;
+        }
+        answer = serve(head, this.remote);
       } catch (err) {
         this.fail(err);
         return;
       }
-      if (step.kind === 'incomplete') break;
-      if (step.kind === 'slow') {
-        this.handOff(buf.subarray(offset));
-        return;
-      }
-      offset = step.end;
+      offset = head.end;
       this.pending = offset < buf.length ? buf.subarray(offset) : undefined;
       this.headSince = Date.now();
-      const answer = step.answer;
       if (answer instanceof Promise) {
         this.busy = true;
         answer.then(this.onAnswer, (err: unknown) => {
@@ -237,14 +247,14 @@ class Connection<A> {
   }
 }
 
-export class HttpFront<A> {
+export class HttpFront<H extends FrontHead, A> {
   private readonly server: Server;
-  private readonly connections = new Set<Connection<A>>();
+  private readonly connections = new Set<Connection<H, A>>();
   private sweeper: NodeJS.Timeout | undefined;
   readonly idleMs: number;
   readonly headMs: number;
 
-  constructor(readonly options: HttpFrontOptions<A>) {
+  constructor(readonly options: HttpFrontOptions<H, A>) {
     this.idleMs = options.idleMs ?? 5000;
     this.headMs = options.headMs ?? 60_000;
     const accept = (socket: Socket): void => {
@@ -260,7 +270,7 @@ export class HttpFront<A> {
             .createServer({ handshakeTimeout: this.headMs, ...options.tls, allowHalfOpen: true }, accept);
   }
 
-  forget(conn: Connection<A>): void {
+  forget(conn: Connection<H, A>): void {
     this.connections.delete(conn);
   }
 

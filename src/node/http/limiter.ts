@@ -1,4 +1,4 @@
-// Concurrency limiter with a FIFO queue (docs/design/node-runtime.md §1.4): at most `limit` tasks run at once, the
+// Concurrency limiter with a FIFO queue: at most `limit` tasks run at once, the
 // rest wait in arrival order; with `maxWaiting`, further tasks are refused (REST: 503 / 108). Used by the
 // TCP server (threads) and the REST server (threads + 100 waiting).
 

@@ -1,11 +1,12 @@
-// HTTP/1.1 bytes for the REST socket front (docs/design/node-runtime.md §5.1): a strict parser for the requests the
+// HTTP/1.1 bytes for the REST socket front: a strict parser for the requests the
 // front serves itself (GET or OPTIONS without a body, or POST with a Content-Length body within the body
 // limit; origin-form target, unique well-formed headers, Host present) and the answer writer. Anything
 // else is `slow`: node:http and the fastify app get the connection, so every odd or invalid request
 // keeps node:http's and fastify's exact behaviour.
 import type { RestAnswer } from '../rest/handling.js';
-import { effectiveHeaders, type Headers } from '../rest/request-info.js';
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import type { FrontAnswer } from './front.js';
+import { effectiveHeaders, type Headers } from './headers.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 /**
  * Reason phrases of the statuses REST answers use, node:http's texts (front.test.ts compares each with
@@ -36,7 +37,7 @@ const REASONS: Readonly<Record<number, string>> = {
 /** node:http's default maximum header size. */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
-/** The largest POST body (1 MiB); larger bodies are answered 413 with AnyLog's code 230 (docs/design/node-runtime.md §5.1). */
+/** The largest POST body (1 MiB); larger bodies are answered 413 with AnyLog's code 230. */
 export const BODY_LIMIT = 1024 * 1024;
 
 export interface ParsedHead {
@@ -48,7 +49,7 @@ export interface ParsedHead {
    * requests with the same head share one object.
    */
   readonly headers: Readonly<Record<string, string>>;
-  /** The REST rules' view of the headers (request-info.ts effectiveHeaders of headers and URL), shared too. */
+  /** The REST rules' view of the headers (headers.ts effectiveHeaders of headers and URL), shared too. */
   readonly decoded: Readonly<Headers>;
   /**
    * A POST's body as fastify's catch-all buffer parser gives it: undefined when there is neither a body
@@ -65,7 +66,7 @@ const INCOMPLETE = { kind: 'incomplete' } as const;
 const SLOW = { kind: 'slow' } as const;
 /**
  * The whole head in one pass: a GET, OPTIONS or POST request line with an origin-form target and HTTP/1.1,
- * then header lines `token ":" value` whose values hold no control character but TAB (RFC 9110 docs/design/node-runtime.md §5.5).
+ * then header lines `token ":" value` whose values hold no control character but TAB (RFC 9110).
  * No obs-fold, no bare CR or LF, no space before the colon: node:http gets those.
  */
 const HEAD =
@@ -115,7 +116,7 @@ function trimOws(value: string): string {
 /**
  * Validated header lines (`\r\n` before each) → lower-case name → trimmed value; undefined: slow
  * (a repeated name, a header only node:http handles, or no Host). A repeated `User-Agent` stays here: the
- * last one counts, as in EdgeLake (docs/design/node-runtime.md §5.2).
+ * last one counts, as in EdgeLake.
  */
 function parseHeaders(block: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
@@ -239,4 +240,9 @@ export function answerBytes(answer: RestAnswer): Buffer {
   out.write(top, 0, 'latin1');
   out.write(answer.body, top.length, 'utf8');
   return out;
+}
+
+/** The answer's bytes for the socket front, and whether its connection stays open. */
+export function frontAnswer(answer: RestAnswer): FrontAnswer {
+  return { bytes: answerBytes(answer), keepAlive: answer.keepAlive };
 }

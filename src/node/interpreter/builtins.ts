@@ -1,4 +1,4 @@
-// Script commands implemented by the interpreter itself (docs/design/node-runtime.md §3.9): `print`, `echo`, `wait`
+// Script commands implemented by the interpreter itself: `print`, `echo`, `wait`
 // and `process`. `process` needs the interpreter to run a nested script, so these defs are built by
 // createBuiltinCommands(host).
 import { fail, ok, type CommandDef, type CommandResult, type ExecContext } from '../ports/command.js';

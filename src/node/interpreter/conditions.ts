@@ -1,7 +1,7 @@
-// Conditions of `if` lines, brace blocks, `wait … for` and `x = if …` (docs/design/node-runtime.md §3.8).
+// Conditions of `if` lines, brace blocks, `wait … for` and `x = if …`.
 // parseCondition is pure (tokens → AST, ConditionError on bad syntax → status 181); evaluateCondition
 // resolves operands through a VarScope (dictionary and environment).
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { expandWord, isNumericRef, parseVarRef, type VarScope } from './expand.js';
 import { tokenize, type Token } from './tokenizer.js';
 
@@ -138,7 +138,7 @@ function parseConditionText(text: string, depth: number): Condition {
   return new Parser(tokenize(text), depth).parse();
 }
 
-/** Parse condition text (docs/design/node-runtime.md §3.8). Unbalanced leading `(` is tolerated (§3.3). Throws ConditionError. */
+/** Parse condition text. Unbalanced leading `(` is tolerated. Throws ConditionError. */
 export function parseCondition(text: string): Condition {
   return parseConditionText(text.trim(), 0);
 }

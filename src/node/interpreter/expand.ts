@@ -1,4 +1,4 @@
-// Variable expansion of command words (docs/design/node-runtime.md §3.5): `!name`, suffixes (`.int`, `.float`, `.str`,
+// Variable expansion of command words: `!name`, suffixes (`.int`, `.float`, `.str`,
 // `.bool`, `.len`, `.name`, `.replies`, `.diff`), slices `!name[a:b]`, path expressions `!dir/file`,
 // `$NAME` and the escape `!!name`. Pure: variables come through the VarScope lookups.
 import type { Token } from './tokenizer.js';
@@ -88,7 +88,7 @@ function countEntries(value: string): number {
   return Array.from(value).length;
 }
 
-/** Replies / non-replies of a `run client` result (aggregated text or JSON object, docs/design/node-runtime.md §5.9). */
+/** Replies / non-replies of a `run client` result (aggregated text or JSON object). */
 function countReplies(value: string, responding: boolean): number {
   let labels: string[] = [];
   try {
@@ -107,7 +107,7 @@ function countReplies(value: string, responding: boolean): number {
   return labels.filter((l) => (l === 'ok') === responding).length;
 }
 
-/** Apply a docs/design/node-runtime.md §3.5 suffix to a value. */
+/** Apply a variable suffix (`.int`, `.str`, `.name`, `.len`, …) to a value. */
 export function applySuffix(value: string, suffix: string): string {
   switch (suffix) {
     case 'int':
@@ -149,7 +149,7 @@ export function resolveVarRef(ref: VarRef, scope: VarScope): string {
   return value + ref.rest;
 }
 
-/** Expand one plain word (docs/design/node-runtime.md §3.5). Words not starting with `!`/`$` are returned unchanged. */
+/** Expand one plain word. Words not starting with `!`/`$` are returned unchanged. */
 export function expandWord(word: string, scope: VarScope): string {
   if (word.startsWith('!!')) return word.slice(1);
   const ref = parseVarRef(word);

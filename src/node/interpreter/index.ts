@@ -40,7 +40,7 @@ export class Interpreter {
   /**
    * Run one command line outside a script (REST, TCP, scheduler, CLI). Control codes map to 0 or 2.
    * One-line `if` state and brace blocks carry across the lines of one session: the explicit one, else
-   * the context's (a REST request's, docs/design/node-runtime.md §5.5); without either the line is a stream of its own.
+   * the context's (a REST request's); without either the line is a stream of its own.
    */
   async execute(
     text: string,

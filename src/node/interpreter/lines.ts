@@ -1,4 +1,4 @@
-// Physical → logical lines (docs/design/node-runtime.md §3.2): trimming, CLI prompt removal, comments, angle blocks
+// Physical → logical lines: trimming, CLI prompt removal, comments, angle blocks
 // `<…>`, open JSON joined until balanced (scripts), `and` continuation lines. Pure; used for script files and
 // REST POST bodies (without prompt removal or JSON joining). Labels and brace blocks are classified later by script.ts.
 import { skipQuoted } from './tokenizer.js';
@@ -61,7 +61,7 @@ export function bracketBalance(text: string): { braces: number; brackets: number
   return { braces, brackets };
 }
 
-/** Whether a line is a brace-block line of docs/design/node-runtime.md §3.3 (`if … {`, `} else {`, `} else if … {`, `}`). */
+/** Whether a line is a brace-block line (`if … {`, `} else {`, `} else if … {`, `}`). */
 export function isBraceLine(text: string): boolean {
   if (text === '}') return true;
   if (!text.endsWith('{')) return false;
@@ -114,8 +114,8 @@ function joinOpenJson(lines: Physical[], i: number): { text: string; next: numbe
 }
 
 /**
- * Turn source text into logical lines (docs/design/node-runtime.md §3.2). `prompts` enables rule 2 (scripts and CLI),
- * `joinJson` rule 5 (off for REST bodies, whose lines end at newlines, docs/design/node-runtime.md §5.5).
+ * Turn source text into logical lines. `prompts` enables rule 2 (scripts and CLI),
+ * `joinJson` rule 5 (off for REST bodies, whose lines end at newlines).
  */
 export function toLogicalLines(source: string, prompts = true, joinJson = true): LinesResult {
   const physical = cleanPhysical(source, prompts);

@@ -1,4 +1,4 @@
-// `!var` substitution inside JSON policy text (docs/design/node-runtime.md §3.7), used by `blockchain prepare policy`,
+// `!var` substitution inside JSON policy text, used by `blockchain prepare policy`,
 // `blockchain insert`, `blockchain push` and `blockchain drop policy`. Pure.
 //   substitutePolicyVariables('{"master": {"name": !node_name, "port": !port.int}}', dict)
 // Outside strings, `!word` after a space, `:`, `[`, `{` (or at the start) is replaced: `.int`/`.float`
@@ -70,7 +70,7 @@ function wordStep(text: string, i: number, dict: VarLookup): Step {
   return { next: i + match[0].length, replacement: policyValueText(hit.value, hit.typed) };
 }
 
-/** Substitute `!vars` in policy text (docs/design/node-runtime.md §3.7). */
+/** Substitute `!vars` in policy text. */
 export function substitutePolicyVariables(text: string, dict: VarLookup): string {
   let out = '';
   let i = 0;

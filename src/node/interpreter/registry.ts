@@ -1,7 +1,7 @@
-// Command registry and dispatch (docs/design/node-runtime.md §3.12): keys of 1–3 lower-case words, longest key wins.
+// Command registry and dispatch: keys of 1–3 lower-case words, longest key wins.
 // A first word no key starts with → 1 `Unrecognized Command`; a known first word without a matching key
 // → 2 `Error Command Structure`; both with detail `Unknown command: '<text>'`.
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { fail, type CommandDef, type CommandResult } from '../ports/command.js';
 import { STATUS } from '../../contract/status-codes.js';
 

@@ -1,4 +1,4 @@
-// Script execution (docs/design/node-runtime.md §3.1, §3.3, §3.9, §3.10): runs a Program statement by statement with
+// Script execution: runs a Program statement by statement with
 // brace blocks, labels, goto / call / return, `on error …` modes and the termination message. Results of
 // commands go to the context's console; a failure without `on error` ends the script with status 56.
 import { fail, ok, type CommandResult, type ExecContext } from '../ports/command.js';
@@ -35,7 +35,7 @@ export function lineTag(line: number): string {
   return `[${String(line).padStart(4, '0')}]`;
 }
 
-/** The termination message of docs/design/node-runtime.md §3.10 (first line) plus the failing status text and detail. */
+/** EdgeLake's script termination message (first line) plus the failing status text and detail. */
 export function terminationMessage(
   program: string,
   line: number,

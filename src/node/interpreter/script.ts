@@ -1,4 +1,4 @@
-// Script structure (docs/design/node-runtime.md §3.2–§3.3): logical lines classified into commands, labels and brace-block
+// Script structure: logical lines classified into commands, labels and brace-block
 // headers, with each header linked to its next branch and its closing `}`. Pure; syntax errors (unclosed
 // block, stray `}`, duplicate label, unterminated `<` block) are reported with their line before any line runs.
 import { toLogicalLines } from './lines.js';
@@ -98,7 +98,7 @@ function linkBlocks(statements: Statement[]): Problem {
   return unclosed === undefined ? undefined : { line: unclosed.line, message: 'Block not closed with }' };
 }
 
-/** Load script text into a Program (docs/design/node-runtime.md §3.2, §3.3). */
+/** Load script text into a Program. */
 export function parseProgram(source: string, name: string, prompts = true): ProgramResult {
   const { lines, error } = toLogicalLines(source, prompts);
   if (error !== undefined) return { ok: false, ...error };
@@ -120,7 +120,7 @@ export function parseProgram(source: string, name: string, prompts = true): Prog
 }
 
 /**
- * Brace-block structure of a stream of logical lines (a REST POST body, docs/design/node-runtime.md §5.5): the 0-based index and message
+ * Brace-block structure of a stream of logical lines (a REST POST body): the 0-based index and message
  * of the first problem (stray `}`, branch after `else`, block left open), or undefined when it is balanced.
  */
 export function blockStructureError(

@@ -1,4 +1,4 @@
-// Secret masking for logs and `get dictionary` (docs/design/node-runtime.md §1.6): values of `password = …` in command
+// Secret masking for logs and `get dictionary`: values of `password = …` in command
 // text and of dictionary keys whose name contains `passw`, `secret` or `token` are replaced by `******`.
 export const MASK = '******';
 

@@ -1,4 +1,4 @@
-// One command line through the interpreter (docs/design/node-runtime.md §3.5–§3.9, §3.12): `!var` printing,
+// One command line through the interpreter: `!var` printing,
 // assignments (`x = …`, `set x = …`, `$X = …`, `x = if …`, `x = a + b`), one-line `if`/`do`/`else`,
 // script control statements (as control codes ≥ 1000) and registry dispatch with the peer allowlist.
 import { fail, ok, type CommandResult, type ExecContext, type Session } from '../ports/command.js';
@@ -10,7 +10,7 @@ import { expandToken, expandWord, type VarScope } from './expand.js';
 import type { CommandRegistry } from './registry.js';
 import { maskSecrets } from './secrets.js';
 import { tokenize, type Token } from './tokenizer.js';
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 export type { BlockFrame, Session } from '../ports/command.js';
 
@@ -106,14 +106,14 @@ export class StatementRunner {
     return this.store(name, assignedValue(rest, scopeOf(node)), node);
   }
 
-  /** Raw words after `=` start a known command (docs/design/node-runtime.md §3.6). */
+  /** Raw words after `=` start a known command. */
   private isCommandStart(rest: readonly Token[]): boolean {
     const word = rest[0]?.text ?? '';
     if (!this.registry.knowsFirstWord(word)) return false;
     return rest.length > 1 || this.registry.has(word);
   }
 
-  /** One-line `if`, and `do` / `else` after it (docs/design/node-runtime.md §3.9). */
+  /** One-line `if`, and `do` / `else` after it. */
   private async flow(
     tokens: readonly Token[],
     ctx: ExecContext,
@@ -179,7 +179,7 @@ function isTarget(t: Token): boolean {
   return VAR_NAME_RE.test(t.text.startsWith('$') ? t.text.slice(1) : t.text);
 }
 
-/** The stored value of `name = <words>` when the words are not a command (docs/design/node-runtime.md §3.6). */
+/** The stored value of `name = <words>` when the words are not a command. */
 function assignedValue(rest: readonly Token[], scope: VarScope): string {
   const [first] = rest;
   if (rest.length === 1 && first?.kind === 'group' && first.text.startsWith('{')) return first.raw;

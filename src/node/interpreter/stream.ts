@@ -1,4 +1,4 @@
-// Brace blocks over a stream of lines (docs/design/node-runtime.md §3.3, §5.5): lines that arrive one at a time through
+// Brace blocks over a stream of lines: lines that arrive one at a time through
 // Interpreter.execute with one Session (POST body lines, CLI lines) keep a stack of open blocks, so
 // `if … {` / `} else if … {` / `} else {` / `}` span lines and lines of branches that do not run are
 // skipped. Scripts use the Program structure (runner.ts) instead. Pure apart from evaluating conditions.

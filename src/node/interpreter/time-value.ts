@@ -1,4 +1,4 @@
-// Time values of AnyLog commands (docs/design/node-runtime.md §3.11): `N`, `N second[s]`, `N minute[s]`,
+// Time values of AnyLog commands: `N`, `N second[s]`, `N minute[s]`,
 // `N hour[s]`, `N day[s]`; a bare N means seconds. Pure helpers shared by `where` parsing, the scheduler,
 // `run blockchain sync`, `wait` and REST timeouts.
 

@@ -1,4 +1,4 @@
-// Tokenizer of AnyLog command lines (docs/design/node-runtime.md §3.4): splits one logical line into words.
+// Tokenizer of AnyLog command lines: splits one logical line into words.
 // Pure and total: every input string gives a token list, never an exception (fuzz-tested).
 // Operators are separate words outside quotes and brackets; quoted strings and bracket groups are single
 // words. Used by the interpreter, the condition parser and the `where` parser.
@@ -86,7 +86,7 @@ function skipWord(line: string, start: number): number {
   return i;
 }
 
-/** Split a logical line into words (docs/design/node-runtime.md §3.4). */
+/** Split a logical line into words. */
 export function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;

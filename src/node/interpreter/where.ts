@@ -1,12 +1,12 @@
-// `where` clause parsing (docs/design/node-runtime.md §3.11) shared by every command family.
+// `where` clause parsing shared by every command family.
 // parseWhere(words, schema, options) turns the expanded words after `where` into typed values:
 //   - pairs `key = value [and key = value …]`; a value is every word up to the next bare `and` (or the end,
 //     or a terminator word chosen by the caller), joined by one space: `company = New Company`;
 //   - unknown key → 2 `Unknown key '<key>' in '<command>'`; missing required → 2 `Missing key '<key>'`;
 //     a key given twice without `multiple` → 2; a value of the wrong type → 2;
-//   - types: str, bool (true/false any case), int (min/max), ip.port, time (seconds, docs/design/node-runtime.md §3.11), enum;
+//   - types: str, bool (true/false any case), int (min/max), ip.port, time (seconds), enum;
 //   - closed-set fallback: an enum value that is not allowed but names a dictionary variable is replaced by
-//     that variable's value before validation (seed compatibility, docs/design/node-runtime.md §2.5).
+//     that variable's value before validation (seed compatibility).
 // Example:
 //   const r = parseWhere(inv.words.slice(3), { time: { type: 'time', required: true } }, { command: inv.text });
 //   if (!r.ok) return r.result;  // CommandResult with code 2 and a detail

@@ -1,7 +1,7 @@
-// Errors of the node's ledger layer (docs/design/node-runtime.md §8): LedgerError carries the AnyLog status code a
+// Errors of the node's ledger layer: LedgerError carries the AnyLog status code a
 // command should answer with and names the logical database; pg/sqlite failures are sorted here into
 // connect (50, retryable) versus SQL failures. Secrets never enter messages.
-import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { AppError, type ErrorCode } from '../../common/errors.js';
 import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
 export type LedgerFailure =
@@ -9,7 +9,7 @@ export type LedgerFailure =
 
 export class LedgerError extends AppError {
   readonly failure: LedgerFailure;
-  /** AnyLog status code for commands (docs/design/node-runtime.md §12). */
+  /** AnyLog status code for commands. */
   readonly status: StatusCode;
   readonly dbms: string;
 

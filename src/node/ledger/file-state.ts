@@ -1,7 +1,7 @@
-// The in-memory copy of `blockchain.json` (docs/design/node-runtime.md §8.5) as LocalLedgerFile holds it: indexes,
+// The in-memory copy of `blockchain.json` as LocalLedgerFile holds it: indexes,
 // running md5, byte length and a memo of derived texts; built from the file's content or empty.
 import { createHash, type Hash } from 'node:crypto';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import { PolicyIndex } from './policy-index.js';
 import { parseLedgerText } from './policy-line.js';
 

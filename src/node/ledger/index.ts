@@ -1,4 +1,4 @@
-// The node's ledger adapters (docs/design/node-runtime.md §8): factories wired by node/assemble.ts. Commands never
+// The node's ledger adapters: factories wired by node/assemble.ts. Commands never
 // import this folder; they use the DbmsRegistry, LedgerPush and LedgerFile ports on NodeServices.
 export { createDbmsRegistry, type DbmsRegistryOptions } from './registry.js';
 export { createLedgerFile, type LedgerFileOptions } from './ledger-file.js';

@@ -1,4 +1,4 @@
-// The local ledger file `blockchain.json` with its in-memory copy and indexes (docs/design/node-runtime.md §8.5).
+// The local ledger file `blockchain.json` with its in-memory copy and indexes.
 // Appends write one line under the ledger-file lock (a synchronous write of the batch: no thread-pool
 // round trip) and update the indexes and a running md5 (no rewrite, no re-hash of the whole file).
 // Removals and full installs rewrite through a temporary file + rename; an incremental sync install
@@ -10,7 +10,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
 import type { FilePolicy, LedgerFile, ReceivedFile, RewritePlan, TailMark } from '../ports/ledger.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { PolicyIndex } from './policy-index.js';
 import { ledgerText, parseLedgerText, parsePolicyLine, renumber } from './policy-line.js';
 import { LedgerFileError } from './errors.js';
@@ -189,7 +189,7 @@ export class LocalLedgerFile implements LedgerFile {
   }
 
   /**
-   * Replace the whole file (docs/design/node-runtime.md §9.4 step 4) with a plan made from the current policies under the file lock,
+   * Replace the whole file with a plan made from the current policies under the file lock,
    * so appends cannot slip in between planning and writing. undefined from `plan` writes nothing.
    * Returns the plan's result and a mark after its head lines.
    */

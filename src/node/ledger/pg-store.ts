@@ -1,4 +1,4 @@
-// PostgreSQL LedgerStore (docs/design/node-runtime.md §8.1–8.4, §8.6): a pg Pool per logical database, bound parameters
+// PostgreSQL LedgerStore: a pg Pool per logical database, bound parameters
 // only, the contract DDL, CREATE DATABASE fallback on 3D000, SQLSTATE-based error sorting. The pool keeps
 // working across a server restart: failed connections are dropped and new ones opened on the next query.
 // The only importer of `pg` in the node (rule D5).
@@ -12,7 +12,7 @@ import {
   PG_TABLE_EXISTS_SQL,
 } from '../../contract/ledger-ddl.js';
 import type { InsertOutcome, LedgerRow, LedgerStore } from '../ports/ledger.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import { LedgerError, type LedgerFailure } from './errors.js';
 import {
   COUNT_SUM_ROWS_SQL,

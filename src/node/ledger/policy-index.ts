@@ -1,4 +1,4 @@
-// In-memory indexes over the local ledger file (docs/design/node-runtime.md §8.5): by id, by type, and lazily built
+// In-memory indexes over the local ledger file: by id, by type, and lazily built
 // per-(type, attribute) value indexes, so `blockchain get <type> where name = X` and the duplicate-id check
 // stay O(1)/O(log n) as the ledger grows. Appends update every index; truncate() takes policies off the
 // end (an incremental sync replacing the file's tail); rewrites rebuild.

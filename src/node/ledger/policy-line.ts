@@ -1,13 +1,13 @@
-// Reading policies from ledger text (docs/design/node-runtime.md §8.5): one json.dumps policy per line; empty lines are
+// Reading policies from ledger text: one json.dumps policy per line; empty lines are
 // skipped, lines that are not a one-key JSON object are reported to the caller and skipped. Pure.
 // A line is checked with the engine's JSON.parse (type and id read from it) and kept as text; the
-// order-preserving model (docs/design/node-runtime.md §7.2) is built on first use of `value`/`inner`, so reading or installing a large
+// order-preserving model is built on first use of `value`/`inner`, so reading or installing a large
 // ledger costs one native parse per line and queries parse only the policies they touch.
 import { tryParseOrderedJson, getKey, type JsonObject, type JsonValue } from '../../contract/ordered-json.js';
 import { policyParts } from '../../contract/policy-id.js';
 import { pythonStr } from '../../contract/python-repr.js';
 import type { FilePolicy } from '../ports/ledger.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 /** The ordered reader's nesting limit; lines that could exceed it take the ordered reader directly. */
 const MAX_DEPTH = 512;
@@ -168,7 +168,7 @@ export function mayBeLocal(policy: FilePolicy): boolean {
   return line.includes('\\') || (line.includes('ledger') && line.includes('local'));
 }
 
-/** The policy's `ledger` attribute is `local` (docs/design/node-runtime.md §9.4 step 2). */
+/** The policy's `ledger` attribute is `local`. */
 export function isLocalPolicy(policy: FilePolicy): boolean {
   return mayBeLocal(policy) && getKey(policy.inner, 'ledger') === 'local';
 }

@@ -1,7 +1,6 @@
-// Master-side `blockchain push` core (docs/design/node-runtime.md §4.4, §8.2): add id/date when missing, create the
+// Master-side `blockchain push` core: add id/date when missing, create the
 // table when missing, insert one row with bound parameters, `ignore` turns a duplicate into success.
-// The node's LedgerPush port: used by the `blockchain push` command and the synchronizer's in-process pushes
-// (docs/design/node-runtime.md §9.4, §9.5).
+// The node's LedgerPush port: used by the `blockchain push` command and the synchronizer's in-process pushes.
 import { getKey, type JsonValue } from '../../contract/ordered-json.js';
 import { addIdAndDate, formatPolicyDate, policyParts, PolicyShapeError } from '../../contract/policy-id.js';
 import { jsonDumps } from '../../contract/json-dumps.js';
@@ -17,7 +16,7 @@ function optionalStr(value: JsonValue | undefined): string | null {
   return value === undefined ? null : pythonStr(value);
 }
 
-/** The ledger row of a policy that has its id and date (docs/design/node-runtime.md §8.2); `text` = its json.dumps when known. */
+/** The ledger row of a policy that has its id and date; `text` = its json.dumps when known. */
 export function ledgerRow(policy: JsonValue, host: string, text?: string): LedgerRow | undefined {
   const parts = policyParts(policy);
   if (parts === undefined) return undefined;
@@ -33,7 +32,7 @@ export function ledgerRow(policy: JsonValue, host: string, text?: string): Ledge
   };
 }
 
-/** docs/design/node-runtime.md §7.3 step 2: such a policy is stored unchanged, so a caller's json.dumps of it is the row's text. */
+/** Such a policy is stored unchanged, so a caller's json.dumps of it is the row's text. */
 function hasIdAndDate(policy: JsonValue): boolean {
   const inner = policyParts(policy)?.inner;
   return inner !== undefined && getKey(inner, 'id') !== undefined && getKey(inner, 'date') !== undefined;

@@ -1,4 +1,4 @@
-// DbmsRegistry implementation (docs/design/node-runtime.md §4.3, §8.6, §8.7): logical database name → LedgerStore.
+// DbmsRegistry implementation: logical database name → LedgerStore.
 // psql: physical database from `database`, else DB_NAME for `blockchain`, else the logical name; pool size
 // max(TCP_THREADS, REST_THREADS). sqlite: `<dbms_dir>/<name>.dbms` or memory. Reads `node` only at call time.
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// SQLite LedgerStore on node:sqlite (docs/design/node-runtime.md §8.1–8.4, §8.7): `<dbms_dir>/<name>.dbms` or in
+// SQLite LedgerStore on node:sqlite: `<dbms_dir>/<name>.dbms` or in
 // memory, WAL journal, busy timeout 5 s, EdgeLake's SQLite DDL run one statement at a time, bound
 // parameters only. The only importer of node:sqlite (rule D5). Inserts arriving in the same event-loop
 // turn are committed together in one transaction (group commit: one WAL write for the batch); each row

@@ -1,10 +1,10 @@
-// Ledger-table reads for incremental sync (docs/design/node-runtime.md §8.4, §9.5): the dump with each row's
+// Ledger-table reads for incremental sync: the dump with each row's
 // sequence_id, and the rows added after a known sequence_id together with the table's row count, so a
 // cycle can tell "only appended in dump order" (cost follows the change) from anything else (full dump).
 // Implemented by both stores; callers reach it through tableRowsOf(store).
 import type { LedgerStore } from '../ports/ledger.js';
 
-/** Row order of the dump (docs/design/node-runtime.md §8.4). */
+/** Row order of the dump. */
 export const DUMP_ROWS_SQL = 'SELECT sequence_id, policy FROM ledger ORDER BY date, sequence_id';
 export const COUNT_ROWS_SQL = 'SELECT count(*) AS n FROM ledger';
 /**

@@ -1,11 +1,11 @@
 // Command execution types shared by the command contract and NodeServices: source, result, context and
-// invocation (docs/design/node-runtime.md §1.1, §3.12). Split from command.ts so runtime.ts can use them without an
+// invocation. Split from command.ts so runtime.ts can use them without an
 // import cycle; command.ts re-exports everything here.
 import type { StatusCode } from '../../contract/status-codes.js';
 
 export type Source = 'script' | 'cli' | 'rest' | 'tcp' | 'scheduler' | 'sync';
 
-/** Outcome of one command: an AnyLog status code (docs/design/node-runtime.md §12, 0 = success), result text and detail. */
+/** Outcome of one command: an AnyLog status code (0 = success), result text and detail. */
 export interface CommandResult {
   readonly code: StatusCode;
   /** Result text: REST body, TCP `print` data, value stored by `x = <command>`. */
@@ -14,12 +14,12 @@ export interface CommandResult {
   readonly detail?: string;
   /**
    * Success without a value (an assigned `blockchain get` that matched nothing): `x = <command>` leaves `x`
-   * undefined instead of storing text (docs/design/node-runtime.md §3.6).
+   * undefined instead of storing text.
    */
   readonly noValue?: boolean;
 }
 
-/** The peer a TCP message came from (header fields of docs/design/node-runtime.md §6.2, source fixed up by §6.5 step 2). */
+/** The peer a TCP message came from (its header's fields, with an unset source address taken from the socket). */
 export interface PeerOrigin {
   readonly ip: string;
   readonly port: number;
@@ -48,7 +48,7 @@ export interface ExecContext {
    */
   readonly client?: { readonly clientIp: string };
   /**
-   * The line stream this call belongs to (docs/design/node-runtime.md §5.5: a REST request's body lines and header command form one
+   * The line stream this call belongs to (a REST request's body lines and its header command form one
    * stream). Absent: the line is a stream of its own.
    */
   readonly session?: Session;
@@ -67,18 +67,18 @@ export interface BlockFrame {
 
 /**
  * Per-stream state (a CLI session, one REST request's body lines and command): the one-line `if` outcome
- * for `do` / `else` (docs/design/node-runtime.md §3.9) and the open brace blocks (§3.3), which do not change each other.
+ * for `do` / `else` and the open brace blocks, which do not change each other.
  */
 export interface Session {
   lastIf: boolean | undefined;
   blocks?: BlockFrame[];
 }
 
-/** One command line after tokenizing (docs/design/node-runtime.md §3.4) and expansion (§3.5). */
+/** One command line after tokenizing and expansion. */
 export interface Invocation {
   /** Expanded words. Quoted words have their double quotes removed; JSON words are unexpanded. */
   readonly words: readonly string[];
-  /** The same words before expansion, as written (double quotes kept), for commands that expand themselves (docs/design/node-runtime.md §3.7). */
+  /** The same words before expansion, as written (double quotes kept), for commands that expand themselves. */
   readonly rawWords: readonly string[];
   /** The command text as received (for messages). */
   readonly text: string;

@@ -1,12 +1,12 @@
 // Ledger ports: the `ledger` table behind a logical database (PostgreSQL or SQLite), the master-side push
-// into it, and the local ledger file `blockchain.json` with its incremental rewrites
-// (docs/design/node-runtime.md §4.4, §8, §9.4–§9.5). Implementations live in node/ledger/; commands and
+// into it, and the local ledger file `blockchain.json` with its incremental rewrites.
+// Implementations live in node/ledger/; commands and
 // node/sync/ see only these interfaces.
 import type { Hash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../contract/ordered-json.js';
 import type { CommandResult } from './command-types.js';
 
-/** One row to insert (docs/design/node-runtime.md §8.2). */
+/** One row to insert. */
 export interface LedgerRow {
   readonly policyType: string;
   readonly policyId: string;
@@ -15,7 +15,7 @@ export interface LedgerRow {
   readonly date: string;
   readonly host: string;
   readonly status: string | null;
-  /** json.dumps of the whole policy (docs/design/node-runtime.md §7.5). */
+  /** json.dumps of the whole policy. */
   readonly policy: string;
 }
 
@@ -31,7 +31,7 @@ export interface LedgerStore {
   insert(row: LedgerRow): Promise<InsertOutcome>;
   /** Rows deleted (0 or 1). */
   deleteById(policyId: string): Promise<number>;
-  /** `policy` values ordered by date, sequence_id (docs/design/node-runtime.md §8.4). */
+  /** `policy` values ordered by date, sequence_id. */
   dump(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -59,8 +59,7 @@ export interface PushOptions {
 }
 
 /**
- * The master-side `blockchain` ledger table as `blockchain push` and sync re-pushes write it
- * (docs/design/node-runtime.md §4.4, §8.2).
+ * The master-side `blockchain` ledger table as `blockchain push` and sync re-pushes write it.
  */
 export interface LedgerPush {
   /** Add id and date when missing, create the table when missing, insert one row. */
@@ -87,13 +86,13 @@ export interface RewritePlan<R> {
   readonly result: R;
 }
 
-/** A received ledger file and its text (docs/design/node-runtime.md §9.4): renamed into place when it is the new content. */
+/** A received ledger file and its text: renamed into place when it is the new content. */
 export interface ReceivedFile {
   readonly path: string;
   readonly text: string;
 }
 
-/** The local ledger file with its in-memory copy (docs/design/node-runtime.md §8.5). */
+/** The local ledger file with its in-memory copy. */
 export interface LedgerFile {
   readonly path: string;
   policies(): readonly FilePolicy[];
@@ -106,22 +105,22 @@ export interface LedgerFile {
   byType(type: string): readonly FilePolicy[];
   /**
    * A superset, in file order, of the policies of `type` whose attribute `key` equals `value` under the
-   * `blockchain get` comparison rules (docs/design/node-runtime.md §4.6); from a lazily built per-(type, key) index.
+   * `blockchain get` comparison rules; from a lazily built per-(type, key) index.
    */
   candidates(type: string, key: string, value: string): readonly FilePolicy[];
   append(dumpsLine: string): Promise<void>;
   /**
    * Append a new policy unless its id is in the file or an append of the same id is still pending
-   * (`blockchain insert`, docs/design/node-runtime.md §4.4). false = duplicate, nothing written.
+   * (`blockchain insert`). false = duplicate, nothing written.
    */
   appendNew(id: string, dumpsLine: string): Promise<boolean>;
   removeIds(ids: readonly string[]): Promise<number>;
-  /** Replace the whole content (install, docs/design/node-runtime.md §9.4 step 4). */
+  /** Replace the whole content (install). */
   install(content: string): Promise<void>;
   reload(): Promise<void>;
   /**
    * Replace the whole file with a plan made from the current policies under the file lock, so appends cannot
-   * slip in between planning and writing (docs/design/node-runtime.md §9.4 step 4). undefined from `plan`
+   * slip in between planning and writing. undefined from `plan`
    * writes nothing. Returns the plan's result and a mark after its head lines.
    */
   rewrite<R>(

@@ -1,5 +1,5 @@
 // Network ports: outgoing peer messages over EdgeLake's TCP protocol and the state of the TCP and REST
-// servers (docs/design/node-runtime.md §4.2, §5, §6). Implemented in node/tcp/ and node/rest/; commands see only these.
+// servers. Implemented in node/tcp/ and node/rest/; commands see only these.
 import type { StatusCode } from '../../contract/status-codes.js';
 
 export interface ServerAddress {
@@ -27,7 +27,7 @@ export interface RestTlsFiles {
   readonly keyFile: string;
 }
 
-/** One reply collected for a waiting request (docs/design/node-runtime.md §6.6, §6.11). */
+/** One reply collected for a waiting request. */
 export interface PeerReply {
   readonly destination: string;
   /** 'text' or 'json' reply, 'unreachable' (208), 'timeout' (no reply in time). */
@@ -37,7 +37,7 @@ export interface PeerReply {
 }
 
 export interface SendOptions {
-  /** Wait for replies (job slot, docs/design/node-runtime.md §6.11); false = fire and forget (JOB_ID 0). */
+  /** Wait for replies (job slot); false = fire and forget (JOB_ID 0). */
   readonly wait: boolean;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -45,20 +45,20 @@ export interface SendOptions {
 
 export interface PeerTransport {
   /**
-   * Send one command (wire text, docs/design/node-runtime.md §6.4) to each destination (`ip:port`). Resolves with one entry per
+   * Send one command (wire text) to each destination (`ip:port`). Resolves with one entry per
    * destination, in order. With wait: the peers' replies ('text' / 'json' / 'error'), 'unreachable' (208)
    * or 'timeout'. Without wait (JOB_ID 0): 'unreachable' for failed deliveries, else kind 'text' with empty
-   * text (delivered). Self-addressed messages run in-process (docs/design/node-runtime.md §6.1) and are awaited.
+   * text (delivered). Self-addressed messages run in-process and are awaited.
    * Throws PeerError (tcp/errors.ts; `status` 135 TCP server not running with wait, 108 no job slot).
    */
   sendCommand(destinations: readonly string[], command: string, options: SendOptions): Promise<PeerReply[]>;
-  /** Send a file transfer (docs/design/node-runtime.md §6.8) to one destination; throws PeerError (status 208) when not delivered. */
+  /** Send a file transfer to one destination; throws PeerError (status 208) when not delivered. */
   sendFile(destination: string, remotePath: string, data: Uint8Array, genericFlag: 1 | 2 | 3): Promise<void>;
-  /** True when `ip:port` is one of this node's own TCP addresses (docs/design/node-runtime.md §2.2, §6.1). */
+  /** True when `ip:port` is one of this node's own TCP addresses. */
   isOwnAddress(destination: string): boolean;
-  /** Addresses whose last connection attempt failed (docs/design/node-runtime.md §10.4). */
+  /** Addresses whose last connection attempt failed. */
   failedPeers(): readonly string[];
-  /** Remove an address from the failed-peer set (`event metadata_pong`, docs/design/node-runtime.md §4.5). */
+  /** Remove an address from the failed-peer set (`event metadata_pong`). */
   markAlive?(destination: string): void;
 }
 

@@ -1,14 +1,14 @@
 // NodeServices: everything a command may use, assembled by node/main.ts (the composition root).
 // Each field is a port; adapters (stores, TCP, REST, synchronizer, schedulers) implement them.
 // Commands never import adapters: the layer rules in .dependency-cruiser.cjs (D9) fail the build when one does.
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { SslMode } from '../../contract/ssl-mode.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import type { CommandResult, ExecContext } from './command-types.js';
 import type { LedgerFile, LedgerPush, LedgerStore } from './ledger.js';
 import type { PeerTransport, RestServerControl, TcpServerControl } from './network.js';
 
-/** The node-global variable dictionary (docs/design/node-runtime.md §1.1), shared by all interfaces. */
+/** The node-global variable dictionary, shared by all interfaces. */
 export interface Dictionary {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
@@ -17,13 +17,13 @@ export interface Dictionary {
   entries(): ReadonlyArray<readonly [string, string]>;
 }
 
-/** Process environment as the node sees it (`$NAME`, `$NAME = value`, docs/design/node-runtime.md §3.5–3.6). */
+/** Process environment as the node sees it (`$NAME`, `$NAME = value`). */
 export interface EnvAccess {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
 }
 
-/** Node name and addresses (docs/design/node-runtime.md §2.2); the name changes with `set node name`. */
+/** Node name and addresses; the name changes with `set node name`. */
 export interface NodeIdentity {
   nodeName: string;
   readonly hostname: string;
@@ -44,7 +44,7 @@ export interface DbmsConnectOptions {
   readonly memory?: boolean;
 }
 
-/** Logical databases connected with `connect dbms` (docs/design/node-runtime.md §4.3). */
+/** Logical databases connected with `connect dbms`. */
 export interface DbmsRegistry {
   connect(options: DbmsConnectOptions): Promise<void>;
   disconnect(name: string): Promise<boolean>;
@@ -72,7 +72,7 @@ export interface SyncStatus {
   readonly lastUpdateMs: number | undefined;
 }
 
-/** One `event get_blockchain` a peer sent to this node as master (docs/design/node-runtime.md §9.3). */
+/** One `event get_blockchain` a peer sent to this node as master. */
 export interface ServeRequest {
   /** Words after `event get_blockchain`: destination file, the requester's md5, trace flag. */
   readonly args: readonly string[];
@@ -81,8 +81,8 @@ export interface ServeRequest {
 }
 
 /**
- * The synchronizer (docs/design/node-runtime.md §9): both sides of sync. start() returns after the first
- * cycle when syncing from itself (docs/design/node-runtime.md §9.5).
+ * The synchronizer: both sides of sync. start() returns after the first
+ * cycle when syncing from itself.
  */
 export interface SynchronizerControl {
   status(): SyncStatus;
@@ -90,11 +90,11 @@ export interface SynchronizerControl {
   runOnce(): Promise<void>;
   stop(): Promise<void>;
   /**
-   * Master side: answer a peer's ledger request (docs/design/node-runtime.md §9.3); the result is what the
+   * Master side: answer a peer's ledger request; the result is what the
    * requester gets as an `echo`.
    */
   serve(request: ServeRequest): Promise<CommandResult>;
-  /** Node side: install a ledger file a master sent (docs/design/node-runtime.md §6.8, §9.4), then delete it. */
+  /** Node side: install a ledger file a master sent, then delete it. */
   installFile(filePath: string): Promise<void>;
 }
 
@@ -117,7 +117,7 @@ export interface ScheduleRequest {
   readonly startMs: number;
 }
 
-/** Schedulers 0–10 (docs/design/node-runtime.md §10). */
+/** Schedulers 0–10. */
 export interface SchedulerControl {
   start(id: number): boolean;
   isRunning(id: number): boolean;

@@ -1,4 +1,4 @@
-// The REST application (docs/design/node-runtime.md §5): one fastify 5 instance with a single catch-all route, built
+// The REST application: one fastify 5 instance with a single catch-all route, built
 // without listening. It serves every request shape (chunked or oversized bodies → 413/230, odd methods
 // and content types, HTTP/1.0); the rules themselves live in handling.ts, shared with the socket front
 // (http/front.ts), which hands this app the connections it does not serve itself.
@@ -9,7 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { createHandler, errorAnswer, type Handler, type HandlerDeps, type RestAnswer } from './handling.js';
-import { clientIpOf, lastHeaderValues } from './request-info.js';
+import { lastHeaderValues } from '../http/headers.js';
+import { clientIpOf } from './request-info.js';
 import { BODY_LIMIT } from '../http/wire.js';
 import { STATUS } from '../../contract/status-codes.js';
 

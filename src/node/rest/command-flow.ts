@@ -1,4 +1,4 @@
-// Running a REST request's commands (docs/design/node-runtime.md §5.5, §5.6, §5.9): POST body lines first, under the
+// Running a REST request's commands: POST body lines first, under the
 // REST body lock, then the header command, rewritten to `run client (…) <command>` for a `destination`;
 // the `assignment` header stores the result text in the dictionary. An unknown command answers 141.
 import type { CommandResult, ExecContext } from '../ports/command.js';
@@ -6,8 +6,8 @@ import type { Dictionary, NodeServices } from '../ports/runtime.js';
 import { bracketBalance, isBraceLine, toLogicalLines } from '../interpreter/lines.js';
 import { blockStructureError } from '../interpreter/script.js';
 import { parseTimeValue } from '../interpreter/time-value.js';
-import type { Mutex } from '../../shared/mutex.js';
-import type { Headers } from './request-info.js';
+import type { Mutex } from '../../common/mutex.js';
+import type { Headers } from '../http/headers.js';
 import { STATUS } from '../../contract/status-codes.js';
 
 export interface FlowDeps {
@@ -28,7 +28,7 @@ export interface CommandRequest {
 const NO_CONSOLE = (): void => undefined;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Body bytes → text: UTF-8 (ISO-8859-1 when invalid), TAB and CR removed (docs/design/node-runtime.md §5.5). */
+/** Body bytes → text: UTF-8 (ISO-8859-1 when invalid), TAB and CR removed. */
 export function bodyText(body: Buffer): string {
   let text: string;
   try {
@@ -39,7 +39,7 @@ export function bodyText(body: Buffer): string {
   return text.replace(/[\t\r]/g, '');
 }
 
-/** The command to execute for the `destination`, `subset` and `timeout` headers (docs/design/node-runtime.md §5.9). */
+/** The command to execute for the `destination`, `subset` and `timeout` headers. */
 export function destinationCommand(command: string, headers: Headers, defaultTimeout: number): string {
   const destination = (headers['destination'] ?? '').trim();
   if (destination === '' || destination.toLowerCase() === 'local') return command;
@@ -57,7 +57,7 @@ function isOpenJson(text: string): boolean {
   return braces > 0 || brackets > 0;
 }
 
-/** EdgeLake's REST server answers 141 (same text as 1) for a command it does not know (docs/design/node-runtime.md §3.12). */
+/** EdgeLake's REST server answers 141 (same text as 1) for a command it does not know. */
 function restCode(result: CommandResult): CommandResult {
   return result.code === STATUS.UNRECOGNIZED_COMMAND ? { ...result, code: STATUS.NOT_IN_COMMANDS } : result;
 }
@@ -125,7 +125,7 @@ export function runRestCommand(deps: FlowDeps, req: CommandRequest): Promise<Com
     source: 'rest',
     assigned: false,
     console: NO_CONSOLE,
-    // One stream per request (docs/design/node-runtime.md §5.5), carried by spread copies too.
+    // One stream per request, carried by spread copies too.
     session: { lastIf: undefined },
     client: req,
   };

@@ -1,14 +1,15 @@
-// The REST rules as one transport-neutral function (docs/design/node-runtime.md §5): a request (method, URL, raw
+// The REST rules as one transport-neutral function: a request (method, URL, raw
 // header values, body, client IP) → an answer (status, headers, body bytes). Both transports use it:
 // the fastify app (app.ts, every request shape) and the socket front (http/front.ts, GET/OPTIONS and Content-Length POST).
 // CORS/OPTIONS, method, path, user-agent and command-source rules, the method check, the threads limit.
 import type { NodeServices } from '../ports/runtime.js';
 import type { CommandResult } from '../ports/command.js';
 import { ConcurrencyLimiter, QueueFullError } from '../http/limiter.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { runRestCommand, bodyText, type CommandRequest } from './command-flow.js';
 import { allowedMethods } from './method-check.js';
-import { agentOf, effectiveHeaders, jsonBodyHeaders, type Headers, type RawHeaders } from './request-info.js';
+import { effectiveHeaders, type Headers, type RawHeaders } from '../http/headers.js';
+import { agentOf, jsonBodyHeaders } from './request-info.js';
 import { errorBody, healthBody, statusFor, type ErrorBody } from './responses.js';
 import { STATUS } from '../../contract/status-codes.js';
 
@@ -97,7 +98,7 @@ const TEXT_HEADERS = {
   keepAlive: { text: textHeaders(true, 'text'), json: textHeaders(true, 'text/json') },
 } as const;
 
-/** `200` with EdgeLake's content types: `text/json` when the text starts with `{` or `[`, else `text` (docs/design/node-runtime.md §5.7). */
+/** `200` with EdgeLake's content types: `text/json` when the text starts with `{` or `[`, else `text`. */
 export function textAnswer(text: string, keepAlive: boolean): RestAnswer {
   const set = keepAlive ? TEXT_HEADERS.keepAlive : TEXT_HEADERS.close;
   const first = text.charCodeAt(0);
@@ -160,7 +161,7 @@ function isOctetStream(req: RestRequest): boolean {
   return typeof type === 'string' && type.toLowerCase().startsWith('application/octet-stream');
 }
 
-/** Command sources in priority order (docs/design/node-runtime.md §5.3): header, URL, JSON body. */
+/** Command sources in priority order: header, URL, JSON body. */
 function prepare(req: RestRequest): Prepared {
   const headers = req.decodedHeaders ?? effectiveHeaders(req.headers, req.url);
   const command = headers['command'] ?? '';
@@ -195,7 +196,7 @@ function baseOf(req: RestRequest): Base {
   return { method: req.method.toLowerCase(), node: req.clientIp };
 }
 
-/** Path gates (docs/design/node-runtime.md §5.10): `/mcp…` and the health paths. */
+/** Path gates: `/mcp…` and the health paths. */
 function pathGate(ctx: Ctx, req: RestRequest, p: Prepared, ka: boolean): RestAnswer | undefined {
   const path = pathOf(req.url);
   if (path.startsWith('/mcp')) {
@@ -221,7 +222,7 @@ function methodGate(req: RestRequest, command: string, ka: boolean): RestAnswer 
   });
 }
 
-/** User agent and missing-command rules (docs/design/node-runtime.md §5.2, §5.3), then the method check (§5.4). */
+/** User agent and missing-command rules, then the method check. */
 function agentGate(req: RestRequest, p: Prepared, ka: boolean): RestAnswer | undefined {
   const agent = agentOf(p.headers);
   const known = agent.product === 'anylog' || agent.product === 'curl';

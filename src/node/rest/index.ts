@@ -1,4 +1,4 @@
-// The REST server control (docs/design/node-runtime.md §4.2, §5): listens on the internal port (internal IP with
+// The REST server control: listens on the internal port (internal IP with
 // `bind = true`, else every IPv4 interface) through the socket front (http/front.ts), which serves
 // GET/OPTIONS and Content-Length POST requests itself and hands every other connection to the fastify
 // app (app.ts), imported on first need so start-up and idle memory do not pay for it. Both share the
@@ -10,16 +10,10 @@ import type { NodeServices } from '../ports/runtime.js';
 import type { RestServerControl, RestServerInfo } from '../ports/network.js';
 import { ConcurrencyLimiter } from '../http/limiter.js';
 import { ListenError } from '../tcp/errors.js';
-import { HttpFront, type Fallback, type FrontAnswer, type FrontStep } from '../http/front.js';
-import { Mutex } from '../../shared/mutex.js';
-import {
-  createHandler,
-  type Handler,
-  type HandlerDeps,
-  type RestAnswer,
-  type RestRequest,
-} from './handling.js';
-import { answerBytes, BODY_LIMIT, parseHead, type ParsedHead } from '../http/wire.js';
+import { HttpFront, type Fallback } from '../http/front.js';
+import { Mutex } from '../../common/mutex.js';
+import { createHandler, type HandlerDeps, type RestAnswer, type RestRequest } from './handling.js';
+import { BODY_LIMIT, frontAnswer, parseHead, type ParsedHead } from '../http/wire.js';
 import { clientIpOf } from './request-info.js';
 
 export const MAX_WAITING = 100;
@@ -28,24 +22,6 @@ export interface RestServerOptions {
   /** 'on-request' (default): keep-alive only when the client asks with `Connection: keep-alive`. */
   readonly keepAlive?: 'never' | 'on-request';
   readonly bodyLimit?: number;
-}
-
-/** The answer's bytes for the socket front. */
-export function toFront(answer: RestAnswer): FrontAnswer {
-  return { bytes: answerBytes(answer), keepAlive: answer.keepAlive };
-}
-
-/** One request of the front: parse the head, run the shared rules (answers are encoded by toFront). */
-export function frontStep(
-  handler: Handler,
-  buf: Buffer,
-  start: number,
-  remote: () => string,
-  bodyLimit = BODY_LIMIT,
-): FrontStep<RestAnswer> {
-  const head = parseHead(buf, start, bodyLimit);
-  if (head.kind !== 'request') return head;
-  return { kind: 'served', end: head.end, answer: handler(new FrontRequest(head, remote)) };
 }
 
 /** A request the socket front parsed; the client IP is read from the socket only when needed. */
@@ -75,7 +51,7 @@ class FrontRequest implements RestRequest {
 }
 
 class RestServer implements RestServerControl {
-  private front: HttpFront<RestAnswer> | undefined;
+  private front: HttpFront<ParsedHead, RestAnswer> | undefined;
   private app: Promise<FastifyInstance> | undefined;
   private current: RestServerInfo | undefined;
   private timeoutSeconds = 20;
@@ -132,9 +108,11 @@ class RestServer implements RestServerControl {
     };
     const handler = createHandler(deps);
     const bodyLimit = this.options.bodyLimit ?? BODY_LIMIT;
-    const front = new HttpFront<RestAnswer>({
-      step: (buf, start, remote) => frontStep(handler, buf, start, remote, bodyLimit),
-      encode: toFront,
+    const front = new HttpFront<ParsedHead, RestAnswer>({
+      parse: parseHead,
+      bodyLimit,
+      serve: (head, remote) => handler(new FrontRequest(head, remote)),
+      encode: frontAnswer,
       fallback: this.fallback(deps),
       onError: (err) => {
         this.node.logger.error({ err }, 'REST connection failed');

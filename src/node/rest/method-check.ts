@@ -1,9 +1,9 @@
-// The REST method check (docs/design/node-runtime.md §5.4), EdgeLake's rule: a table of command keys (one to
+// The REST method check, EdgeLake's rule: a table of command keys (one to
 // three lower-cased words) with their methods. The two-word key decides when it is listed with the request's
 // method (else the three-word key); failing that the first word: listed → its methods, not listed → POST only.
 // A one-word command is accepted only when it is listed, as written, with that method alone.
 
-import { BoundedMemo } from '../../shared/bounded-memo.js';
+import { BoundedMemo } from '../../common/bounded-memo.js';
 
 type Method = 'GET' | 'POST';
 type Methods = readonly Method[];

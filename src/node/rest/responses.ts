@@ -1,4 +1,4 @@
-// REST answer bodies (docs/design/node-runtime.md §5.8, §5.10): error bodies in json.dumps spacing with real HTTP
+// REST answer bodies: error bodies in json.dumps spacing with real HTTP
 // statuses, health bodies. handling.ts builds whole answers from them (headers, content types).
 import { httpStatus, statusText, STATUS, type StatusCode } from '../../contract/status-codes.js';
 
@@ -29,7 +29,7 @@ export function errorBody(e: ErrorBody): string {
   return `{${parts.join(', ')}}`;
 }
 
-/** HTTP status of a failing code; 30 is 409 only for a duplicate id (docs/design/node-runtime.md §12). */
+/** HTTP status of a failing code; 30 is 409 only for a duplicate id. */
 export function statusFor(code: StatusCode, detail: string | undefined): number {
   if (code === STATUS.BLOCKCHAIN_FAILED) return /duplicate/i.test(detail ?? '') ? 409 : 500;
   return httpStatus(code);

@@ -4,7 +4,7 @@
 // pod). Failures name the file and its status code; the key's content never reaches a message or a log.
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 import type { RestTlsFiles } from '../ports/network.js';
 

@@ -1,9 +1,9 @@
-// Schedulers 0–10 (docs/design/node-runtime.md §10) on the injected Clock: each running scheduler checks its tasks
+// Schedulers 0–10 on the injected Clock: each running scheduler checks its tasks
 // when it starts and then every 10 s, running its due tasks one after the other (a task never overlaps itself);
 // results go to the console, failures are logged and recorded. Implements the SchedulerControl port.
 import type { ExecContext, CommandResult } from '../ports/command.js';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import type { ScheduleRequest, SchedulerControl, TaskInfo } from '../ports/runtime.js';
 import { statusText, STATUS } from '../../contract/status-codes.js';
 
@@ -83,7 +83,7 @@ export class Schedulers implements SchedulerControl {
     slot.startedMs = this.host().clock.monotonic();
     slot.ticks = 0;
     // EdgeLake's scheduler loop looks at its tasks before its first sleep: due tasks (the system
-    // `Metadata Ping` at boot) run at once, not 10 s later (docs/design/node-runtime.md §10.1).
+    // `Metadata Ping` at boot) run at once, not 10 s later.
     this.wake(slot);
     this.arm(id, slot);
     return true;
@@ -107,7 +107,7 @@ export class Schedulers implements SchedulerControl {
     });
   }
 
-  /** Run every due task in order (docs/design/node-runtime.md §10.1); a task removed while an earlier one runs is not started. */
+  /** Run every due task in order; a task removed while an earlier one runs is not started. */
   async runDue(slot: Slot): Promise<void> {
     for (const task of [...slot.tasks]) {
       const now = this.host().clock.now();

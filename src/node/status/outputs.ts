@@ -1,4 +1,4 @@
-// Other status outputs (docs/design/node-runtime.md §11.3–§11.8): `get status`, `get node name`, `get version`,
+// Other status outputs: `get status`, `get node name`, `get version`,
 // `get connections`, `get dictionary`, `get synchronizer`, `get scheduler`. Pure renderers over snapshots.
 import type { RestServerInfo, ServerAddress } from '../ports/network.js';
 import type { SyncStatus, TaskInfo } from '../ports/runtime.js';

@@ -1,4 +1,4 @@
-// `get processes` (docs/design/node-runtime.md §11.2): the seed document's rows with Running / Not declared, as the
+// `get processes`: the seed document's rows with Running / Not declared, as the
 // four-space-prefixed table or the json.dumps object. Pure: built from a snapshot of the node's state.
 import type { RestServerInfo, ServerAddress } from '../ports/network.js';
 import { pyDumps, type PlainJson } from './py-json.js';

@@ -1,5 +1,5 @@
 // Python json.dumps spacing for plain status objects (`", "` and `": "`, ensure_ascii), used by the
-// `where format = json` forms of status commands (docs/design/node-runtime.md §11). Policies use contract/json-dumps.
+// `where format = json` forms of status commands. Policies use contract/json-dumps.
 export type PlainJson =
   null | boolean | number | string | readonly PlainJson[] | { readonly [key: string]: PlainJson };
 

@@ -1,4 +1,4 @@
-// Outputs of `get rest server info`, `get tcp pool` and `get ip list` (docs/design/node-runtime.md §11.9–§11.11) in
+// Outputs of `get rest server info`, `get tcp pool` and `get ip list` in
 // EdgeLake's layouts, filled with this node's state. Pure renderers over snapshots.
 import type { RestServerInfo, ServerAddress } from '../ports/network.js';
 import { renderTable } from './table.js';

@@ -1,4 +1,4 @@
-// EdgeLake's table rendering (docs/design/node-runtime.md §11.1), reproduced exactly: widths from titles and cells
+// EdgeLake's table rendering, reproduced exactly: widths from titles and cells
 // (capped at 100), two-line titles, right-aligned numeric cells, long cells cut into 100-character pieces,
 // CR LF line ends. Pure; used by every status output and `blockchain get … bring.table`.
 
@@ -75,7 +75,7 @@ function renderRow(row: readonly Cell[], widths: readonly number[], prefix: stri
   return `\r\n${prefix}${line}${pieces.join('')}`;
 }
 
-/** Render a table (docs/design/node-runtime.md §11.1). */
+/** Render a table. */
 export function renderTable(options: TableOptions): string {
   const prefix = options.prefix ?? '';
   const widths = columnWidths(options);

@@ -1,4 +1,4 @@
-// Sync (docs/design/node-runtime.md §9): the synchronizer, which is both the node side (ledger requests,
+// Sync: the synchronizer, which is both the node side (ledger requests,
 // self-sync, installing received ledgers) and the master side (serving `event get_blockchain`).
 export { createSynchronizer, Synchronizer, type SynchronizerOptions } from './synchronizer.js';
 export { LedgerServer, masterCopyName, type DumpResult } from './serve.js';

@@ -1,7 +1,7 @@
-// Node side of sync: installing a received ledger (docs/design/node-runtime.md §9.4). Merge local-only policies
+// Node side of sync: installing a received ledger. Merge local-only policies
 // (re-pushed to the master), replace blockchain.json (old copy kept), optionally copy into the local
 // `ledger` table. The merge is planned under the ledger-file lock, from policies parsed once. For a
-// self-sync whose table only grew (docs/design/node-runtime.md §9.5), installTail applies the same merge to the file's tail: the
+// self-sync whose table only grew, installTail applies the same merge to the file's tail: the
 // new rows replace the lines appended since the last install, so the cost follows the change.
 import { isJsonObject, withKey, jsonObject, type JsonValue } from '../../contract/ordered-json.js';
 import { jsonDumps } from '../../contract/json-dumps.js';
@@ -27,7 +27,7 @@ function globalPolicy(policy: FilePolicy): FilePolicy | undefined {
   return parsePolicyLine(asGlobal(policy), 0);
 }
 
-/** docs/design/node-runtime.md §9.4 steps 2–3 over parsed policies. */
+/** Over parsed policies. */
 function planParsed(received: readonly FilePolicy[], current: readonly FilePolicy[]): ParsedPlan {
   const receivedIds = new Set(received.map((p) => p.id));
   const pushes: FilePolicy[] = [];
@@ -99,7 +99,7 @@ export interface InstallOutcome {
   readonly mark?: TailMark;
 }
 
-/** Install received policies (docs/design/node-runtime.md §9.4 steps 2–5); not installed when there is none. */
+/** Install received policies; not installed when there is none. */
 export async function installPolicies(
   node: NodeServices,
   received: readonly FilePolicy[],
@@ -114,13 +114,13 @@ export async function installPolicies(
   if (done === undefined) return { installed: false };
   const { result: plan, mark } = done;
   await tellMaster(node, plan.pushes, plan.drops, options);
-  // docs/design/node-runtime.md §9.4 step 5: every policy of the new file, the merged local ones included.
+  // Every policy of the new file, the merged local ones included.
   if (options.destDbms) await copyToTable(node, [...plan.kept, ...plan.pushes], hostOf(options.connection));
   // After drops the file's head is not the received dump: no mark, the next self-sync dumps again.
   return plan.drops.length > 0 ? { installed: true } : { installed: true, mark };
 }
 
-/** Install ledger text (docs/design/node-runtime.md §9.4 steps 2–5). Returns false when it held no valid policy. */
+/** Install ledger text. Returns false when it held no valid policy. */
 export async function installLedgerText(
   node: NodeServices,
   received: string,
@@ -135,7 +135,7 @@ export async function installLedgerText(
 }
 
 /**
- * The self-sync install of rows appended to the table (docs/design/node-runtime.md §9.5 with §9.4's merge): the file keeps its lines
+ * The self-sync install of rows appended to the table (merge): the file keeps its lines
  * up to `mark` (the previous dump), the rest is replaced by `added` plus the local policies of that tail
  * that neither the old dump nor `added` holds (made global and re-pushed). undefined when this cannot be
  * done in place (stale mark, a local `deleted` policy): the caller installs the whole dump.
@@ -174,7 +174,7 @@ async function copyToTable(node: NodeServices, policies: readonly FilePolicy[], 
   }
 }
 
-/** The policy text with a `ledger` value, for a local insert (docs/design/node-runtime.md §4.4 step 3). */
+/** The policy text with a `ledger` value, for a local insert. */
 export function withLedger(type: string, inner: JsonValue, ledger: 'local' | 'global'): string {
   const obj = isJsonObject(inner) ? inner : jsonObject();
   return jsonDumps(makePolicy(type, withKey(obj, 'ledger', ledger)));

@@ -1,4 +1,4 @@
-// Master side of sync: serving `event get_blockchain <dest file> <hash> <trace>` (docs/design/node-runtime.md §9.3).
+// Master side of sync: serving `event get_blockchain <dest file> <hash> <trace>`.
 // Dump the ledger table, compare md5 with the requester's version, send the dump as a GENERIC 2 file
 // transfer to `<dest>.master_id_<n>.<ext>`; a repeated md5 to the same requester within 5 s is delayed
 // by a timer (never by blocking a worker). The state between requests (copy counter, what each requester
@@ -43,7 +43,7 @@ export function masterCopyName(dest: string, n: number): string {
 
 async function tracePrint(node: NodeServices, requester: string, text: string): Promise<void> {
   try {
-    // The message is one word of `print`, so its spaces travel as TABs (docs/design/node-runtime.md §6.4, §9.3).
+    // The message is one word of `print`, so its spaces travel as TABs.
     await node.peers.sendCommand([requester], `print ${text.replaceAll(' ', '\t')}`, { wait: false });
   } catch (err) {
     node.logger.debug(
@@ -53,7 +53,7 @@ async function tracePrint(node: NodeServices, requester: string, text: string): 
   }
 }
 
-/** docs/design/node-runtime.md §9.3 step 4: the requester is current; with trace a `print` says so. */
+/** The requester is current; with trace a `print` says so. */
 async function notChanged(node: NodeServices, request: ServeRequest, md5: string): Promise<CommandResult> {
   if (request.args[2] === '2')
     await tracePrint(
@@ -75,7 +75,7 @@ export class LedgerServer {
 
   constructor(private readonly node: NodeServices) {}
 
-  /** The ledger dump of docs/design/node-runtime.md §8.4 (each policy followed by `\n`) and its md5. */
+  /** The ledger dump a peer is sent (each policy followed by `\n`) and its md5. */
   async dump(): Promise<DumpResult> {
     const store = this.node.dbms.get(LEDGER_LOGICAL_DBMS);
     if (store === undefined)
@@ -107,7 +107,7 @@ export class LedgerServer {
     }
   }
 
-  /** Serve one request (docs/design/node-runtime.md §9.3). The result is what the requester gets as an `echo` (errors) or nothing. */
+  /** Serve one request. The result is what the requester gets as an `echo` (errors) or nothing. */
   async serve(request: ServeRequest): Promise<CommandResult> {
     const node = this.node;
     if (request.args.length < 3) return fail(STATUS.MISSING_FILE_NAME);
@@ -192,7 +192,7 @@ export class LedgerServer {
   }
 
   /**
-   * The delayed copy of docs/design/node-runtime.md §9.3 step 5 sends the ledger as it is when the delay ends (a dump taken at request
+   * The delayed copy (`run blockchain sync` with a delay) sends the ledger as it is when the delay ends (a dump taken at request
    * time could arrive after a newer copy and roll the requester back), and nothing when the requester was
    * sent that content after the delay was set or already has it.
    */

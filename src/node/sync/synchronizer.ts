@@ -1,4 +1,4 @@
-// The synchronizer (docs/design/node-runtime.md §9.2, §9.5, §9.6): every `time` seconds ask the master for the ledger
+// The synchronizer: every `time` seconds ask the master for the ledger
 // (`event get_blockchain …`, no wait) or, when the connection is this node, dump the table in-process and
 // install it when its md5 differs from the file's. The first self-sync cycle completes before start()
 // returns. One install at a time (install lock); the timer comes from the injected Clock.
@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { rm, readFile } from 'node:fs/promises';
 import { statusText, STATUS, asStatusCode, type StatusCode } from '../../contract/status-codes.js';
-import type { TimerHandle } from '../../shared/clock.js';
+import type { TimerHandle } from '../../common/clock.js';
 import type {
   NodeServices,
   ServeRequest,
@@ -19,7 +19,7 @@ import type {
 import type { CommandResult } from '../ports/command.js';
 import { LEDGER_LOGICAL_DBMS } from '../../contract/ledger-ddl.js';
 import type { FilePolicy, LedgerFile, LedgerStore, TailMark } from '../ports/ledger.js';
-import { Mutex } from '../../shared/mutex.js';
+import { Mutex } from '../../common/mutex.js';
 import { parsePolicyLine } from '../ledger/policy-line.js';
 import type { TableRow } from '../ledger/table-rows.js';
 import { LedgerServer } from './serve.js';
@@ -216,7 +216,7 @@ export class Synchronizer implements SynchronizerControl {
   }
 
   /**
-   * Install received ledger text under the install lock; a second install meanwhile is discarded (docs/design/node-runtime.md §1.4).
+   * Install received ledger text under the install lock; a second install meanwhile is discarded.
    * The discarded copy may be the newer one, so when the running install ends a new cycle asks the master
    * again at once instead of waiting a whole sync period.
    */
@@ -241,7 +241,7 @@ export class Synchronizer implements SynchronizerControl {
     return installed;
   }
 
-  /** docs/design/node-runtime.md §6.8/§9.4 entry for a received file: install it, then delete it. */
+  /** Entry for a received file: install it, then delete it. */
   async installFile(filePath: string): Promise<void> {
     try {
       const text = await readFile(filePath, 'utf8');

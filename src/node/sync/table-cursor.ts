@@ -1,4 +1,4 @@
-// What a sync cycle knows about the ledger table between cycles (docs/design/node-runtime.md §8.4, §9.3, §9.5): the
+// What a sync cycle knows about the ledger table between cycles: the
 // row count, the highest sequence_id, the last row in dump order and the running md5 of the dump text.
 // advance() folds in rows read after the cursor; checkTable() says whether the table changed only by
 // such appends (then the dump's md5 is known without dumping), or needs a full dump. Pure apart from
@@ -39,7 +39,7 @@ export class TableCursor {
     return new TableCursor(this.count + rows.length, maxSeq, last?.seq ?? this.lastSeq, seqSum, hash);
   }
 
-  /** md5 of the dump text (docs/design/node-runtime.md §8.4). */
+  /** md5 of the dump text. */
   get md5(): string {
     this.digest ??= this.hash.copy().digest('hex');
     return this.digest;

@@ -1,5 +1,5 @@
-// This node's own TCP addresses (docs/design/node-runtime.md §2.2) for self-detection (§6.1), and the source
-// address written into outgoing messages (docs/design/node-runtime.md §6.9: internal ip:port towards local networks, else external).
+// This node's own TCP addresses for self-detection, and the source
+// address written into outgoing messages (internal ip:port towards local networks, else external).
 import type { NodeServices } from '../ports/runtime.js';
 import { parseAddress } from './connect.js';
 import { isLocalNetwork } from '../../contract/local-network.js';
@@ -30,7 +30,7 @@ export function isOwnAddress(node: NodeServices, destination: string): boolean {
   return ownPorts(node).has(address.port) && ownHosts(node).has(address.ip);
 }
 
-/** SOURCE_IP / SOURCE_PORT for a message to `destIp` (docs/design/node-runtime.md §6.9). */
+/** SOURCE_IP / SOURCE_PORT for a message to `destIp`. */
 export function sourceFor(node: NodeServices, destIp: string): { ip: string; port: number } {
   const info = node.tcp.info();
   const local = isLocalNetwork(destIp) || destIp === 'localhost';

@@ -1,4 +1,4 @@
-// PURE reassembly of the TCP byte stream (docs/design/node-runtime.md §6.5): arbitrary `data` chunks → 2048-byte
+// PURE reassembly of the TCP byte stream: arbitrary `data` chunks → 2048-byte
 // frames (FrameSplitter), and frames → one validated message (MessageAssembler: block counter sequence,
 // identical command, frame limit, end on FLAG_LAST or a non-zero ERROR). decodeMessage() does both on a buffer.
 import { decodeFrame, FRAME_SIZE, MAX_FRAMES, type Frame, type FrameHeader } from './codec.js';
@@ -59,7 +59,7 @@ export class MessageAssembler {
     return this.firstHeader;
   }
 
-  /** Decode and check one frame; returns it. Throws FrameError on a violation of docs/design/node-runtime.md §6.5 step 1. */
+  /** Decode and check one frame; returns it. Throws FrameError on a malformed frame. */
   accept(raw: Buffer): Frame {
     if (this.done) throw new FrameError('frame after the last frame of the message');
     const frame = decodeFrame(raw);

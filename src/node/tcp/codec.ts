@@ -1,4 +1,4 @@
-// PURE codec of EdgeLake's TCP peer protocol (docs/design/node-runtime.md §6.2, §6.5): 2048-byte frames with a
+// PURE codec of EdgeLake's TCP peer protocol: 2048-byte frames with a
 // 207-byte big-endian header. Encodes and decodes single frames, validates them, and splits a message
 // (command + data) into frames. No I/O; the server (server.ts) and the peer client (peer-client.ts) use it.
 import { FrameError } from './errors.js';
@@ -11,7 +11,7 @@ export const MAX_BODY = FRAME_SIZE - HEADER_SIZE;
 export const MAX_FRAMES = 65_536;
 export const MAX_SOURCE_IP = 128;
 
-/** Header fields of one frame (docs/design/node-runtime.md §6.2). Binary fields are lower-case hex strings. */
+/** Header fields of one frame. Binary fields are lower-case hex strings. */
 export interface FrameHeader {
   readonly blockHash: string;
   readonly socketId: number;
@@ -157,7 +157,7 @@ export function decodeHeader(buf: Uint8Array): FrameHeader {
   return header as unknown as FrameHeader;
 }
 
-/** Per-frame validation of docs/design/node-runtime.md §6.5 step 1 (sequence checks live in the assembler). */
+/** Per-frame validation of the header's lengths (sequence checks live in the assembler). */
 export function validateHeader(h: FrameHeader): void {
   if (h.commandLength > MAX_BODY) throw new FrameError(`command_length ${h.commandLength} > ${MAX_BODY}`);
   if (h.commandLength + h.authenticationLength > h.dataLength) {
@@ -188,7 +188,7 @@ export function frameCapacity(commandLength: number): number {
 
 /**
  * Data bytes per frame. `fileRule`: a frame is last when its data does not fill it, so a size that is a
- * multiple of the capacity ends with an empty frame (docs/design/node-runtime.md §6.8). Otherwise frames are filled and the last one
+ * multiple of the capacity ends with an empty frame. Otherwise frames are filled and the last one
  * carries the remainder (at least one frame).
  */
 export function splitSizes(commandLength: number, dataLength: number, fileRule: boolean): number[] {

@@ -1,4 +1,4 @@
-// Outgoing delivery of one message over a new TCP connection (docs/design/node-runtime.md §6.1): connect with a 6 s
+// Outgoing delivery of one message over a new TCP connection: connect with a 6 s
 // timeout, write every frame, half-close, never read. ECONNREFUSED fails at once; only timeouts and
 // unreachable host/network errors are retried (3 attempts in all). Failure → PeerError 208.
 import { connect, type Socket } from 'node:net';

@@ -1,16 +1,16 @@
-// Execution of commands received from peers (docs/design/node-runtime.md §6.5 step 3, §6.10): wire text → command
+// Execution of commands received from peers: wire text → command
 // text, the peer allowlist (other known commands → 212, unknown → 1), execution through the interpreter
-// with the peer's origin, and the reply of docs/design/node-runtime.md §6.6.
+// with the peer's origin, and the reply to the peer's job.
 import type { CommandResult, PeerOrigin } from '../ports/command.js';
 import type { NodeServices } from '../ports/runtime.js';
 import { fromWireText } from './wire-text.js';
 import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
-/** First words (or first two words) a peer may run (docs/design/node-runtime.md §6.10). */
+/** First words (or first two words) a peer may run. */
 const ALLOWED_ONE = new Set(['get', 'event']);
 const ALLOWED_TWO = new Set(['blockchain get', 'blockchain read', 'blockchain push', 'info table']);
 
-/** First words of commands this node knows (docs/design/node-runtime.md §3, §4): refused from peers with 212 instead of 1. */
+/** First words of commands this node knows: refused from peers with 212 instead of 1. */
 const KNOWN_FIRST = new Set([
   'get',
   'set',

@@ -1,9 +1,9 @@
-// Errors of the TCP layer (docs/design/node-runtime.md §6): invalid frames (193 Wrong header structure), failed peer
+// Errors of the TCP layer: invalid frames (193 Wrong header structure), failed peer
 // deliveries and listen failures, each carrying the AnyLog status code that callers turn into replies.
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 import { STATUS, type StatusCode } from '../../contract/status-codes.js';
 
-/** A frame or frame sequence that violates docs/design/node-runtime.md §6.5 (logged as 193, connection closed, no reply). */
+/** A malformed frame or frame sequence (logged as 193, connection closed, no reply). */
 export class FrameError extends AppError {
   readonly status = STATUS.WRONG_HEADER;
   constructor(message: string) {
@@ -11,7 +11,7 @@ export class FrameError extends AppError {
   }
 }
 
-/** A network failure with the AnyLog status code and detail the command reports (docs/design/node-runtime.md §4.5, §5.9). */
+/** A network failure with the AnyLog status code and detail the command reports. */
 export class PeerError extends AppError {
   readonly status: StatusCode;
   readonly detail: string;

@@ -1,10 +1,10 @@
-// Incoming file transfers (docs/design/node-runtime.md §6.7, §6.8): the path rules (ledger copies in blockchain_dir
+// Incoming file transfers: the path rules (ledger copies in blockchain_dir
 // while the synchronizer runs, GENERIC 2; large messages `cmd.<ip>.<n>.lmsg` in prep_dir, GENERIC 3;
 // nothing else) and a sink streaming frame data to `<path>.transfer`, renamed (or un-gzipped) at the end.
 import { open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeServices } from '../ports/runtime.js';
-import { toError } from '../../shared/errors.js';
+import { toError } from '../../common/errors.js';
 
 export type FileKind = 'ledger' | 'lmsg';
 
@@ -41,7 +41,7 @@ export function fileWritePath(command: string): string {
     .trim();
 }
 
-/** Check a `file write <path>` with its GENERIC flag against docs/design/node-runtime.md §6.8; undefined = not authorized (294). */
+/** Check a `file write <path>` with its GENERIC flag against where that kind may be written (a ledger file into blockchain_dir while sync runs, a message file into prep_dir); undefined = not authorized (294). */
 export function authorizeFileWrite(
   node: NodeServices,
   rawPath: string,

@@ -1,4 +1,4 @@
-// Composition of the TCP side of the node (docs/design/node-runtime.md §6): one job table, failed-peer set, threads
+// Composition of the TCP side of the node: one job table, failed-peer set, threads
 // limiter, peer client and server per node. createTcpStack(node, options?) → { tcp, peers }; `node` is
 // used only at call time, so main.ts can build NodeServices around the returned objects.
 import type { NodeServices } from '../ports/runtime.js';
@@ -12,7 +12,7 @@ import { DEFAULT_DELIVER, type DeliverOptions } from './connect.js';
 export interface TcpStackOptions {
   /** Console sink for replies nobody waits for (`[From Node ip:port] text`); default stdout. */
   readonly console?: (text: string) => void;
-  /** Installs an accepted ledger file (docs/design/node-runtime.md §9.4); default: the node's synchronizer. */
+  /** Installs an accepted ledger file; default: the node's synchronizer. */
   readonly installLedger?: LedgerInstaller;
   readonly server?: Partial<TcpServerOptions>;
   readonly deliver?: Partial<DeliverOptions>;

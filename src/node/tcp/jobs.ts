@@ -1,7 +1,7 @@
-// Job slots for requests that wait for peer replies (docs/design/node-runtime.md §6.11): 64 slots (JOB_LOCATION),
+// Job slots for requests that wait for peer replies: 64 slots (JOB_LOCATION),
 // a node-wide JOB_ID counter from 1 wrapping after 2^32 − 1, one receiver per destination. Replies are
 // matched by (location, id, receiver); a job ends when every receiver completed or its timeout passed.
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { PeerReply } from '../ports/network.js';
 import { PeerError } from './errors.js';
 import { STATUS } from '../../contract/status-codes.js';

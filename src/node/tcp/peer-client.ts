@@ -1,4 +1,4 @@
-// PeerTransport implementation (docs/design/node-runtime.md §6.1, §6.6, §6.7, §6.11): one connection per message,
+// PeerTransport implementation: one connection per message,
 // job slots for waiting requests, the failed-peer set, large requests as GENERIC 3 file transfers, and
 // self-addressed messages fed in-process to the local receiver. Also routes received replies to jobs/console.
 import type { NodeServices } from '../ports/runtime.js';
@@ -114,7 +114,7 @@ export class PeerClient implements PeerTransport {
     if (failure !== undefined) throw new PeerError(STATUS.PEER_REFUSED, failure.text);
   }
 
-  /** Send a reply message (docs/design/node-runtime.md §6.6) to a request's source; delivery failures are only logged. */
+  /** Send a reply message to a request's source; delivery failures are only logged. */
   async sendReply(to: string, request: FrameHeader, reply: ReplyMessage): Promise<void> {
     const meta = {
       ...fields(request.jobLocation, request.jobId, request.counterReceivers, request.receiverId),
@@ -126,7 +126,7 @@ export class PeerClient implements PeerTransport {
     if (failure !== undefined) this.node.logger.warn({ peer: to }, 'failed to deliver a reply to a peer');
   }
 
-  /** A received `print`/`echo` message (docs/design/node-runtime.md §6.6, receiving side). */
+  /** A received `print`/`echo` message (receiving side). */
   receiveReply(header: FrameHeader, source: string, command: string, data: string): void {
     const text = replyText(command, data);
     if (header.jobId === 0) {
@@ -163,7 +163,7 @@ export class PeerClient implements PeerTransport {
     this.lmsgCounter = (this.lmsgCounter % LMSG_CYCLE) + 1;
     const fileName = `cmd.${this.node.identity.externalIp}.${this.lmsgCounter}.lmsg`;
     // A file transfer as EdgeLake sends it (COUNTER_RECEIVERS and PAR_USED 0), keeping the job fields so a
-    // waiting requester still gets its answer (docs/design/node-runtime.md §6.3, §6.7).
+    // waiting requester still gets its answer.
     const meta = { ...job, counterReceivers: 0, infoType: INFO_FILE, genericFlag: 3, parUsed: 0 };
     return this.sendFrames(destination, `file write ${fileName}`, Buffer.from(command, 'utf8'), meta);
   }

@@ -1,4 +1,4 @@
-// PURE reply rules of the TCP protocol (docs/design/node-runtime.md §6.6): a command's result → the reply message
+// PURE reply rules of the TCP protocol: a command's result → the reply message
 // (print / echo / nothing), and a received reply message → the text stored for the waiting job.
 import type { CommandResult } from '../ports/command.js';
 import { statusText, STATUS, type StatusCode } from '../../contract/status-codes.js';
@@ -8,7 +8,7 @@ export const INFO_REPLY = 4;
 export const INFO_BLOCKCHAIN_FAILURE = 2;
 export const INFO_FILE = 0;
 
-/** GENERIC flag of `echo` replies: EdgeLake leaves it 0 (docs/design/node-runtime.md §6.3). */
+/** GENERIC flag of `echo` replies: EdgeLake leaves it 0. */
 export const GENERIC_ECHO = 0;
 export const GENERIC_TEXT = 1;
 export const GENERIC_JSON = 2;
@@ -22,7 +22,7 @@ export interface ReplyMessage {
   readonly generic: number;
 }
 
-/** docs/design/node-runtime.md §5.7 rule: text starting with `{` or `[` is JSON. */
+/** Rule: text starting with `{` or `[` is JSON. */
 export function isJsonText(text: string): boolean {
   return text.startsWith('{') || text.startsWith('[');
 }
@@ -37,7 +37,7 @@ export function asksForJson(commandText: string): boolean {
 }
 
 /**
- * GENERIC flag of a `print` reply (docs/design/node-runtime.md §6.6): 2 only for JSON text answering a command
+ * GENERIC flag of a `print` reply: 2 only for JSON text answering a command
  * that asked for JSON, else 1. A relaying EdgeLake node prints every other answer as `[From Node …]` text.
  */
 export function printFlag(commandText: string, text: string): number {
@@ -90,7 +90,7 @@ export function replyText(command: string, data: string): string {
   return data === '' ? message : `${message}: ${data}`;
 }
 
-/** True when the command text is a reply (`print` / `echo`, docs/design/node-runtime.md §6.5 step 3). */
+/** True when the command text is a reply (`print` / `echo`). */
 export function isReplyCommand(command: string): boolean {
   const first = firstWords(command)[0];
   return first === 'print' || first === 'echo';

@@ -1,11 +1,11 @@
-// The TCP server (docs/design/node-runtime.md §6.1, §6.5): `node:net` listener, frame reassembly across arbitrary
+// The TCP server: `node:net` listener, frame reassembly across arbitrary
 // `data` chunks, half-close and close once a message is complete and handled (as EdgeLake), 30 s idle
 // limit for unfinished messages, silent close of probes, invalid frames logged as 193 and closed,
 // back-pressure on streamed files. Messages are handled by MessageSession; processLocal() feeds
 // self-addressed messages through the same path in-process.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerAddress, TcpServerControl } from '../ports/network.js';
-import type { LogPort as Logger } from '../../shared/log-port.js';
+import type { LogPort as Logger } from '../../common/log-port.js';
 import { FrameSplitter } from './assembler.js';
 import { FrameError, ListenError } from './errors.js';
 import { STATUS } from '../../contract/status-codes.js';
@@ -80,7 +80,7 @@ export class TcpServer implements TcpServerControl {
     await closed;
   }
 
-  /** Run frames through the receive path as if they came from `socketIp` (self-addressed, docs/design/node-runtime.md §6.1). */
+  /** Run frames through the receive path as if they came from `socketIp` (self-addressed). */
   async processLocal(frames: readonly Buffer[], socketIp: string): Promise<void> {
     const session = new MessageSession(this.context(), socketIp);
     for (const raw of frames) {
@@ -140,7 +140,7 @@ export class TcpServer implements TcpServerControl {
 
   /**
    * EdgeLake's worker half-closes and closes the connection once it has handled the last frame (or a frame
-   * with an error); a sender that waits for that close knows its message was processed (docs/design/node-runtime.md §6.1).
+   * with an error); a sender that waits for that close knows its message was processed.
    */
   private closeWhenHandled(socket: Socket, session: MessageSession): void {
     void session.settled().then(() => {

@@ -1,5 +1,5 @@
-// One incoming message (docs/design/node-runtime.md §6.5–§6.8): validates its frames, runs the command of every
-// request frame (as EdgeLake does) within the threads limit and answers it (docs/design/node-runtime.md §6.6),
+// One incoming message: validates its frames, runs the command of every
+// request frame (as EdgeLake does) within the threads limit and answers it,
 // buffers reply data or streams a `file write` to disk, then dispatches: replies to jobs/console, ledger
 // files to the installer, large messages to execution. `settled()` tells the server when to close.
 import { readFile, rename, rm } from 'node:fs/promises';
@@ -37,7 +37,7 @@ export class MessageSession {
   private lastWrite: Promise<void> = Promise.resolve();
   /** Work started for this message so far, in frame order (request frames run one after the other). */
   private work: Promise<void> = Promise.resolve();
-  /** A request frame's command failed: later frames of the message are not run (docs/design/node-runtime.md §6.5). */
+  /** A request frame's command failed: later frames of the message are not run. */
   private halted = false;
 
   constructor(
@@ -93,7 +93,7 @@ export class MessageSession {
 
   /**
    * A COMMAND_LENGTH beyond a frame's body ends the connection like any invalid frame (193), but EdgeLake
-   * still answers its source with an `echo` error 2, so this node does too (docs/design/node-runtime.md §6.5 step 1).
+   * still answers its source with an `echo` error 2, so this node does too.
    */
   private acceptFrame(raw: Buffer): ReturnType<MessageAssembler['accept']> {
     try {
@@ -175,7 +175,7 @@ export class MessageSession {
     this.ctx.client.receiveReply(header, `${origin.ip}:${origin.port}`, this.command, data);
   }
 
-  /** The command of one request frame, answered with that frame's header (docs/design/node-runtime.md §6.5 step 3). */
+  /** The command of one request frame, answered with that frame's header. */
   private async runFrame(header: FrameHeader): Promise<void> {
     if (this.halted) return;
     const code = await this.runRequest(this.command, header, this.origin(header));
@@ -220,7 +220,7 @@ export class MessageSession {
     await this.runLargeMessage(path, header, origin);
   }
 
-  /** docs/design/node-runtime.md §6.7: execute the file's text, then delete it (success) or move it to err_dir (failure). */
+  /** Execute the file's text, then delete it (success) or move it to err_dir (failure). */
   private async runLargeMessage(path: string, header: FrameHeader, origin: PeerOrigin): Promise<void> {
     const { node } = this.ctx;
     const text = await readFile(path, 'utf8');

@@ -1,4 +1,4 @@
-// PURE receiving side of the wire form of commands (docs/design/node-runtime.md §6.4): TABs in the command key
+// PURE receiving side of the wire form of commands: TABs in the command key
 // (first words) separate words, TABs inside a later word become spaces of one quoted word. The sending
 // side (words → wire text) is `wireText` in commands/network/run-client.ts.
 

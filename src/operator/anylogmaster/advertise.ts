@@ -1,4 +1,4 @@
-// PURE choice of the advertised address (docs/design/operator.md §7.1): ClusterIP → the client Service's
+// PURE choice of the advertised address: ClusterIP → the client Service's
 // spec.clusterIP, LoadBalancer → status.loadBalancer.ingress[0].ip (a hostname-only ingress is not
 // usable), Overlay → spec.network.advertise.ip. The address goes into the master policy and EXTERNAL_IP.
 import type { ResolvedAdvertise } from '../../api/types.js';

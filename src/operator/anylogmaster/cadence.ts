@@ -1,7 +1,7 @@
-// PURE requeue cadence of an AnyLogMaster pass (docs/design/operator.md §8.1): Ready → 30 s ± 10 %, in flight or
+// PURE requeue cadence of an AnyLogMaster pass: Ready → 30 s ± 10 %, in flight or
 // degraded → 5 s, stalls the user can fix outside the CR → 60 s, stalls that need a spec change → none
 // (the pass ends with a PermanentError). Temporary errors carry their own delay.
-import { applyJitter } from '../../shared/backoff.js';
+import { applyJitter } from '../../common/backoff.js';
 import type { StalledReason } from '../../api/conditions.js';
 
 export const READY_RESYNC_MS = 30_000;

@@ -1,6 +1,6 @@
-// Registers the AnyLogMaster controller with the framework (docs/design/operator.md §11.1): the CR, owned kinds by
+// Registers the AnyLogMaster controller with the framework: the CR, owned kinds by
 // the managed-by selector, node and ledger pods mapped by their instance label, the reconcile handler,
-// the cleanup finalizer (only under deletionPolicy Delete, docs/design/operator.md §9.1) and the Ready refresh timer (§8.1).
+// the cleanup finalizer (only under deletionPolicy Delete) and the Ready refresh timer.
 import { FINALIZER_CLEANUP } from '../../api/labels.js';
 import type { Controller, ControllerSpec } from '../framework/controller.js';
 import type { KubeObject } from '../framework/kube.js';

@@ -1,4 +1,4 @@
-// Cleanup under deletionPolicy Delete (docs/design/operator.md §9.3), run by the framework's finalizer handler:
+// Cleanup under deletionPolicy Delete, run by the framework's finalizer handler:
 // Terminating status → drop the master policy through the node, else by policy_id in the ledger → drop
 // what the operator created in an external PostgreSQL → resolve (the framework removes the finalizer).
 // Failures: Warning CleanupFailed, Stalled/CleanupFailed, retry with backoff; past
@@ -7,7 +7,7 @@ import { ANNOTATION_SKIP_CLEANUP, FIELD_MANAGER_STATUS } from '../../api/labels.
 import { nodePodName } from '../../api/names.js';
 import { desiredMasterPolicy } from '../../api/policy.js';
 import { cleanupLedger, deletePolicyRows } from '../../ledger/index.js';
-import { backoffDelay } from '../../shared/backoff.js';
+import { backoffDelay } from '../../common/backoff.js';
 import type { Outcome, ReconcileContext } from '../framework/controller.js';
 import { refOf } from '../framework/kube.js';
 import { assembleStatus } from './assemble.js';

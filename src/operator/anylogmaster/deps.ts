@@ -4,8 +4,8 @@
 import type { ResolvedSpec } from '../../api/types.js';
 import { PUBLISHED_IMAGE_REPOSITORY } from '../../api/defaults.js';
 import { createHttpNodeClient, type NodeClient, type NodeClientTls } from '../../nodeclient/index.js';
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { ReconcileContext } from '../framework/controller.js';
 import type { KubeApi } from '../framework/kube.js';
 import type { Metrics } from '../framework/metrics.js';

@@ -1,8 +1,8 @@
 // PURE: does a live child already hold every field the operator would apply? Server-side apply of an
 // unchanged object is a no-op on the server but still a write request, so at steady state the children
-// step compares the rendered object with the cached one and skips the PATCH (docs/design/operator.md §8.2:
-// zero API writes at steady state). Fields the apiserver defaults or other managers own are ignored.
-import { isRecord } from '../../shared/is-record.js';
+// step compares the rendered object with the cached one and skips the PATCH (so a
+// steady state makes zero API writes). Fields the apiserver defaults or other managers own are ignored.
+import { isRecord } from '../../common/is-record.js';
 
 /** Empty lists and maps: the apiserver drops them (Go `omitempty`), so they match an absent field. */
 function isEmpty(value: unknown): boolean {

@@ -1,4 +1,4 @@
-// The anylog_* domain metrics of docs/design/operator.md §11.8, registered through the framework's small metrics API
+// The anylog_* domain metrics, registered through the framework's small metrics API
 // (prom-client stays in framework/metrics.ts, rule D7): process up per required row, policy operations,
 // ledger readiness, and the age of the last successful node probe (computed at scrape time).
 import { PROCESS_ROW_NAMES } from '../../contract/processes.js';

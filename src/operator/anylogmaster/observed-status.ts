@@ -6,7 +6,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { AnyLogMasterStatusSchema, ConditionSchema } from '../../api/schema-status.js';
 import type { AnyLogMasterStatus } from '../../api/types.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 import type { ReconcileContext } from '../framework/controller.js';
 import type { Condition } from '../framework/status.js';
 

@@ -1,4 +1,4 @@
-// Step outcomes of one AnyLogMaster pass (docs/design/operator.md §5): what each step of reconcile.ts found, as
+// Step outcomes of one AnyLogMaster pass: what each step of reconcile.ts found, as
 // plain data. status.ts turns them into conditions and phase; cadence.ts into the next requeue.
 // No I/O and no framework types here, so both pure modules can be unit tested from tables.
 import type { ConditionStatus, Reason, ReconcilingReason, StalledReason } from '../../api/conditions.js';
@@ -34,7 +34,7 @@ export interface StepOutcomes {
   readonly rolledOut: boolean;
   readonly waiting?: WaitingOutcome;
   readonly stalled?: StalledOutcome;
-  /** The object is being deleted (deletion flow, docs/design/operator.md §9.3). */
+  /** The object is being deleted (deletion flow). */
   readonly deleting?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// The ordered steps 4–9 of docs/design/operator.md §5 for a validated CR: ledger → children → rollout → reach the
+// The ordered reconcile steps for a validated CR: ledger → children → rollout → reach the
 // node → master policy → processes. Each step reports outcomes; the first waiting or stalled step ends
 // the pipeline. An unexpected error is kept with the outcomes so far, so status is still written.
 import type { ProcessInfo } from '../../contract/processes.js';

@@ -1,4 +1,4 @@
-// PURE master-policy decisions (docs/design/operator.md §7.2, §7.3 step 2): the desired policy's EdgeLake id, its
+// PURE master-policy decisions: the desired policy's EdgeLake id, its
 // wire form for the NodeClient, and desired id + observed policies → the action (nothing, insert, or
 // replace = drop stale ids then insert). steps/policy.ts executes the action; no I/O here.
 import type { MasterPolicy } from '../../api/policy.js';
@@ -35,7 +35,7 @@ function innerJson(policy: MasterPolicy): JsonObject {
   return jsonObject(entries);
 }
 
-/** The EdgeLake id the node will give the policy (md5 of its Python repr, docs/design/operator.md §7.2). */
+/** The EdgeLake id the node will give the policy (md5 of its Python repr). */
 export function desiredPolicyId(policy: MasterPolicy): string {
   return md5Hex(policyHashString('master', innerJson(policy)));
 }
@@ -50,7 +50,7 @@ export function ownPolicies(observed: readonly ObservedPolicy[], identity: Polic
   return observed.filter((p) => p.name === identity.nodeName && p.company === identity.company);
 }
 
-/** docs/design/operator.md §7.3 step 2: exactly one match with the desired id → none; no match → insert; otherwise replace. */
+/** Exactly one match with the desired id → none; no match → insert; otherwise replace. */
 export function decidePolicyAction(
   desiredId: string,
   observed: readonly ObservedPolicy[],
@@ -64,7 +64,7 @@ export function decidePolicyAction(
   return { kind: 'replace', drop: stale, insert: !present };
 }
 
-/** docs/design/operator.md §7.3 step 5: the desired id is among the observed policies. */
+/** The desired id is among the observed policies. */
 export function isPolicyVerified(
   desiredId: string,
   observed: readonly ObservedPolicy[],

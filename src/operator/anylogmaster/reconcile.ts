@@ -1,11 +1,11 @@
-// The AnyLogMaster reconcile pass (docs/design/operator.md §5): the stored status parsed once
+// The AnyLogMaster reconcile pass: the stored status parsed once
 // (observed-status.ts) → initial status (rule 8) → validate → steps 4–9 (pipeline.ts) → status computed by
 // the pure status.ts from that parsed status (the framework writes each status write's answer back into
 // the cache, so it includes the last pass's write), handed to the framework (written once, only if
-// changed) → Events for transitions → the requeue of docs/design/operator.md §8.1, or the error that
+// changed) → Events for transitions → the requeue its cadence asks for, or the error that
 // carries the retry decision.
 import { FIELD_MANAGER_STATUS } from '../../api/labels.js';
-import { toError } from '../../shared/errors.js';
+import { toError } from '../../common/errors.js';
 import type { Condition } from '../framework/status.js';
 import type { Outcome, ReconcileContext } from '../framework/controller.js';
 import { PermanentError } from '../framework/errors.js';

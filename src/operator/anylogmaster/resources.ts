@@ -1,4 +1,4 @@
-// Resource types the AnyLogMaster controller reads and writes (docs/design/operator.md §11.1, §12), and the label
+// Resource types the AnyLogMaster controller reads and writes, and the label
 // selectors of its owned-object and pod watches. One place, so the RBAC test and the controller agree.
 import { ANYLOG_MASTER_RESOURCE } from '../../api/schema.js';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from '../../api/labels.js';
@@ -48,7 +48,7 @@ export const CONFIGMAPS = core('configmaps', 'ConfigMap');
 export const SECRETS = core('secrets', 'Secret');
 export const PODS = core('pods', 'Pod');
 
-/** Owned kinds and pods are watched by this selector only (memory; docs/design/operator.md §10, §11.3). */
+/** Owned kinds and pods are watched by this selector only (memory). */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 /** The resource type of a rendered child, from its kind. */

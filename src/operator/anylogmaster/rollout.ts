@@ -1,4 +1,4 @@
-// PURE rollout check of the node StatefulSet and its pod (docs/design/operator.md §5 step 6): the StatefulSet has
+// PURE rollout check of the node StatefulSet and its pod: the StatefulSet has
 // observed its generation, has one updated, ready and current replica with currentRevision ==
 // updateRevision, and pod `<name>-0` of that revision is Ready with a podIP. Reads typed views (views.ts).
 import type { WaitingOutcome } from './outcomes.js';

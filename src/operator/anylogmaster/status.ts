@@ -1,5 +1,5 @@
 // PURE: step outcomes of one pass → the status conditions, root observedGeneration and phase of an
-// AnyLogMaster, following docs/design/operator.md §3.3 exactly (generation rules, lastTransitionTime only on status
+// AnyLogMaster, by the status contract's rules (generation rules, lastTransitionTime only on status
 // flips, Ready mirroring order, progress deadline, abnormal-true Reconciling/Stalled present only when
 // True, runtime degradation without Reconciling). reconcile.ts calls it once per pass with the status it
 // parsed (observed-status.ts); the only framework call is the transition-time stamp. No I/O, no clock.
@@ -49,7 +49,7 @@ const DEFAULT_DOMAIN: Readonly<Record<DomainType, ConditionOutcome>> = {
   ProcessesHealthy: condition('Unknown', 'NotChecked', NOT_CHECKED),
 };
 
-/** Ready's reason when a domain condition carries a reason Ready may not use (docs/design/operator.md §3.2). */
+/** Ready's reason when a domain condition carries a reason Ready may not use. */
 const READY_FALLBACK: Readonly<Record<DomainType, Reason>> = {
   LedgerReady: 'WaitingForLedger',
   NodeReachable: 'Progressing',
@@ -204,7 +204,7 @@ function phaseOf(deleting: boolean, flight: Flight, ready: boolean, readyStatus:
   return readyStatus === 'False' ? 'Degraded' : 'Pending';
 }
 
-/** Computes conditions, root observedGeneration and phase for one pass (docs/design/operator.md §3.3, §3.4). */
+/** Computes conditions, root observedGeneration and phase for one pass. */
 export function computeStatus(input: StatusInput): ComputedStatus {
   const gen = input.generation;
   const deleting = input.outcomes.deleting === true;

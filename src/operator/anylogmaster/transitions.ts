@@ -1,5 +1,5 @@
 // PURE: condition changes between the cached status and the one a pass computed → the Events of
-// docs/design/operator.md §11.9, emitted on transitions only (Normal LedgerReady, Ready; Warning LedgerUnreachable,
+// Emitted on transitions only (Normal LedgerReady, Ready; Warning LedgerUnreachable,
 // NodeUnreachable, ProcessesNotRunning, Stalled). PolicyPosted/PolicyReplaced come from the policy step,
 // CleanupFailed/CleanupAbandoned from delete.ts. The recorder deduplicates repeats.
 import type { EventInput } from '../framework/events.js';

@@ -4,7 +4,7 @@
 // (metadata, status, ...) whose read fields have the wrong types is read as empty, the most cautious reading.
 import Type, { type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 const Str = Type.Optional(Type.String());
 const Int = Type.Optional(Type.Integer());

@@ -1,6 +1,6 @@
 // In-memory store of normalised objects for one reflector, keyed by `namespace/name`, with indexes by
 // controller owner uid and by label. replace() diffs a fresh LIST against the store so a relist after
-// 410 emits the deletes the watch missed (docs/design/operator.md §11.3); upsert() never rolls an object back to an
+// 410 emits the deletes the watch missed; upsert() never rolls an object back to an
 // older resourceVersion; writeBack() takes the answer of the operator's own status write. No I/O.
 import { objectKey, refOf, type KubeObject } from './kube.js';
 import { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';

@@ -1,9 +1,9 @@
-// Controller registration (docs/design/operator.md §11.1): the primary resource, owned kinds (mapped to their
+// Controller registration: the primary resource, owned kinds (mapped to their
 // controller owner), extra watches with mapToKey, and the reconcile, finalizer and timer handlers.
 // Event routing lives here: callbacks only enqueue keys, and CR events whose only change is status,
 // resourceVersion or managedFields are ignored so the operator's own status writes never re-trigger it.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheDelta, CacheReader } from './cache.js';
 import type { EventInput } from './events.js';
 import { objectKey, refOf, type KubeApi, type KubeObject, type ResourceType } from './kube.js';
@@ -57,7 +57,7 @@ export interface TimerSpec {
 
 export interface OwnsSpec {
   readonly type: ResourceType;
-  /** Owned kinds are watched by label selector only (memory; docs/design/operator.md §11.3). */
+  /** Owned kinds are watched by label selector only (memory). */
   readonly labelSelector?: string;
 }
 

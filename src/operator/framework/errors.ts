@@ -1,7 +1,7 @@
-// Errors that carry the retry decision of a reconcile pass (docs/design/operator.md §11.4, architecture example 6):
+// Errors that carry the retry decision of a reconcile pass (architecture example 6):
 // TemporaryError retries after a delay, PermanentError stops retrying until the object changes,
 // NextLoop ends a pass early without an error. Anything else is retried with per-key backoff.
-import { AppError, isAppError, type ErrorCode } from '../../shared/errors.js';
+import { AppError, isAppError, type ErrorCode } from '../../common/errors.js';
 
 export interface TemporaryErrorOptions {
   readonly delayMs: number;

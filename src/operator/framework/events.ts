@@ -1,9 +1,9 @@
-// Event recorder on events.k8s.io/v1 (docs/design/operator.md §11.9). A repeat of the same object and reason
+// Event recorder on events.k8s.io/v1. A repeat of the same object and reason
 // within 10 minutes bumps the existing Event's series instead of creating a new one, and emission is
 // rate limited per object (token bucket, burst 25, one token per 5 min, as client-go's spam filter).
 // EventDeduper is the pure decision; EventRecorder performs it and never throws into a handler.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { KubeApi, KubeObject, ResourceType } from './kube.js';
 
 export const EVENTS_V1: ResourceType = {

@@ -1,4 +1,4 @@
-// Pure helpers over metadata.finalizers (docs/design/operator.md §9.1, §11.5): presence checks, the decision to
+// Pure helpers over metadata.finalizers: presence checks, the decision to
 // add or remove, and the minimal server-side-apply body under the finalizer's own field manager,
 // which owns only that one list entry so other finalizers are never disturbed.
 import type { KubeObject, ObjectMeta } from './kube.js';

@@ -1,8 +1,8 @@
-// Health and metrics HTTP endpoints on node:http (docs/design/operator.md §11.7, §11.8): /livez fails when the
+// Health and metrics HTTP endpoints on node:http: /livez fails when the
 // event loop lags 5 s or more or a watch has been stalled for over 5 min; /readyz fails until every
 // cache has synced and again once shutdown begins. Metrics are served by a separate listener.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 
 export interface CheckResult {
   readonly ok: boolean;

@@ -1,9 +1,9 @@
 // Shared informer: the reflectors of one (resource type, label selector) across the watched
-// namespaces (one cluster-wide reflector when no namespace list is set, docs/design/operator.md §11.11), read
+// namespaces (one cluster-wide reflector when no namespace list is set), read
 // as one cache. Several controllers may share it; listeners only enqueue keys. writeBack() feeds the
 // answer of the operator's own status write into the cache that holds the key.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheDelta, CacheReader } from './cache.js';
 import { parseKey, type KubeApi, type KubeObject, type ResourceType } from './kube.js';
 import type { Metrics } from './metrics.js';

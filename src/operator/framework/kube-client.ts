@@ -2,7 +2,7 @@
 // library lazily. Kubeconfigs the native transport understands (token, token file, client certificate,
 // in-cluster) go through http-transport.ts, which keeps the operator's RSS ~80 MB below the library's
 // import cost; exec plugins, auth providers and proxies load the library's RequestContext/HTTP stack and
-// low-level Watch on first use. Explicit content types and field managers (docs/design/operator.md §11.5); every
+// low-level Watch on first use. Explicit content types and field managers; every
 // error becomes a KubeApiError with the Status parsed; every request is counted in
 // rest_client_requests_total{code,method,host}.
 import type { KubeConfig, RequestContext } from '@kubernetes/client-node';
@@ -23,8 +23,8 @@ import {
   type WatchOptions,
   type WriteOptions,
 } from './kube.js';
-import { readProcessEnv, type Env } from '../../shared/env.js';
-import type { Logger } from '../../shared/logger.js';
+import { readProcessEnv, type Env } from '../../common/env.js';
+import type { Logger } from '../../common/logger.js';
 import {
   NativeTransport,
   type Transport,
@@ -78,7 +78,7 @@ export interface KubeClientOptions {
   readonly logger?: Logger;
 }
 
-/** Builds the adapter from the default kubeconfig (docs/design/operator.md §11.13). */
+/** Builds the adapter from the default kubeconfig. */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
   const path = options.kubeconfigPath;
   if (options.transport === 'library') {

@@ -71,7 +71,7 @@ export function omit(record: object, keys: readonly string[]): Record<string, un
 
 const SERVER_OWNED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields'];
 
-/** Apply bodies never carry server-owned metadata, nor status for children (docs/design/operator.md §11.5). */
+/** Apply bodies never carry server-owned metadata, nor status for children. */
 export function applyBody(object: KubeObject, keepStatus: boolean): Record<string, unknown> {
   const body = omit(object, keepStatus ? [] : ['status']);
   return { ...body, metadata: omit(object.metadata, SERVER_OWNED_METADATA) };

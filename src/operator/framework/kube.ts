@@ -1,7 +1,7 @@
 // KubeApi port of the operator framework: the verbs controllers and the framework itself use against
 // the Kubernetes API, plus the object, resource and error types they share. kube-client.ts implements
 // it on @kubernetes/client-node; nothing else in the operator talks to the API server directly.
-import { AppError } from '../../shared/errors.js';
+import { AppError } from '../../common/errors.js';
 
 /** A resource type: where it lives in the API and whether it is namespaced. */
 export interface ResourceType {

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
-import type { Env } from '../../shared/env.js';
+import type { Env } from '../../common/env.js';
 import { KubeApiError } from './kube.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 /** How requests authenticate: a fixed token, a token file re-read periodically, or nothing extra. */
 export type BearerSource =

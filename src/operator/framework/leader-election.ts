@@ -1,4 +1,4 @@
-// Lease-based leader election (docs/design/operator.md §11.6): coordination.k8s.io/v1 Lease, 15 s duration,
+// Lease-based leader election: coordination.k8s.io/v1 Lease, 15 s duration,
 // 10 s renew deadline, 2 s retry period, acquire and renew by update with the last seen
 // resourceVersion (compare-and-swap). Expiry is judged by local observation time, as client-go does,
 // so clock skew between replicas does not matter. While leading, a renewal is one PUT on the lease this
@@ -6,8 +6,8 @@
 // holderIdentity on shutdown. A replica refused access to the lease (401/403: missing RBAC) can never
 // lead; health() reports it so /readyz fails and a rollout with broken RBAC stops instead of replacing
 // working replicas.
-import type { Clock } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import {
   isConflict,
   isAlreadyExists,

@@ -1,12 +1,12 @@
 // Manager: owns the shared informers, the controllers' queues and workers, leader election and the
-// lifecycle (docs/design/operator.md §11.6, §11.12). Caches run on every replica; only the leader runs workers,
+// lifecycle. Caches run on every replica; only the leader runs workers,
 // timers and the periodic resync. Shutdown: readiness off, stop dequeuing and timers, abort watches,
 // drain in-flight passes up to the shutdown timeout, then release the Lease. Passes get a KubeApi whose
 // status writes are written back into the informer caches (write-back.ts).
-import { applyJitter } from '../../shared/backoff.js';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
-import { toError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import { applyJitter } from '../../common/backoff.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import { toError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheReader } from './cache.js';
 import { Controller, ownedKeys, primaryKeys, type ControllerSpec } from './controller.js';
 import type { EventSink } from './events.js';

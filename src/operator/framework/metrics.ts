@@ -1,5 +1,5 @@
 // Metrics registry of the operator (the only prom-client importer, rule D7): controller-runtime,
-// workqueue, rest-client and leader-election metrics under their upstream names (docs/design/operator.md §11.8),
+// workqueue, rest-client and leader-election metrics under their upstream names,
 // plus a small typed API so a domain controller can register its own counters and gauges without
 // importing prom-client.
 import {
@@ -42,7 +42,7 @@ export interface HistogramDefinition extends MetricDefinition {
   readonly buckets?: readonly number[];
 }
 
-/** The framework's own metrics (labels as in docs/design/operator.md §11.8). */
+/** The framework's own metrics (labels). */
 export interface FrameworkMetricSet {
   readonly reconcileTotal: CounterMetric;
   readonly reconcileErrors: CounterMetric;

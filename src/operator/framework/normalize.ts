@@ -1,10 +1,10 @@
-// Normalisation of objects entering the operator (docs/design/operator.md §11.3): apiVersion and kind set (list
+// Normalisation of objects entering the operator: apiVersion and kind set (list
 // items lack them), managedFields stripped, metadata checked against a schema of the fields ObjectMeta
 // types once, so no caller needs non-null assertions or casts. Also parses metav1.Status error bodies. Pure.
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { KubeApiError, apiVersionOf, type KubeObject, type ObjectMeta, type ResourceType } from './kube.js';
-import { isRecord } from '../../shared/is-record.js';
+import { isRecord } from '../../common/is-record.js';
 
 const Str = Type.Optional(Type.String());
 const StringMap = Type.Optional(Type.Record(Type.String(), Type.String()));

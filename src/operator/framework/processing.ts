@@ -1,13 +1,13 @@
-// One reconcile pass for one key (docs/design/operator.md §5, §8.1, §11.4): read the latest object from the cache
+// One reconcile pass for one key: read the latest object from the cache
 // → deletion and finalizer handling → handler with its context → status written once if changed →
 // outcome turned into a requeue (delay, backoff, or none) and metrics. Never throws: every error is
 // logged once here, where it is handled. The status write's answer reaches the cache through the
 // KubeApi the manager hands in (write-back.ts).
 import { randomUUID } from 'node:crypto';
-import { applyJitter } from '../../shared/backoff.js';
-import type { Clock } from '../../shared/clock.js';
-import { AppError, toError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import { applyJitter } from '../../common/backoff.js';
+import type { Clock } from '../../common/clock.js';
+import { AppError, toError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
 import type { CacheReader } from './cache.js';
 import type { Controller, Outcome, ReconcileContext, StatusBuilder } from './controller.js';
 import { classifyError } from './errors.js';

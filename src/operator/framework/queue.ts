@@ -1,8 +1,8 @@
-// Keyed, coalescing work queue with controller-runtime semantics (docs/design/operator.md §11.2): a dirty set
+// Keyed, coalescing work queue with controller-runtime semantics: a dirty set
 // merges repeated adds, a key is never handed to two workers at once (an add during processing
 // re-queues it after done()), delayed adds live in memory, drain() stops intake and waits for
 // in-flight keys. Time comes from the injected Clock. No I/O.
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
 
 interface Waiter {
   readonly resolve: (key: string | undefined) => void;

@@ -1,8 +1,8 @@
-// Rate limiter of the work queue (docs/design/operator.md §11.2): per-key exponential backoff (1 s doubling to
+// Rate limiter of the work queue: per-key exponential backoff (1 s doubling to
 // 5 min, ±10 % jitter) combined with a global token bucket (10/s, burst 100); the larger delay wins.
 // Time comes from the injected Clock, randomness from an injected source. No I/O.
-import { backoffDelay } from '../../shared/backoff.js';
-import type { Clock } from '../../shared/clock.js';
+import { backoffDelay } from '../../common/backoff.js';
+import type { Clock } from '../../common/clock.js';
 
 export interface RateLimiterOptions {
   readonly clock: Clock;

@@ -2,10 +2,10 @@
 // resourceVersion with bookmarks and a randomised server timeout; 410 relists and synthesises the
 // deletes it missed; every failure restarts under jittered backoff (1 s → 30 s); an inactivity
 // watchdog aborts silent streams. Keeps the cache (watch events never roll it back; the operator's own
-// status writes are written back) and tells listeners about deltas (docs/design/operator.md §11.3).
-import { backoffDelay } from '../../shared/backoff.js';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
-import type { Logger } from '../../shared/logger.js';
+// status writes are written back) and tells listeners about deltas.
+import { backoffDelay } from '../../common/backoff.js';
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
 import { ObjectCache, type CacheDelta } from './cache.js';
 import {
   isGone,

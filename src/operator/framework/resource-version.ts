@@ -1,4 +1,4 @@
-// Ordering of resourceVersions for the informer cache (docs/design/operator.md §11.3). Kubernetes calls them
+// Ordering of resourceVersions for the informer cache. Kubernetes calls them
 // opaque, but for one object from one apiserver they are decimal etcd revisions: two decimal digit
 // strings are compared as BigInt; anything else is "unknown" and callers stay conservative. Pure.
 

@@ -1,8 +1,8 @@
-// Status helpers (docs/design/operator.md §3.3, §11.5): conditions keep lastTransitionTime unless their status
+// Status helpers: conditions keep lastTransitionTime unless their status
 // flips, every condition carries the pass's observedGeneration, and a status is written only when it
 // differs from the cached one after normalisation. Pure; `now` is passed in.
-import { canonicalJson } from '../../shared/hash.js';
-import { isRecord } from '../../shared/is-record.js';
+import { canonicalJson } from '../../common/hash.js';
+import { isRecord } from '../../common/is-record.js';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 

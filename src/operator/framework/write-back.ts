@@ -1,7 +1,7 @@
 // The KubeApi handed to reconcile passes (manager.ts): every verb goes straight to the real client,
 // and the object a successful status write returns is also handed to the informer caches of its type,
 // so a pass that follows at once reads the status just written instead of the one before it
-// (docs/design/operator.md §3.3, §11.9: one Event per transition). The caches decide whether it is newer.
+// (one Event per transition). The caches decide whether it is newer.
 import type {
   CreateResult,
   JsonPatchOp,

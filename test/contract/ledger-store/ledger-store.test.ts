@@ -8,7 +8,7 @@ import type { LedgerRow, LedgerStore } from '../../../src/node/ports/ledger.js';
 import { SqliteLedgerStore } from '../../../src/node/ledger/sqlite-store.js';
 import { PgLedgerStore } from '../../../src/node/ledger/pg-store.js';
 import { LedgerError } from '../../../src/node/ledger/errors.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import pg from 'pg';
 import { readVectorText } from '../../helpers/vectors.js';

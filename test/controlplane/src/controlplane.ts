@@ -44,7 +44,7 @@ export function defaultRuntime(): Runtime {
 }
 
 export interface StartOptions {
-  /** Also start PostgreSQL (docs/design/local-cluster.md §8) and export ANYLOG_TEST_PG_URL. */
+  /** Also start PostgreSQL and export ANYLOG_TEST_PG_URL. */
   readonly postgres?: boolean;
   /** Progress messages (to stderr by default). */
   readonly progress?: (msg: string) => void;
@@ -108,7 +108,7 @@ export async function stopRun(runDir: string, etcdDataDir?: string): Promise<voi
   rmSync(runDir, { recursive: true, force: true });
 }
 
-/** Takes down every real node whose processes are all gone (docs/design/local-cluster.md §13.7). */
+/** Takes down every real node whose processes are all gone. */
 export async function takeDownAbandonedNodes(say: (m: string) => void): Promise<void> {
   for (const dead of abandonedNodeRuns()) {
     say(`taking down a real node whose processes are gone (run ${dead})`);

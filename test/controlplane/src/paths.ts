@@ -71,7 +71,7 @@ function which(cmd: string): string | undefined {
   return undefined;
 }
 
-/** Locate every binary or fail with a message naming the script that provides it (docs/design/local-cluster.md §10.2: never skip). */
+/** Locate every binary or fail with a message naming the script that provides it (never skip). */
 export function binaries(): Binaries {
   const v = readVersions();
   const k8s = k8sBinDir(v);

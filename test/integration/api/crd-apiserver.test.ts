@@ -1,4 +1,4 @@
-// The generated CRD against the REAL apiserver (docs/design/local-cluster.md §9.1 step 5):
+// The generated CRD against the REAL apiserver:
 // it installs server-side, `kubectl explain` shows the schema's descriptions, every sample and valid
 // fixture passes a server-side dry run, every invalid fixture is rejected with the message its
 // `# expect:` line names (the same message the TypeScript twins give), and the transition rules

@@ -1,4 +1,4 @@
-// The developer commands of docs/design/local-cluster.md §10.3, run as a person would:
+// The developer commands (`npm run cluster:up`, `cluster:env`, `cluster:down`), run as a person would:
 // `cluster:up` starts a control plane in the background and prints `export KUBECONFIG=...`; kubectl with
 // that kubeconfig reaches /readyz; a second `up` says a cluster is running and starts nothing; `env` prints
 // the same environment; `down` stops it and leaves no recorded process or run directory. The run's record

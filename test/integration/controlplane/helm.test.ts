@@ -1,4 +1,4 @@
-// Helm against the real control plane (docs/design/local-cluster.md §9): helm lint, helm
+// Helm against the real control plane: helm lint, helm
 // template piped to a server-side dry run with strict validation, and helm install --wait of a small
 // chart whose Deployment runs under the pod runner, then helm uninstall.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// Pod runner behaviours beyond StatefulSets (docs/design/local-cluster.md §7.3–§7.7): run-to-completion pods end
+// Pod runner behaviours beyond StatefulSets: run-to-completion pods end
 // Succeeded or Failed, init containers run first, unknown images fail with ImageNotMapped, pods get a
 // service-account kubeconfig with a bound token, and the postgres shim honours the image's contract.
 import t from 'tap';

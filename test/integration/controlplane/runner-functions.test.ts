@@ -1,4 +1,4 @@
-// Pure functions of the pod runner (docs/design/local-cluster.md §7.3): `$(VAR)` expansion, path rewriting, image
+// Pure functions of the pod runner: `$(VAR)` expansion, path rewriting, image
 // names, executable mapping, quantities and the pod address pool. No cluster needed.
 import t from 'tap';
 import { expand, rewritePaths } from '../../controlplane/src/pod-runner/materialise.js';

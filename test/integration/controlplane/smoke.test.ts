@@ -1,4 +1,4 @@
-// Smoke test of the real control plane (docs/design/local-cluster.md §3–§6): readiness,
+// Smoke test of the real control plane: readiness,
 // version, the runner's node, RBAC enforcement, a CRD with schema validation and a status subresource,
 // garbage collection of owned objects, and Pod Security admission in a restricted namespace.
 import t from 'tap';

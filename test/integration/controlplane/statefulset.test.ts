@@ -1,4 +1,4 @@
-// The local pod runner under a StatefulSet (docs/design/local-cluster.md §7): the pod becomes
+// The local pod runner under a StatefulSet: the pod becomes
 // Ready, its process listens on the loopback pod IP, a killed process restarts (restartCount grows),
 // a deleted pod is re-created and its process starts, the claim's directory survives the re-creation,
 // ConfigMap env and volumes are materialised, and scaling to 0 leaves no process.

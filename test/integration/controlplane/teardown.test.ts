@@ -1,4 +1,4 @@
-// Teardown leaves nothing behind (docs/design/local-cluster.md §10.1): a nested
+// Teardown leaves nothing behind: a nested
 // with-cluster.ts run starts a second control plane, runs a pod, then its command fails midway; after it
 // returns, no recorded process, listening port, run directory or etcd data directory may remain, and
 // the command's exit code is propagated.

@@ -1,4 +1,4 @@
-// The Kubernetes version fallback of docs/design/local-cluster.md §4: when the preferred
+// The Kubernetes version fallback: when the preferred
 // version cannot be resolved through the module proxy, gen-gomod.sh takes the next candidate, says that
 // it fell back and which version it wrote. Runs the real script (the real Go toolchain and module proxy)
 // on a copy of test/controlplane, with an unservable first candidate; the committed files stay untouched,

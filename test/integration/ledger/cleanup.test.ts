@@ -1,10 +1,10 @@
-// Ledger cleanup for deletionPolicy Delete (docs/design/operator.md §9.3): delete policy rows by policy_id directly,
+// Ledger cleanup for deletionPolicy Delete: delete policy rows by policy_id directly,
 // then drop the database and role only when createdByOperator says so.
 import t from 'tap';
 import pg from 'pg';
 import { LEDGER_INSERT_SQL_PG } from '../../../src/contract/ledger-ddl.js';
 import { cleanupLedger, deletePolicyRows, provisionLedger } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

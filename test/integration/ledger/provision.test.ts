@@ -1,4 +1,4 @@
-// provisionLedger against a real PostgreSQL (docs/design/operator.md §6.1, §6.2 step 4): from nothing with admin
+// provisionLedger against a real PostgreSQL: from nothing with admin
 // credentials, idempotent second run, password rotation, the no-admin paths (CREATEDB or DatabaseMissing),
 // a bad password, two concurrent provisioners, and a table identical to the one the node's DDL creates.
 import t from 'tap';
@@ -12,7 +12,7 @@ import {
   provisionLedger,
   verifyLedger,
 } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

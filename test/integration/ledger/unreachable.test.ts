@@ -1,9 +1,9 @@
-// LedgerUnreachable against a private PostgreSQL that is stopped and started again (docs/design/operator.md §6.1
-// SQLSTATE mapping): a stopped server is a temporary error naming no secret, and provisioning succeeds
+// LedgerUnreachable against a private PostgreSQL that is stopped and started again:
+// a stopped server is a temporary error naming no secret, and provisioning succeeds
 // once the server is back. Uses test/controlplane/src/postgres.ts startPostgres().
 import t from 'tap';
 import { LedgerUnreachableError, provisionLedger, verifyLedger } from '../../../src/ledger/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import { startPostgres } from '../../controlplane/src/postgres.js';
 import { admin, endpointFor, randomName, randomPassword } from './fixtures/pg-ledger.js';
 

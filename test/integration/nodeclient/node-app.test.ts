@@ -1,4 +1,4 @@
-// NodeClient against the real anylog-node (docs/design/architecture.md §4 example 11): starts `bin/anylog-node.js`
+// NodeClient against the real anylog-node: starts `bin/anylog-node.js`
 // as a hidden master (no policy of its own) on 127.0.0.x ports, then status, processes, query, insert
 // (and duplicate), drop (and not found), and an unreachable node once it is stopped.
 import t from 'tap';

@@ -1,13 +1,13 @@
 // The whole external-ledger path against real processes: provisionLedger creates role, database and
 // table with admin credentials; the real anylog-node connects with the node role (DB_TYPE=psql) and
 // accepts the operator's table; a policy posted through NodeClient lands in it; the operator's direct
-// cleanup deletes the row by policy_id and drops what it created (docs/design/operator.md §6.1, §7.3, §9.3).
+// cleanup deletes the row by policy_id and drops what it created.
 import t from 'tap';
 import { parseOrderedJson } from '../../../src/contract/ordered-json.js';
 import { addIdAndDate } from '../../../src/contract/policy-id.js';
 import { cleanupLedger, deletePolicyRows, provisionLedger } from '../../../src/ledger/index.js';
 import { policyText, type PolicyBody } from '../../../src/nodeclient/index.js';
-import { silentLogger } from '../../../src/shared/logger.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import {
   admin,
   adminQuery,

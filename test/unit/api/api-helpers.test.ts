@@ -25,7 +25,7 @@ import { stored, validFixtures } from './fixtures.js';
 
 const cr = { metadata: { name: 'master', namespace: 'anylog' } };
 
-t.test('derived names (docs/design/operator.md §1)', async (t) => {
+t.test('derived names', async (t) => {
   t.equal(names.nodeStatefulSetName(cr), 'master');
   t.equal(names.clientServiceName(cr), 'master');
   t.equal(names.headlessServiceName(cr), 'master-headless');

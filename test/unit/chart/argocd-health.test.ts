@@ -1,4 +1,4 @@
-// The Argo CD health check (docs/design/operator.md §13.3): every fixture in test/fixtures/argocd/ is converted into a
+// The Argo CD health check: every fixture in test/fixtures/argocd/ is converted into a
 // Lua table literal, charts/anylog-operator/argocd/health.lua runs on it under Debian's lua5.4 (installed
 // by scripts/setup.sh), and the returned status and message must equal the fixture's expectation.
 // A missing lua5.4 fails the suite; it never skips.

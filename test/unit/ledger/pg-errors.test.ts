@@ -1,4 +1,4 @@
-// SQLSTATE → ledger error mapping (docs/design/operator.md §6.1) and secret scrubbing of wrapped messages.
+// SQLSTATE → ledger error mapping and secret scrubbing of wrapped messages.
 import t from 'tap';
 import pg from 'pg';
 import {

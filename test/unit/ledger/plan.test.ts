@@ -1,4 +1,4 @@
-// Table tests for the pure ledger plan (docs/design/operator.md §6.1 steps 3 and 5).
+// Table tests for the pure ledger plan (5).
 import t from 'tap';
 import { planLedger, type LedgerStep, type ObservedLedger } from '../../../src/ledger/plan.js';
 

@@ -1,4 +1,4 @@
-// SCRAM-SHA-256 verifier keys against the RFC 7677 docs/design/operator.md §3 exchange (user "user", password "pencil"):
+// SCRAM-SHA-256 verifier keys against the RFC 7677 section 3 exchange (user "user", password "pencil"):
 // ServerKey must reproduce the server signature and StoredKey must match the client proof.
 import t from 'tap';
 import { createHash, createHmac } from 'node:crypto';

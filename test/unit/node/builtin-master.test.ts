@@ -1,4 +1,4 @@
-// The embedded built-in master script equals vectors/builtin-master.al minus its header comment (docs/design/node-runtime.md §2.4).
+// The embedded built-in master script equals vectors/builtin-master.al minus its header comment.
 import t from 'tap';
 import { BUILTIN_MASTER_SCRIPT } from '../../../src/node/builtin-master.js';
 import { parseProgram } from '../../../src/node/interpreter/script.js';

@@ -1,8 +1,8 @@
-// Configuration (docs/design/node-runtime.md §2.1–§2.3): defaults, legacy aliases, derived addresses, defaulted environment and the
+// Configuration: defaults, legacy aliases, derived addresses, defaulted environment and the
 // single error listing every problem.
 import t from 'tap';
 import { bootDictionary, loadConfig } from '../../../src/node/config.js';
-import { ConfigError } from '../../../src/shared/errors.js';
+import { ConfigError } from '../../../src/common/errors.js';
 
 const host = {
   hostname: 'pod-0',

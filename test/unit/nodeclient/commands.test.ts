@@ -1,4 +1,4 @@
-// AnyLog command texts and the quoting rules of the operator's node client (docs/design/operator.md §7.3).
+// AnyLog command texts and the quoting rules of the operator's node client.
 import t from 'tap';
 import {
   GET_PROCESSES_JSON,

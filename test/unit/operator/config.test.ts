@@ -1,6 +1,6 @@
 import t from 'tap';
 import { OperatorSettingsSchema, loadOperatorConfig } from '../../../src/operator/config.js';
-import { ConfigError } from '../../../src/shared/errors.js';
+import { ConfigError } from '../../../src/common/errors.js';
 
 const base = { POD_NAMESPACE: 'anylog-system' };
 

@@ -7,7 +7,7 @@ import {
 import { RenderInputError } from '../../../src/render/errors.js';
 import { PASSWORD, allCrs, crFromFixture, crFromSample, inputsFor } from './helpers.js';
 
-t.test('ConfigMap environment for the embedded sample (docs/design/operator.md §4.2)', async (t) => {
+t.test('ConfigMap environment for the embedded sample', async (t) => {
   const cr = crFromSample('embedded');
   const cm = renderConfigMap(cr, inputsFor(cr));
   t.equal(cm.metadata.name, 'master-config');
@@ -80,7 +80,7 @@ t.test('Overlay mode binds TCP and sets OVERLAY_IP; other modes leave it out', a
   t.notOk('OVERLAY_IP' in renderNodeEnvironment(plain, inputsFor(plain)));
 });
 
-t.test('no ConfigMap holds a secret value or a forbidden key (docs/design/operator.md §10)', async (t) => {
+t.test('no ConfigMap holds a secret value or a forbidden key', async (t) => {
   for (const { file, cr } of allCrs()) {
     const cm = renderConfigMap(cr, inputsFor(cr));
     for (const key of FORBIDDEN_CONFIG_KEYS) t.notOk(key in cm.data, `${file}: no ${key}`);

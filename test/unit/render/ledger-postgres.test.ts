@@ -13,7 +13,7 @@ import { PASSWORD, crFromSample } from './helpers.js';
 const cr = crFromSample('managed');
 const inputs = { operatorVersion: '0.1.0', image: 'postgres:17' };
 
-t.test('the PostgreSQL StatefulSet (docs/design/operator.md §6.2)', async (t) => {
+t.test('the PostgreSQL StatefulSet', async (t) => {
   const sts = renderLedgerStatefulSet(cr, inputs);
   t.match(sts, {
     metadata: {

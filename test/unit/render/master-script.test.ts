@@ -16,7 +16,7 @@ const embedded = renderMasterScript({ source: 'ns/m', ledgerMode: 'Embedded' });
 const psql = renderMasterScript({ source: 'ns/m', ledgerMode: 'External' });
 const builtin = load(readVectorText('builtin-master.al'));
 
-t.test('the script loads in the node interpreter (docs/design/node-runtime.md §3)', async (t) => {
+t.test('the script loads in the node interpreter', async (t) => {
   t.ok(load(embedded).length > 20);
   t.ok(load(psql).length > 20);
   t.equal(

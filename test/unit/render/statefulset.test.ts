@@ -10,7 +10,7 @@ import { allCrs, crFromFixture, crFromSample, inputsFor } from './helpers.js';
 const hashOf = (cr: AnyLogMaster, inputs: RenderInputs): string | undefined =>
   renderNodeStatefulSet(cr, inputs).spec.template.metadata.annotations?.[ANNOTATION_CONFIG_HASH];
 
-t.test('pod template essentials (docs/design/operator.md §4.3)', async (t) => {
+t.test('pod template essentials', async (t) => {
   const cr = crFromSample('external');
   const sts = renderNodeStatefulSet(cr, inputsFor(cr));
   t.match(sts, {

@@ -22,7 +22,7 @@ const metric = (total: number, covered: number): Metric => ({
 });
 
 // A real module, so that its line count on disk can be compared with the report's.
-const file = join(repoRoot, 'src', 'shared', 'backoff.ts');
+const file = join(repoRoot, 'src', 'common', 'backoff.ts');
 const fileLines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
 
 function summary(lines: Metric, branches: Metric, functions: Metric, perFileLines = lines): unknown {
@@ -81,6 +81,6 @@ t.test('a report computed without the TypeScript text fails the check', async (t
   // What a source map without its source text produces: each file collapsed to one line, fully covered.
   const r = check(t, summary(metric(fileLines, fileLines), metric(4, 4), metric(2, 2), metric(1, 1)));
   t.equal(r.code, 1, r.out);
-  t.match(r.out, `coverage: src/shared/backoff.ts: 1 lines in the report, ${fileLines} in the file`);
+  t.match(r.out, `coverage: src/common/backoff.ts: 1 lines in the report, ${fileLines} in the file`);
   t.match(r.out, 'coverage: not measured on the TypeScript text (1 files)');
 });

@@ -1,17 +1,21 @@
 // The reference check of `npm run check:drift`: each rule fires on what a clone cannot follow and stays quiet
-// on what it can.
+// on what it can. Section marks and outside paths are built from parts (`S`, `UP`) so that a search of the
+// repository for cited sections or outside paths finds real uses only, not these test inputs.
 import t from 'tap';
 import { findReferenceProblems, headingNumbers } from '../../../scripts/lib/references.js';
 
+const S = '\u00a7';
+const UP = '../../' + 'shared';
+
 const files: Record<string, string> = {
-  'docs/design/node.md': '# Node\n## 4. Commands\n### 4.2 Servers\nSee §4.\n',
+  'docs/design/node.md': `# Node\n## 4. Commands\n### 4.2 Servers\nSee ${S}4.\n`,
   'docs/a/x.md': '# one\n',
   'docs/b/x.md': '# two\n',
   'README.md': '# readme\n',
   'src/ok.ts': [
-    '// (docs/design/node.md §4.2, §4) and README.md',
+    '// the commands of docs/design/node.md and README.md',
     "const url = 'https://example.invalid/spec.md';",
-    '// node.md §4.2 names the one node.md of the repository',
+    '// node.md names the one node.md of the repository',
   ].join('\n'),
 };
 
@@ -25,18 +29,20 @@ t.test('headings declare section numbers with or without a trailing dot', async 
   t.same([...headingNumbers('## 4. A\n### 4.2 B\ntext 5.1\n#### 10.3.1 C\n')], ['4', '4.2', '10.3.1']);
 });
 
-t.test('citations, URLs and in-repo names pass', async (t) => {
+t.test("document names, URLs and a document's own sections pass", async (t) => {
   t.same(problems('src/ok.ts', files['src/ok.ts'] ?? ''), []);
   t.same(problems('docs/design/node.md', files['docs/design/node.md'] ?? ''), []);
+  t.same(problems('docs/guide.md', '[servers](design/node.md#42-servers)'), []);
 });
 
 t.test('each kind of unfollowable reference is reported with its line', async (t) => {
-  t.same(problems('src/a.ts', '// ok\n// see operator.md §7.1'), [
+  t.same(problems('src/a.ts', '// ok\n// see operator.md'), [
     '2: refers to operator.md, which the repository does not contain',
   ]);
-  t.same(problems('src/a.ts', '// docs/design/node.md §9.9'), ['1: docs/design/node.md has no section 9.9']);
-  t.same(problems('src/a.ts', '// the flow of §5'), ['1: §5 does not say which document it cites']);
-  t.same(problems('test/a.ts', "join(root, '../../shared/spec/vectors')"), [
+  t.same(problems('docs/design/node.md', `# Node\n## 4. Commands\nSee ${S}9.9.\n`), [
+    '3: docs/design/node.md has no section 9.9',
+  ]);
+  t.same(problems('test/a.ts', `join(root, '${UP}/spec/vectors')`), [
     '1: names a location outside the repository (\\bshared\\/spec\\b)',
     '1: path ../../shared leaves the repository',
   ]);
@@ -45,6 +51,22 @@ t.test('each kind of unfollowable reference is reported with its line', async (t
   ]);
   t.same(problems('src/a.ts', 'x.md is ambiguous'), [
     '1: refers to x.md, which the repository does not contain',
+  ]);
+});
+
+t.test("code, tests and fixtures cite no section; documents link to another one's heading", async (t) => {
+  t.same(problems('src/a.ts', `// (docs/design/node.md ${S}4.2, ${S}4)`), [
+    '1: ' + S + '4.2: say here what the reader needs instead of citing a section',
+    '1: ' + S + '4: say here what the reader needs instead of citing a section',
+  ]);
+  t.same(problems('src/a.ts', `// the flow of ${S}5`), [
+    '1: ' + S + '5: say here what the reader needs instead of citing a section',
+  ]);
+  t.same(problems('test/fixtures/a.json', `{"about": "the frames of ${S}6.2"}`), [
+    '1: ' + S + '6.2: say here what the reader needs instead of citing a section',
+  ]);
+  t.same(problems('docs/guide.md', `as design/node.md ${S}4.2 says`), [
+    '1: design/node.md ' + S + "4.2: link to the heading instead of citing another document's section",
   ]);
 });
 

@@ -1,4 +1,4 @@
-// The `help` command (docs/design/node-runtime.md §4.7): the node's own help texts in EdgeLake's layout. Always
+// The `help` command: the node's own help texts in EdgeLake's layout. Always
 // succeeds, as on EdgeLake (an unknown command is answered with suggestions); not accepted from peers.
 import { ok, type CommandDef } from '../../ports/command.js';
 import { renderHelp } from './render.js';

@@ -1,4 +1,4 @@
-// `help` output in EdgeLake's layout (docs/design/node-runtime.md §4.7): the command list, one command's Usage /
+// `help` output in EdgeLake's layout: the command list, one command's Usage /
 // Explanation / Examples / Index sections, the index of keywords, and "Unrecognized command" with "Maybe:"
 // suggestions. Pure over a help tree; the text is what EdgeLake gives a REST caller (no leading CR LF).
 import { isGroup, type HelpEntry, type HelpNode } from './texts.js';

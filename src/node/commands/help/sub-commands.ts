@@ -1,4 +1,4 @@
-// Help texts of the sub-commands of `blockchain`, `get`, `set` and `file` (docs/design/node-runtime.md §4.7), in the
+// Help texts of the sub-commands of `blockchain`, `get`, `set` and `file`, in the
 // node's own words. Each group is a table of rows; `subCommands` turns the rows into help entries.
 import type { HelpEntry } from './types.js';
 

@@ -1,4 +1,4 @@
-// The node's help texts (docs/design/node-runtime.md §4.7): one entry per command this node runs, arranged as
+// The node's help texts: one entry per command this node runs, arranged as
 // EdgeLake arranges its own (top-level keys; `blockchain`, `get`, `set` and `file` hold sub-commands). The
 // wording is the node's; only the structure (usage, explanation, examples, index keywords) follows EdgeLake.
 import { BLOCKCHAIN, FILE, GET, SET } from './sub-commands.js';

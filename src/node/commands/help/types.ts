@@ -1,4 +1,4 @@
-// The shape of the node's help texts (docs/design/node-runtime.md §4.7): entries and groups of sub-commands,
+// The shape of the node's help texts: entries and groups of sub-commands,
 // as EdgeLake arranges its own help. `\n` separates lines inside a field.
 
 export interface HelpEntry {

@@ -1,4 +1,4 @@
-// Database commands (docs/design/node-runtime.md §4.3): `connect dbms`, `disconnect dbms`, `create table ledger`,
+// Database commands: `connect dbms`, `disconnect dbms`, `create table ledger`,
 // `info table … exists`, `blockchain create table`, `blockchain drop table`.
 import {
   fail,

@@ -1,4 +1,4 @@
-// Removing policies (docs/design/node-runtime.md §4.4, §8.3): master-side `blockchain drop policy` (by ids, by a
+// Removing policies: master-side `blockchain drop policy` (by ids, by a
 // `blockchain get` id list, or by a policy's id), any-node `blockchain delete policy`, plus
 // `blockchain reload metadata` and `blockchain wait`.
 import { getKey, withoutKey } from '../../../contract/ordered-json.js';

@@ -1,7 +1,7 @@
-// `blockchain get` / `blockchain read` (docs/design/node-runtime.md §4.6) over the local ledger file. No match
+// `blockchain get` / `blockchain read` over the local ledger file. No match
 // answers `[]`, except that an assignment leaves its variable undefined, as EdgeLake does (`if not !x` still
 // works); a bring that yields nothing answers `[]` and an assignment stores the empty string. Variables in a
-// `{…}` search are substituted like policy text (docs/design/node-runtime.md §3.7); an undefined `!var` as an
+// `{…}` search are substituted like policy text; an undefined `!var` as an
 // exact-match value is EdgeLake's 240.
 import {
   fail,

@@ -1,5 +1,5 @@
-// The ledger command family (docs/design/node-runtime.md §4.2 `run blockchain sync`, §4.3, §4.4, §4.5
-// `event get_blockchain`): aggregated here and registered by node/commands/index.ts.
+// The ledger command family (`blockchain …`, `connect dbms`, `run blockchain sync`, `event get_blockchain`):
+// aggregated here and registered by node/commands/index.ts.
 import type { CommandDef } from '../../ports/command.js';
 import { DBMS_COMMANDS } from './dbms.js';
 import { GET_COMMANDS } from './get.js';

@@ -1,4 +1,4 @@
-// Policy commands (docs/design/node-runtime.md §4.4): `blockchain prepare policy`, `blockchain insert` (local file and
+// Policy commands: `blockchain prepare policy`, `blockchain insert` (local file and
 // pushes to masters) and master-side `blockchain push [ignore]`. Ids from contract/policy-id.ts; the file
 // append is one line; the file rejects duplicate ids (its id index plus appends still in flight).
 import { jsonDumps } from '../../../contract/json-dumps.js';
@@ -110,7 +110,7 @@ async function insert(inv: Invocation, ctx: ExecContext, node: NodeServices): Pr
   });
 }
 
-/** docs/design/node-runtime.md §4.4 insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
+/** Insert errors: not an object → 2; no key → 87; several keys → 87; inner not an object → 2. */
 function insertShapeProblem(value: JsonValue, text: string): CommandResult | undefined {
   if (!isJsonObject(value))
     return fail(

@@ -1,4 +1,4 @@
-// Helpers shared by the ledger commands: policy text from `!var` or JSON with docs/design/node-runtime.md §3.7 substitution,
+// Helpers shared by the ledger commands: policy text from `!var` or JSON with `!var` substitution in its values,
 // LedgerError → status code mapping, and the `blockchain` logical database name.
 import { parseOrderedJson, JsonSyntaxError, type JsonValue } from '../../../contract/ordered-json.js';
 import { LEDGER_LOGICAL_DBMS } from '../../../contract/ledger-ddl.js';
@@ -16,7 +16,7 @@ export interface PolicyText {
   readonly variable: string | undefined;
 }
 
-/** The policy argument: `!var` (raw word) or JSON text; variables substituted (docs/design/node-runtime.md §3.7). */
+/** The policy argument: `!var` (raw word) or JSON text; variables substituted. */
 export function policyText(node: NodeServices, word: string, rawWord: string | undefined): PolicyText {
   const m = /^!([A-Za-z_][A-Za-z0-9_]*)$/.exec(rawWord ?? '');
   const source = m !== null ? (node.dict.get(m[1] ?? '') ?? word) : word;

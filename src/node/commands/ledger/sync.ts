@@ -1,4 +1,4 @@
-// `run blockchain sync` (docs/design/node-runtime.md §4.2, §9) and the peer-only `event get_blockchain` (§9.3).
+// `run blockchain sync` and the peer-only `event get_blockchain`.
 import {
   fail,
   ok,

@@ -1,4 +1,4 @@
-// PURE aggregation of peer replies into one answer (docs/design/node-runtime.md §5.9): text replies labelled
+// PURE aggregation of peer replies into one answer: text replies labelled
 // `[From Node <ip:port>]`, all-JSON replies as one object keyed by destination, a mix as that object
 // with a JSON-escaped "messages" member; silent or unreachable destinations contribute `Not responding`.
 import type { PeerReply } from '../../ports/network.js';

@@ -1,4 +1,4 @@
-// Destination forms of `run client` (docs/design/node-runtime.md §4.5): `ip:port`, `ip port`, `(ip:port, …)`,
+// Destination forms of `run client`: `ip:port`, `ip port`, `(ip:port, …)`,
 // `(!var)`, `(blockchain get … bring.ip_port)`, `()` = every master/operator/query/publisher address,
 // with `subset = true` and `timeout = <n>` options inside the parentheses.
 import type { CommandResult, ExecContext } from '../../ports/command.js';

@@ -1,4 +1,4 @@
-// Peer-only network commands (docs/design/node-runtime.md §4.5): `event metadata_ping` (answered with a new
+// Peer-only network commands: `event metadata_ping` (answered with a new
 // `event metadata_pong` message to the source), `event metadata_pong` (source leaves the failed-peer set),
 // any other `event …` (1), and `file write` reaching the interpreter (2 locally, 294 from a peer).
 import { fail, ok, type CommandDef, type CommandResult, type ExecContext } from '../../ports/command.js';

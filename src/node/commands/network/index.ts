@@ -1,4 +1,4 @@
-// The network command list (docs/design/node-runtime.md §4.5) that commands/index.ts registers: `run client`,
+// The network command list that commands/index.ts registers: `run client`,
 // `event metadata_ping`, `event metadata_pong`, other `event …`, and `file write`. (`event get_blockchain`
 // belongs to the ledger commands.)
 import type { CommandDef } from '../../ports/command.js';

@@ -1,4 +1,4 @@
-// `run client <dest> <command …>` (docs/design/node-runtime.md §4.5, §5.9): sends the command's wire text to each
+// `run client <dest> <command …>`: sends the command's wire text to each
 // destination. Without assignment nobody waits (replies go to the console); `x = run client …` and REST
 // `destination` wait for every reply or the timeout and answer the aggregated text, or 208 / 26 errors.
 import {
@@ -17,7 +17,7 @@ import { parseDestinations, type Destinations } from './destinations.js';
 
 export const DEFAULT_TIMEOUT_SECONDS = 20;
 
-/** Join words for the wire (docs/design/node-runtime.md §6.4): spaces inside a word become TABs; JSON words travel unchanged. */
+/** Join words for the wire: spaces inside a word become TABs; JSON words travel unchanged. */
 export function wireText(words: readonly string[]): string {
   return words.map((w) => (w.startsWith('{') || !w.includes(' ') ? w : w.replaceAll(' ', '\t'))).join(' ');
 }

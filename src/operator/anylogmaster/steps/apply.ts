@@ -1,8 +1,8 @@
-// Applying one child (docs/design/operator.md §4.1, §8.2, §11.5): refuse objects this CR does not control
+// Applying one child: refuse objects this CR does not control
 // (ResourceConflict, never adopt), skip the write when the cached object already holds every rendered
 // field, otherwise server-side apply with the fixed field manager. Returns the live object.
 import { LABEL_INSTANCE, isManagedByUs } from '../../../api/labels.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '../../../common/errors.js';
 import type { KubeObject } from '../../framework/kube.js';
 import { needsApply } from '../drift.js';
 import { FIELD_MANAGER, type PassEnv } from '../deps.js';

@@ -1,4 +1,4 @@
-// Step 5 (docs/design/operator.md §5, §7.1): apply the client and headless Services and the node's
+// Step 5: apply the client and headless Services and the node's
 // NetworkPolicy (or delete it when disabled), read the advertised address
 // from the client Service, then apply the ConfigMap and the node StatefulSet (whose pod template carries
 // the config hash). Waiting for a load-balancer IP ends the step with WaitingForLoadBalancer. With REST TLS

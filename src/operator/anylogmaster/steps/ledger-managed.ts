@@ -1,4 +1,4 @@
-// Managed ledger (docs/design/operator.md §6.2): the credentials Secret is created once (password generated here,
+// Managed ledger: the credentials Secret is created once (password generated here,
 // never in a renderer; its data is never applied again), its owner reference follows deletionPolicy,
 // the PostgreSQL StatefulSet and Services are applied, and once the pod is Ready the same provisioning
 // plan as an external ledger runs with the generated role as admin and node role.

@@ -1,4 +1,4 @@
-// Shared shapes of the ledger step (docs/design/operator.md §6): the result the reconcile and deletion flows read,
+// Shared shapes of the ledger step: the result the reconcile and deletion flows read,
 // and the mapping of ledger failures (LedgerError reasons, SecretNotFound) to outcomes.
 import type { AnyLogMasterStatus } from '../../../api/types.js';
 import { LedgerError, type LedgerCredentials, type LedgerEndpoint } from '../../../ledger/index.js';

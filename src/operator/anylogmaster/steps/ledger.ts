@@ -1,4 +1,4 @@
-// Step 4 (docs/design/operator.md §5, §6): make the ledger usable before the node starts. Embedded needs nothing;
+// Step 4: make the ledger usable before the node starts. Embedded needs nothing;
 // external reads the referenced Secrets and provisions through src/ledger; managed is in
 // ledger-managed.ts. LedgerError reasons become LedgerReady and Reconciling/Stalled outcomes.
 import type { ResolvedExternalLedger } from '../../../api/types.js';

@@ -1,4 +1,4 @@
-// Step 7 (docs/design/operator.md §5): reach the node at http(s)://<podIP>:<restPort>/ with `get status`. The pod is
+// Step 7: reach the node at http(s)://<podIP>:<restPort>/ with `get status`. The pod is
 // always addressed by its IP, never by Service name. Failure → NodeReachable=False/NodeUnreachable.
 import type { NodeClient } from '../../../nodeclient/index.js';
 import type { PassEnv } from '../deps.js';

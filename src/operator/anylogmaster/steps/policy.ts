@@ -1,4 +1,4 @@
-// Step 8 (docs/design/operator.md §7.3): compute the desired master policy, query the node, then leave it alone,
+// Step 8: compute the desired master policy, query the node, then leave it alone,
 // insert it, or replace stale ones (drop each, insert), and verify. A 4xx answer to the insert is
 // Stalled/PolicyRejected; an unreachable node or a 5xx is temporary. Emits PolicyPosted/PolicyReplaced.
 import { desiredMasterPolicy } from '../../../api/policy.js';

@@ -1,4 +1,4 @@
-// Step 9 (docs/design/operator.md §5, §3.2): `get processes where format = json` → status.processes in the node's
+// Step 9: `get processes where format = json` → status.processes in the node's
 // order, and ProcessesHealthy from the four required processes; also the anylog_node_process_up gauge.
 import {
   notRunningRequired,

@@ -17,7 +17,7 @@ import {
   renderTlsSecret,
   type RestTlsRenderInputs,
 } from '../../../render/index.js';
-import { sha256Hex } from '../../../shared/hash.js';
+import { sha256Hex } from '../../../common/hash.js';
 import type { KubeObject } from '../../framework/kube.js';
 import { FIELD_MANAGER, type PassEnv } from '../deps.js';
 import type { StalledOutcome } from '../outcomes.js';

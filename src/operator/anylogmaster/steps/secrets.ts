@@ -1,6 +1,6 @@
-// Reading referenced Secrets (docs/design/operator.md §6.1 step 1, §10): a direct GET per pass, never a watch;
+// Reading referenced Secrets: a direct GET per pass, never a watch;
 // a missing Secret or key is SecretNotFound. Values are decoded here and never logged or put in status.
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '../../../common/errors.js';
 import type { ResolvedSecretRef } from '../../../api/types.js';
 import type { LedgerCredentials } from '../../../ledger/index.js';
 import type { KubeObject } from '../../framework/kube.js';

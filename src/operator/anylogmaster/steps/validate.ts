@@ -1,11 +1,11 @@
-// Step 3 (docs/design/operator.md §5): validate the stored object with the TypeBox schema and the TypeScript twins of
+// Step 3: validate the stored object with the TypeBox schema and the TypeScript twins of
 // the CEL rules; a failure is Stalled/InvalidSpec (no retry until the generation changes).
 import { Value } from 'typebox/value';
 import { resolveSpec } from '../../../api/defaults.js';
 import { AnyLogMasterSpecSchema } from '../../../api/schema.js';
 import type { AnyLogMaster, AnyLogMasterSpec, ResolvedSpec } from '../../../api/types.js';
 import { validateAnyLogMaster } from '../../../api/validate.js';
-import { isRecord } from '../../../shared/is-record.js';
+import { isRecord } from '../../../common/is-record.js';
 import type { KubeObject } from '../../framework/kube.js';
 import type { StalledOutcome } from '../outcomes.js';
 

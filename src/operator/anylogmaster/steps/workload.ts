@@ -1,4 +1,4 @@
-// Step 6 (docs/design/operator.md §5): the node StatefulSet is rolled out for the current revision and pod
+// Step 6: the node StatefulSet is rolled out for the current revision and pod
 // `<name>-0` is Ready with a podIP. Reads the informer caches; owned watches wake the key on changes.
 import { nodePodName, nodeStatefulSetName } from '../../../api/names.js';
 import type { KubeObject } from '../../framework/kube.js';

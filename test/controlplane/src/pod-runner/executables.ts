@@ -1,6 +1,6 @@
 // Maps a container to a local program: `command[0]` or, without a
-// command, the image name without registry, tag and digest. anylog-node, anylog-operator and anylog-backup run the
-// repository's bin launchers with Node 24; postgres runs the shim of docs/design/local-cluster.md §7.7. A few test programs and
+// command, the image name without registry, tag and digest. anylog-node, anylog-operator and anylog-backup
+// run the repository's bin launchers with Node 24; postgres runs the local PostgreSQL shim. A few test programs and
 // plain shell tools are mapped for test workloads. Anything else is ImageNotMapped.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -174,7 +174,7 @@ export async function materialiseVolumes(
           mkdirSync(dirname(file), { recursive: true });
           writeFileSync(file, fieldValue(pod, it['fieldRef'].fieldPath as string, podIP));
         }
-        // serviceAccountToken sources are replaced by the per-pod kubeconfig (docs/design/local-cluster.md §7.5).
+        // serviceAccountToken sources are replaced by the per-pod kubeconfig.
       }
     } else {
       throw new PodSetupError(

@@ -1,5 +1,5 @@
 // The commands EdgeLake answers and the node used to refuse, on the wire: `help` forms, `get rest server info`,
-// `get tcp pool`, `get ip list` and `get servers` (docs/design/node-runtime.md §4.7, §11.9–§11.12) over a real
+// `get tcp pool`, `get ip list` and `get servers` over a real
 // REST socket with AnyLog's headers, `help` refused from a TCP peer, and the system task already run.
 import t from 'tap';
 import { startRealNode, startServers } from '../../../helpers/real-node.js';

@@ -2,7 +2,7 @@
 // server (socket front, and node:http + fastify for the chunked request): the EdgeLake method table (POST of
 // `blockchain get`/`read`, one-word commands, capitalised commands), 141 for unknown commands, 11 for an
 // unbalanced JSON body line, 81 for a second TCP server, a `blockchain drop` id list that is no query, the
-// last of two User-Agent headers, and the answers anylog-node keeps on purpose (docs/design/node-runtime.md §13).
+// last of two User-Agent headers, and the answers anylog-node keeps on purpose.
 import t from 'tap';
 import { connect } from 'node:net';
 import {

@@ -1,4 +1,4 @@
-// POST body lines over a real REST server (docs/design/node-runtime.md §5.5, §3.3, §3.9): the body's one-line `if`
+// POST body lines over a real REST server: the body's one-line `if`
 // state reaches its `do` / `else` lines, brace blocks span body lines (the operator's policy post shape with
 // a condition), each request is its own stream, and an unbalanced block answers 400 / code 2 at once.
 import t from 'tap';

@@ -1,5 +1,5 @@
 // End-to-end scripts through the real executable (src/bin via tsx): control flow, on-error forms,
-// termination message with line number and exit codes (docs/design/node-runtime.md §1.2, §3.9, §3.10).
+// termination message with line number and exit codes.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';

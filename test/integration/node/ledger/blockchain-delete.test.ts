@@ -1,4 +1,4 @@
-// `blockchain delete policy` (docs/design/node-runtime.md §4.4) on real nodes over loopback with PostgreSQL: a node
+// `blockchain delete policy` on real nodes over loopback with PostgreSQL: a node
 // removes a policy from its file (local defaults to true), tells its master to drop the row, and the sync
 // it triggers leaves both sides without it; `local = false` leaves the file to the sync; a local-only
 // delete comes back from the master. Errors 2 (no location), 113 (not in the file), 3 (no synchronizer).

@@ -1,4 +1,4 @@
-// `blockchain wait` (docs/design/node-runtime.md §4.4) on real nodes over loopback with PostgreSQL: a node syncing from
+// `blockchain wait` on real nodes over loopback with PostgreSQL: a node syncing from
 // a master waits for a policy pushed on the master, by id, by `!policy` and by a `blockchain get` command;
 // the assignment form stores true/false; 87 for a policy without id; 151 at the deadline (sync time + 15 s).
 import t from 'tap';

@@ -1,5 +1,5 @@
-// The built-in master deployment (docs/design/node-runtime.md §2.4) on the real ledger code: a fresh boot on SQLite declares one
-// master policy (id per docs/design/node-runtime.md §7.3, global after the self-sync), and running its step 5 again inserts nothing.
+// The built-in master deployment on the real ledger code: a fresh boot on SQLite declares one
+// master policy (its id computed as EdgeLake computes it, global after the self-sync), and running its step 5 again inserts nothing.
 import t from 'tap';
 import { BUILTIN_MASTER_NAME, BUILTIN_MASTER_SCRIPT } from '../../../../src/node/builtin-master.js';
 import { startTestNode } from './fixtures/node-harness.js';

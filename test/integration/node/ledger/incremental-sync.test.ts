@@ -1,4 +1,4 @@
-// Incremental self-sync (docs/design/node-runtime.md §9.5 with §9.4's merge) on a master, SQLite and PostgreSQL: after every cycle the
+// Incremental self-sync (merge) on a master, SQLite and PostgreSQL: after every cycle the
 // file equals the table's dump byte for byte and its md5 is the metadata version. While the table only
 // grows, cycles rewrite the file's tail in place (same inode); a local-only policy is re-pushed and merged;
 // a row dated before the last one and a dropped policy fall back to a full install (new file by rename).

@@ -1,4 +1,4 @@
-// docs/design/node-runtime.md §9.4 step 5 with dest = dbms inserts "every policy of the new file" into the local `ledger` table, and the
+// With dest = dbms inserts "every policy of the new file" into the local `ledger` table, and the
 // new file includes the node's local policies merged in step 3 (now "ledger": "global"): a local policy
 // reaches the node's table with the install that merges it, not only after a later install brings it back.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// `run blockchain sync … dest = dbms` (docs/design/node-runtime.md §4.2, §9.4 step 5) on real nodes over loopback: a node
+// `run blockchain sync … dest = dbms` on real nodes over loopback: a node
 // copies every installed ledger into its own `ledger` table (PostgreSQL, and SQLite with dest = dbms only),
 // host = the master's IP, duplicates ignored on later installs; 109 without the database or the table.
 import t from 'tap';

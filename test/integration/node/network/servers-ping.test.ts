@@ -1,4 +1,4 @@
-// `set servers ping` and the system task that runs it (docs/design/node-runtime.md §10.4, §6.1) between real nodes over
+// `set servers ping` and the system task that runs it between real nodes over
 // loopback: a peer whose connection failed joins the failed-peer set; the Metadata Ping task (run now with
 // `task run`) pings it; once it listens again it leaves the set, while a peer still down stays.
 import t from 'tap';

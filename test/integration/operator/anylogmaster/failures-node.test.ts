@@ -76,7 +76,7 @@ t.test('a node that stops answering: NodeUnreachable, one Event, heals when it a
     const stoppedAt = Date.now();
     // Ready objects are re-checked every 30 s; the readiness probe (10 s period, 3 failures) would mark
     // the pod unready within about that time too. A metadata change wakes the key now, so the pass
-    // meets a Ready pod whose REST port does not answer: the NodeUnreachable path of docs/design/operator.md §5.7.
+    // meets a Ready pod whose REST port does not answer: the NodeUnreachable path.
     await kubectlOk(['-n', ns, 'annotate', 'anylogmaster', NAME, 'test.anylog.co/poke=1', '--overwrite']);
     const degraded: KubeObject = await waitCondition(
       ns,

@@ -13,8 +13,8 @@ import { createKubeClient } from '../../../../src/operator/framework/kube-client
 import { Manager } from '../../../../src/operator/framework/manager.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { createHttpNodeClient } from '../../../../src/nodeclient/index.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { createLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { createLogger } from '../../../../src/common/logger.js';
 import {
   clusterEnv,
   getJson,

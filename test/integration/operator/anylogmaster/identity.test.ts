@@ -1,6 +1,6 @@
 // The in-process operator of these suites is NOT admin: its kubeconfig (test/helpers/operator-identity.ts)
 // authenticates as the chart's ServiceAccount, holds exactly the chart's default (cluster-wide) RBAC of
-// docs/design/operator.md §12, and is denied with 403 what that table does not grant: deleting namespaces, pods or
+// And is denied with 403 what that table does not grant: deleting namespaces, pods or
 // AnyLogMasters, creating ClusterRoles, listing nodes. The admin kubeconfig is checked alongside, so a
 // harness that fell back to admin would fail here.
 import t from 'tap';
@@ -117,7 +117,7 @@ t.test('what the chart does not grant is denied with 403', async (t) => {
   t.equal(await statusOf(() => kube.list(STATEFULSETS, { namespace: ns })), 200, 'list StatefulSets');
   t.equal(await statusOf(() => kube.get(SECRETS, { namespace: ns, name: 'x' })), 200, 'get a Secret');
 
-  // Not granted: no delete verb anywhere, nothing cluster-scoped, no RBAC writes.
+  // Not granted: delete on anything but NetworkPolicies, nothing cluster-scoped, no RBAC writes.
   t.equal(await statusOf(() => kube.delete(NAMESPACES, { name: ns })), 403, 'delete a Namespace');
   t.equal(await statusOf(() => kube.delete(PODS, { namespace: ns, name: 'x' })), 403, 'delete a Pod');
   t.equal(

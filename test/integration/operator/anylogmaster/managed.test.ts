@@ -1,4 +1,4 @@
-// Managed ledger (docs/design/operator.md §6.2) against the real control plane and the runner's postgres shim: the
+// Managed ledger against the real control plane and the runner's postgres shim: the
 // credentials Secret is generated once (no owner reference under Retain), the PostgreSQL StatefulSet runs,
 // the node reaches Ready on it (LEDGER_ADDRESSING=pod-ip), and the ledger holds exactly one master row.
 import pg from 'pg';

@@ -1,5 +1,5 @@
 // The operator's events.k8s.io/v1 Events about one AnyLogMaster, as the API server holds them, for the
-// failure suites (docs/design/operator.md §11.9): one Event object per (reason, type) within 10 minutes, whose
+// failure suites: one Event object per (reason, type) within 10 minutes, whose
 // `series.count` counts later emissions. `emissions` is therefore how often a transition was reported.
 import { getJson, type KubeObject } from '../../../helpers/cluster.js';
 

@@ -3,8 +3,8 @@
 // Event's series instead of creating a second Event.
 import t from 'tap';
 import { EVENTS_V1, EventRecorder } from '../../../../src/operator/framework/events.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { CONFIGMAPS, FM, configMap, newClient, testNamespace } from './fixtures/cluster.js';
 
 const { kube } = newClient();

@@ -3,8 +3,8 @@
 // cache at once; the write's own watch event then changes nothing, and a stale answer never wins.
 import t from 'tap';
 import { Reflector } from '../../../../src/operator/framework/reflector.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import {
   CONFIGMAPS,
   FM,

@@ -8,8 +8,8 @@ import t from 'tap';
 import { createKubeClient } from '../../../../src/operator/framework/kube-client.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { Reflector } from '../../../../src/operator/framework/reflector.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { startBareApi } from '../../../controlplane/src/controlplane.js';
 import { readPidFiles, spawnDetached, stopGroup } from '../../../controlplane/src/procs.js';
 import {

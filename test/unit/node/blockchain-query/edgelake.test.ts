@@ -1,7 +1,7 @@
 // `blockchain get` against the answers observed on EdgeLake (test/fixtures/edgelake/query.json) over the
-// fixture's ledger: bring rendering (docs/design/node-runtime.md §4.6), the where forms (pair, condition,
+// fixture's ledger: bring rendering, the where forms (pair, condition,
 // `{…}`), the bring flags min/max/list/children, the comparisons kept on purpose
-// (docs/design/node-runtime.md §13) and the error codes 181 and 240.
+// and the error codes 181 and 240.
 import t from 'tap';
 import { runBlockchainGet, type GetOutcome } from '../../../../src/node/blockchain-query/index.js';
 import { PolicyIndex } from '../../../../src/node/ledger/policy-index.js';
@@ -24,7 +24,7 @@ function run(command: string, undefinedVariables?: ReadonlySet<number>): GetOutc
   return runBlockchainGet(words.slice(2), index, ctx, undefinedVariables ? { undefinedVariables } : {});
 }
 
-/** What the command answers: `[]` for no match or an empty bring (docs/design/node-runtime.md §4.6). */
+/** What the command answers: `[]` for no match or an empty bring. */
 function answer(command: string): { code: number; text?: string } {
   const out = run(command);
   if (!out.ok) return { code: out.code };
@@ -85,7 +85,7 @@ t.test('query features EdgeLake accepts are accepted', async (t) => {
   t.equal(answer('blockchain get svc where name = op2 bring.children').text, '[]', 'no children');
 });
 
-t.test('comparisons keep the correct answers (docs/design/node-runtime.md §13)', async (t) => {
+t.test('comparisons keep the correct answers', async (t) => {
   const gt = edgeLakeEntry('query', 'compare-bare-key-greater');
   t.same(gt.edgelake['policies'], ['op1', 'op2', 'op3'], 'EdgeLake answers every policy');
   t.same(names(entryCommand(gt)), ['op3'], 'the node answers the policy whose port is above 32150');

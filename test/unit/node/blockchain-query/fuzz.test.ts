@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import { createLedgerFile } from '../../../../src/node/ledger/index.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { readVectorJson } from '../../../helpers/vectors.js';
 import { blockchainGetFuzzInputs } from '../../../helpers/fuzz-inputs.js';
 

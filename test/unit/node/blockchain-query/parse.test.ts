@@ -1,5 +1,5 @@
 // `blockchain get` parsing and evaluation rules beyond the vectors: errors are code 2 with a detail,
-// comparisons follow docs/design/node-runtime.md §4.6 (numeric, `*`, lists, case-insensitive, missing attribute), `.json` with `.null`.
+// comparisons follow EdgeLake's rules (numeric, `*`, lists, case-insensitive, missing attribute), `.json` with `.null`.
 import t from 'tap';
 import { parseBlockchainGet, runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import { PolicyIndex } from '../../../../src/node/ledger/policy-index.js';

@@ -1,4 +1,4 @@
-// `help` in EdgeLake's layout (docs/design/node-runtime.md §4.7; layout facts in test/fixtures/edgelake/commands.json):
+// `help` in EdgeLake's layout (layout facts in test/fixtures/edgelake/commands.json):
 // the command list, one command's sections, sub-command groups, the keyword index, unknown commands, the
 // coverage of every registered command, and the command run through an assembled node (peers refused).
 import t from 'tap';

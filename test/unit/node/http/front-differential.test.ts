@@ -12,8 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { parseHead } from '../../../../src/node/http/wire.js';
 import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
-import { createFakeNode } from '../../../helpers/fake-node.js';
-import { freePort } from '../../../helpers/ports.js';
+import { createFakeNode, startFakeRest } from '../../../helpers/fake-node.js';
 import { divergence, frontRun, type HeadParser } from '../../../helpers/front-differential.js';
 import { referenceParse } from '../../../helpers/llhttp-reference.js';
 import { httpFuzzStreams, type FuzzStream } from '../../../helpers/http-fuzz-inputs.js';
@@ -135,17 +134,7 @@ const withoutDate = (raw: Buffer): string => raw.toString('latin1').replace(/\r\
 
 t.test('end to end over loopback: the front answers as node:http and the fallback would', async (t) => {
   const fake = createFakeNode({ name: 'master-node' });
-  const port = await freePort();
-  await fake.node.rest.start({
-    internalIp: HOST,
-    externalIp: HOST,
-    internalPort: port,
-    externalPort: port,
-    bind: true,
-    threads: 4,
-    timeoutSeconds: 5,
-  });
-  t.teardown(() => fake.node.rest.stop());
+  const port = await startFakeRest(t, fake);
   const listen = async (keepAlive: 'never' | 'on-request'): Promise<number> => {
     const app = buildApp({
       node: fake.node,

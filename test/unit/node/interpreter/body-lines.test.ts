@@ -1,15 +1,15 @@
-// POST body lines as one stream (docs/design/node-runtime.md §5.5 with §3.3, §3.9): the one-line `if … then` state
+// POST body lines as one stream: the one-line `if … then` state
 // reaches later `do` / `else` lines and brace blocks span lines, through the REST command flow and the real
 // interpreter. Each request is its own stream; a block left open or a stray `}` fails before any line runs.
 import t from 'tap';
 import { runRestCommand } from '../../../../src/node/rest/command-flow.js';
-import { Mutex } from '../../../../src/shared/mutex.js';
+import { Mutex } from '../../../../src/common/mutex.js';
 import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import type { CommandResult } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 
 interface BodyNode {
   readonly node: NodeServices;

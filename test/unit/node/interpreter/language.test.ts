@@ -1,5 +1,5 @@
-// Pure parts of the script language: logical lines (docs/design/node-runtime.md §3.2), brace blocks (§3.3), conditions (§3.8),
-// expansion (docs/design/node-runtime.md §3.5), where clauses (§3.11) and policy variables (§3.7).
+// Pure parts of the script language: logical lines, brace blocks, conditions,
+// expansion, where clauses and policy variables.
 import t from 'tap';
 import { toLogicalLines } from '../../../../src/node/interpreter/lines.js';
 import { parseProgram } from '../../../../src/node/interpreter/script.js';
@@ -176,7 +176,7 @@ t.test('where clauses: typed keys, errors and the closed-set fallback', async (t
   t.equal(parseTimeValue('five'), undefined);
 });
 
-t.test('policy variables (docs/design/node-runtime.md §3.7)', async (t) => {
+t.test('policy variables', async (t) => {
   const dict = new MapDictionary({
     node_name: 'anylog-master',
     port: '32048',
@@ -196,18 +196,15 @@ t.test('policy variables (docs/design/node-runtime.md §3.7)', async (t) => {
   t.equal(substitutePolicyVariables('{"a": "!x in text"}', dict), '{"a": "!x in text"}');
 });
 
-t.test(
-  'EdgeLake keeps every ! between quotes: same policy and id (docs/design/node-runtime.md §3.7)',
-  async (t) => {
-    const entry = edgeLakeEntry('query', 'insert-quoted-variables');
-    const dict = new MapDictionary({ zz: 'hello' });
-    const policyLine = (entry.input['script'] as string[])[1] ?? '';
-    const policyText = policyLine.slice(policyLine.indexOf('=') + 1).trim();
-    const substituted = substitutePolicyVariables(policyText, dict);
-    t.equal(substituted, policyText, 'nothing substituted inside the strings');
-    const expected = entry.edgelake['policy'] as { qstr2: { name: string; id: string } };
-    const stored = addIdAndDate(parseOrderedJson(substituted), '2026-12-05T00:00:00.000000Z');
-    t.equal(stored.id, expected.qstr2.id, "EdgeLake's id");
-    t.match(jsonDumps(stored.policy), `"name": "${expected.qstr2.name}"`);
-  },
-);
+t.test('EdgeLake keeps every ! between quotes: same policy and id', async (t) => {
+  const entry = edgeLakeEntry('query', 'insert-quoted-variables');
+  const dict = new MapDictionary({ zz: 'hello' });
+  const policyLine = (entry.input['script'] as string[])[1] ?? '';
+  const policyText = policyLine.slice(policyLine.indexOf('=') + 1).trim();
+  const substituted = substitutePolicyVariables(policyText, dict);
+  t.equal(substituted, policyText, 'nothing substituted inside the strings');
+  const expected = entry.edgelake['policy'] as { qstr2: { name: string; id: string } };
+  const stored = addIdAndDate(parseOrderedJson(substituted), '2026-12-05T00:00:00.000000Z');
+  t.equal(stored.id, expected.qstr2.id, "EdgeLake's id");
+  t.match(jsonDumps(stored.policy), `"name": "${expected.qstr2.name}"`);
+});

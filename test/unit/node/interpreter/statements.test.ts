@@ -1,13 +1,12 @@
-// Statements through the real interpreter (docs/design/node-runtime.md §3.6 assignments, §3.9 one-line control, §3.12
-// dispatch): command results stored by `x = <command>`, `$A` never executed, joined and concatenated values,
+// Statements through the real interpreter (assignments, one-line control, dispatch): command results stored by `x = <command>`, `$A` never executed, joined and concatenated values,
 // JSON kept unexpanded, `x = if …`, `set`, environment variables, printing, and dispatch errors 1 and 2.
 import t from 'tap';
 import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import { fail, ok, type CommandDef, type ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const calls: string[] = [];
@@ -41,7 +40,7 @@ function setup(): {
   return { dict, env, run: (text) => interpreter.execute(text, ctx(), node) };
 }
 
-t.test('assignments (docs/design/node-runtime.md §3.6)', async (t) => {
+t.test('assignments', async (t) => {
   const { dict, env, run } = setup();
   const cases: [string, string, string][] = [
     ['a = get thing one two', 'a', 'thing one|two (assigned)'],
@@ -78,7 +77,7 @@ t.test('assignments (docs/design/node-runtime.md §3.6)', async (t) => {
   t.same(await run('!b'), { code: STATUS.SUCCESS, text: 'hello' }, '`!name` alone prints the value');
 });
 
-t.test('one-line if / print / dispatch errors (docs/design/node-runtime.md §3.9, §3.12)', async (t) => {
+t.test('one-line if / print / dispatch errors', async (t) => {
   const { dict, run } = setup();
   dict.set('empty', '');
   t.same(await run('if !empty then print yes'), { code: STATUS.SUCCESS }, 'an empty value is false');

@@ -1,4 +1,4 @@
-// Tokenizer (docs/design/node-runtime.md §3.4) table cases and a fuzz run: no exception escapes
+// Tokenizer table cases and a fuzz run: no exception escapes
 // (speed belongs to the benchmarks, not to assertions that a loaded machine can break).
 import t from 'tap';
 import { tokenize } from '../../../../src/node/interpreter/tokenizer.js';
@@ -46,7 +46,7 @@ const cases: [string, string[]][] = [
   ['unterminated "quote here', ['unterminated', 'quote here']],
 ];
 
-t.test('splits words as docs/design/node-runtime.md §3.4 says', async (t) => {
+t.test('splits words as EdgeLake does', async (t) => {
   for (const [line, words] of cases)
     t.same(
       tokenize(line).map((w) => w.text),

@@ -1,4 +1,4 @@
-// `wait <n> [unit]` and `wait <n> for <cond>` (docs/design/node-runtime.md §3.9) on a fake clock through the real
+// `wait <n> [unit]` and `wait <n> for <cond>` on a fake clock through the real
 // interpreter: sleeps the given time, polls the condition every second until it holds or the time is up
 // (status 0 either way), 181 for a condition that does not parse, 2 for a bad time, early end on abort.
 import t from 'tap';
@@ -6,7 +6,7 @@ import { Interpreter } from '../../../../src/node/interpreter/index.js';
 import type { CommandResult, ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { MapDictionary } from '../../../../src/node/dictionary.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
 function setup(): {

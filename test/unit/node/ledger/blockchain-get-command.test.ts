@@ -1,5 +1,5 @@
-// `blockchain get` and `blockchain insert` through an assembled node's interpreter
-// (docs/design/node-runtime.md §3.7, §4.6): quoted `!vars` stay in the stored policy (EdgeLake's id), an undefined `!var` as an
+// `blockchain get` and `blockchain insert` through an assembled node's interpreter.
+// Quoted `!vars` stay in the stored policy (EdgeLake's id), an undefined `!var` as an
 // exact-match value answers 240, a bring that yields nothing answers `[]` (an assignment stores '').
 import t, { type Test } from 'tap';
 import { mkdtempSync } from 'node:fs';

@@ -12,7 +12,7 @@ import { parseLedgerText, parsePolicyLine } from '../../../../src/node/ledger/po
 import { runBlockchainGet } from '../../../../src/node/blockchain-query/index.js';
 import type { PolicySource } from '../../../../src/node/blockchain-query/evaluate.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 
 function setup(t: Test): { path: string; node: NodeServices; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-file-'));

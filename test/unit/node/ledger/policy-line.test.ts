@@ -1,4 +1,4 @@
-// Reading ledger lines (docs/design/node-runtime.md §8.5, §7.2): the native-parse fast path must accept, reject and identify exactly
+// Reading ledger lines: the native-parse fast path must accept, reject and identify exactly
 // the lines the order-preserving reader does, and its lazily built `value`/`inner` must equal the ordered
 // model (key order, exact integers, floats, duplicate keys, NaN literals, deep nesting).
 import t, { type Test } from 'tap';

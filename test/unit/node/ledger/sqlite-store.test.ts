@@ -1,4 +1,4 @@
-// The SQLite ledger store's group commit (docs/design/node-runtime.md §8.2, §8.7): inserts of one event-loop turn share a transaction
+// The SQLite ledger store's group commit: inserts of one event-loop turn share a transaction
 // but keep their own outcomes (a duplicate in the batch is 'duplicate', the others are stored), a read
 // issued after an insert sees it, and a missing table fails each insert with its own error.
 import t from 'tap';

@@ -7,13 +7,19 @@ import t, { type Test } from 'tap';
 import { connect } from 'node:net';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { STATUS_CODES } from 'node:http';
-import { answerBytes, parseHead, MAX_HEAD_BYTES } from '../../../../src/node/http/wire.js';
+import {
+  answerBytes,
+  BODY_LIMIT,
+  parseHead,
+  MAX_HEAD_BYTES,
+  type ParsedHead,
+} from '../../../../src/node/http/wire.js';
 import { textAnswer } from '../../../../src/node/rest/handling.js';
 import { statusFor } from '../../../../src/node/rest/responses.js';
 import { knownStatusCodes } from '../../../../src/contract/status-codes.js';
 import { HttpFront, type FrontAnswer } from '../../../../src/node/http/front.js';
 import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
-import { createFakeNode } from '../../../helpers/fake-node.js';
+import { createFakeNode, startFakeRest } from '../../../helpers/fake-node.js';
 import { freePort } from '../../../helpers/ports.js';
 
 const HOST = '127.0.0.1';
@@ -95,17 +101,7 @@ function request(method: string, headers: Record<string, string>, url = '/'): st
 
 async function server(t: Test) {
   const fake = createFakeNode({ name: 'master-node' });
-  const port = await freePort();
-  await fake.node.rest.start({
-    internalIp: HOST,
-    externalIp: HOST,
-    internalPort: port,
-    externalPort: port,
-    bind: true,
-    threads: 4,
-    timeoutSeconds: 5,
-  });
-  t.teardown(() => fake.node.rest.stop());
+  const port = await startFakeRest(t, fake);
   const app = buildApp({ node: fake.node, limiter: new ConcurrencyLimiter(4, 100), timeoutSeconds: () => 5 });
   t.teardown(() => app.close());
   return { fake, port, app };
@@ -348,17 +344,14 @@ t.test('idle keep-alive connections close; stop lets a running command answer', 
   // Closes are awaited without a time limit: a connection the front failed to close leaves the test
   // waiting until it times out. Only lower bounds are timed, and the stop grace is one no test reaches,
   // so the busy connection below can only close because its answer was written.
-  const front = new HttpFront<FrontAnswer>({
+  const front = new HttpFront<ParsedHead, FrontAnswer>({
     encode: (a) => a,
     idleMs: 300,
     headMs: 1500,
     stopGraceMs: 600_000,
-    step: (buf, start) => {
-      const head = parseHead(buf, start);
-      if (head.kind !== 'request') return head;
-      const slow = head.headers['command'] === 'slow';
-      return { kind: 'served', end: head.end, answer: slow ? gate.then(() => answer(true)) : answer(true) };
-    },
+    parse: parseHead,
+    bodyLimit: BODY_LIMIT,
+    serve: (head) => (head.headers['command'] === 'slow' ? gate.then(() => answer(true)) : answer(true)),
     fallback: () => Promise.reject(new Error('no fallback')),
     onError: () => undefined,
   });

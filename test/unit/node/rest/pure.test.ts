@@ -1,10 +1,11 @@
-// Pure REST helpers (docs/design/node-runtime.md §5): error body spacing and key order, HTTP status of code 30, the
+// Pure REST helpers: error body spacing and key order, HTTP status of code 30, the
 // method table, `destination` rewriting, URL parameters, header decoding, body text decoding.
 import t from 'tap';
 import { errorBody, pyString, statusFor, healthBody } from '../../../../src/node/rest/responses.js';
 import { allowedMethods } from '../../../../src/node/rest/method-check.js';
 import { destinationCommand, bodyText } from '../../../../src/node/rest/command-flow.js';
-import { urlParams, decodeHeaderValue, agentOf } from '../../../../src/node/rest/request-info.js';
+import { urlParams, decodeHeaderValue } from '../../../../src/node/http/headers.js';
+import { agentOf } from '../../../../src/node/rest/request-info.js';
 import { asStatusCode, knownStatusCodes, STATUS } from '../../../../src/contract/status-codes.js';
 
 t.test('error bodies', async (t) => {

@@ -1,5 +1,5 @@
 // Every case of vectors/rest-errors.json through the REST app (inject) of a fake node with a real TCP
-// stack: status, headers and body byte for byte (docs/design/node-runtime.md §5.8). Ports 32048/32999 of the vectors
+// stack: status, headers and body byte for byte. Ports 32048/32999 of the vectors
 // are mapped to a free port (a fake master answering get status) and a closed port.
 import t, { type Test } from 'tap';
 import { buildApp } from '../../../../src/node/rest/app.js';

@@ -1,4 +1,4 @@
-// REST rules through inject and a real listening server (docs/design/node-runtime.md §5): user agents, command
+// REST rules through inject and a real listening server: user agents, command
 // sources (header, URL, JSON body, `command: body`), method table, OPTIONS/PUT/other methods, health and
 // /mcp paths, POST body lines under the body lock, `assignment`, the 1 MiB limit (10 MB body over a real
 // socket → 413/230, node keeps serving), threads + 100 waiting → 503/108, keep-alive only on request.
@@ -6,8 +6,7 @@ import t, { type Test } from 'tap';
 import { request } from 'node:http';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
-import { createFakeNode } from '../../../helpers/fake-node.js';
-import { freePort } from '../../../helpers/ports.js';
+import { createFakeNode, startFakeRest } from '../../../helpers/fake-node.js';
 
 const AL = { 'user-agent': 'AnyLog/1.23' };
 
@@ -243,17 +242,7 @@ function rawRequest(
 
 t.test('real socket: 10 MB bodies answer 413/230 without wedging; keep-alive only on request', async (t) => {
   const fake = createFakeNode({ name: 'master-node' });
-  const port = await freePort();
-  await fake.node.rest.start({
-    internalIp: '127.0.0.1',
-    externalIp: '127.0.0.1',
-    internalPort: port,
-    externalPort: port,
-    bind: true,
-    threads: 4,
-    timeoutSeconds: 5,
-  });
-  t.teardown(() => fake.node.rest.stop());
+  const port = await startFakeRest(t, fake);
   t.equal(fake.node.rest.info()?.internalPort, port);
   const big = Buffer.alloc(10 * 1024 * 1024, 0x61);
   for (let i = 0; i < 3; i++) {

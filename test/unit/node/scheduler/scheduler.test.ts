@@ -1,4 +1,4 @@
-// The scheduler (docs/design/node-runtime.md §4.2, §10, §11.8) driven through the real interpreter and commands on a
+// The scheduler driven through the real interpreter and commands on a
 // fake clock: a check at start and 10 s wake-ups from it, repeat intervals, `schedule` options and errors, task ids and
 // modes, `task stop|resume|remove|run`, declared-but-not-running schedulers, no self-overlap, failures
 // that do not stop the others, stopping, and the exact `get scheduler` output. No real sleeping.
@@ -99,7 +99,7 @@ t.test('schedule options: name defaults to the command, start delays, command ke
   await sn.schedulers.stopAll();
 });
 
-t.test('schedule and run scheduler errors (docs/design/node-runtime.md §4.2)', async (t) => {
+t.test('schedule and run scheduler errors', async (t) => {
   const sn = createSchedulerNode();
   const cases: [string, number, string | RegExp][] = [
     ['schedule time = 10 seconds and name = x', 2, "Missing 'task' in schedule statement"],
@@ -157,7 +157,7 @@ t.test('task ids: lowest free id ≥ 1, reused after remove', async (t) => {
   );
 });
 
-t.test('task stop, resume, remove and run (docs/design/node-runtime.md §10.3)', async (t) => {
+t.test('task stop, resume, remove and run', async (t) => {
   const sn = createSchedulerNode();
   await ok(t, sn, 'run scheduler 1');
   await ok(t, sn, 'schedule time = 10 seconds and name = keep task probe keep');
@@ -316,46 +316,40 @@ t.test('stopping: no wake-ups after stopAll, timers cancelled, no restart', asyn
   t.notOk(sn.schedulers.isRunning(1));
 });
 
-t.test(
-  'get scheduler: exact layout, one scheduler, all, undeclared, bad id (docs/design/node-runtime.md §11.8)',
-  async (t) => {
-    const sn = createSchedulerNode();
-    await ok(t, sn, 'run scheduler 1');
-    await ok(t, sn, 'schedule time = 15 seconds and name = Sync Print task echo hello from scheduler');
-    await ok(t, sn, 'schedule time = 1 minute and name = ping2 task get scheduler 9');
-    await ok(t, sn, 'schedule time = 24 hours and name = day and scheduler = 4 task print day');
-    await sn.clock.advance(10 * SEC);
-    const one = await ok(t, sn, 'get scheduler 1');
-    t.equal(
-      one,
-      [
-        '',
-        'Scheduler ID:     1',
-        'Scheduler Status: Running',
-        'Scheduled Tasks',
-        'ID Mode   Name       Counter Run Status Start-Time                 Repeat-Time Task                      ',
-        '--|------|----------|-------|----------|--------------------------|-----------|-------------------------|',
-        ' 1|Active|Sync Print|      1|Success   |2026-11-26 12:00:00.000000|0:0:15     |echo hello from scheduler|',
-        ' 2|Active|ping2     |      1|Success   |2026-11-26 12:00:00.000000|0:1:0      |get scheduler 9          |',
-        '',
-      ].join('\r\n'),
-    );
-    t.ok(
-      sn.out.includes('Scheduler 9 not declared'),
-      'an undeclared id answers `Scheduler <id> not declared`',
-    );
-    t.ok(sn.out.includes('hello from scheduler'));
-    const four = await ok(t, sn, 'get scheduler 4');
-    t.match(four, /^\r\nScheduler ID: {5}4\r\nScheduler Status: Not Running\r\nScheduled Tasks\r\n/);
-    t.match(
-      four,
-      / 1\|Paused\|day \| {6}0\|No runs {3}\|2026-11-26 12:00:00\.000000\|24:0:0 {5}\|print day\|\r\n$/,
-    );
-    const all = await ok(t, sn, 'get scheduler');
-    t.equal(all, `\r\n${one}\r\n${four}`, 'all declared schedulers in id order, each after CR LF');
-    t.equal(await ok(t, sn, 'get scheduler 7'), 'Scheduler 7 not declared');
-    t.equal((await sn.run('get scheduler one')).code, 2);
-    t.equal((await sn.run('get scheduler 1 2')).code, 2);
-    await sn.schedulers.stopAll();
-  },
-);
+t.test('get scheduler: exact layout, one scheduler, all, undeclared, bad id', async (t) => {
+  const sn = createSchedulerNode();
+  await ok(t, sn, 'run scheduler 1');
+  await ok(t, sn, 'schedule time = 15 seconds and name = Sync Print task echo hello from scheduler');
+  await ok(t, sn, 'schedule time = 1 minute and name = ping2 task get scheduler 9');
+  await ok(t, sn, 'schedule time = 24 hours and name = day and scheduler = 4 task print day');
+  await sn.clock.advance(10 * SEC);
+  const one = await ok(t, sn, 'get scheduler 1');
+  t.equal(
+    one,
+    [
+      '',
+      'Scheduler ID:     1',
+      'Scheduler Status: Running',
+      'Scheduled Tasks',
+      'ID Mode   Name       Counter Run Status Start-Time                 Repeat-Time Task                      ',
+      '--|------|----------|-------|----------|--------------------------|-----------|-------------------------|',
+      ' 1|Active|Sync Print|      1|Success   |2026-11-26 12:00:00.000000|0:0:15     |echo hello from scheduler|',
+      ' 2|Active|ping2     |      1|Success   |2026-11-26 12:00:00.000000|0:1:0      |get scheduler 9          |',
+      '',
+    ].join('\r\n'),
+  );
+  t.ok(sn.out.includes('Scheduler 9 not declared'), 'an undeclared id answers `Scheduler <id> not declared`');
+  t.ok(sn.out.includes('hello from scheduler'));
+  const four = await ok(t, sn, 'get scheduler 4');
+  t.match(four, /^\r\nScheduler ID: {5}4\r\nScheduler Status: Not Running\r\nScheduled Tasks\r\n/);
+  t.match(
+    four,
+    / 1\|Paused\|day \| {6}0\|No runs {3}\|2026-11-26 12:00:00\.000000\|24:0:0 {5}\|print day\|\r\n$/,
+  );
+  const all = await ok(t, sn, 'get scheduler');
+  t.equal(all, `\r\n${one}\r\n${four}`, 'all declared schedulers in id order, each after CR LF');
+  t.equal(await ok(t, sn, 'get scheduler 7'), 'Scheduler 7 not declared');
+  t.equal((await sn.run('get scheduler one')).code, 2);
+  t.equal((await sn.run('get scheduler 1 2')).code, 2);
+  await sn.schedulers.stopAll();
+});

@@ -1,4 +1,4 @@
-// The assembled node's schedulers on a fake clock (docs/design/node-runtime.md §10.1, §10.4, §11.2, §11.8): scheduler 0
+// The assembled node's schedulers on a fake clock: scheduler 0
 // runs from boot with task 1 `Metadata Ping` (1 minute, `set servers ping`), which runs at once as on EdgeLake
 // (test/fixtures/edgelake/commands.json), cannot be started again, and
 // the `get processes` Scheduler row lists the running scheduler ids. No servers, no real sleeping.

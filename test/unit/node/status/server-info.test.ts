@@ -1,4 +1,4 @@
-// `get rest server info`, `get tcp pool`, `get ip list` and `get servers` (docs/design/node-runtime.md §11.9–§11.12):
+// `get rest server info`, `get tcp pool`, `get ip list` and `get servers`:
 // the renderers against EdgeLake's layouts and texts (test/fixtures/edgelake/commands.json), and the commands
 // through an assembled node (no servers started; a ledger file with operator policies).
 import t from 'tap';

@@ -12,8 +12,8 @@ import { parsePolicyLine } from '../../../../src/node/ledger/policy-line.js';
 import type { FilePolicy } from '../../../../src/node/ports/ledger.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import { installLedgerText, installPolicies, installTail } from '../../../../src/node/sync/install.js';
-import { realClock } from '../../../../src/shared/clock.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { realClock } from '../../../../src/common/clock.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 
 const OPTIONS = { connection: '10.0.0.9:32048', destDbms: false };
 

@@ -1,4 +1,4 @@
-// The names of the master's copies of a ledger it serves (docs/design/node-runtime.md §9.3).
+// The names of the master's copies of a ledger it serves.
 import t from 'tap';
 import { masterCopyName } from '../../../../src/node/sync/serve.js';
 

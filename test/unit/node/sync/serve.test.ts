@@ -1,4 +1,4 @@
-// Master-side `event get_blockchain` serving (docs/design/node-runtime.md §9.3) with a real in-memory SQLite ledger, a recording peer
+// Master-side `event get_blockchain` serving with a real in-memory SQLite ledger, a recording peer
 // transport and a manual clock: unchanged hash → nothing sent; changed → one GENERIC 2 transfer to
 // `…master_id_<n>.new`; the same md5 to the same requester within 5 s is delayed by a timer, not sent twice.
 import t, { type Test } from 'tap';
@@ -6,7 +6,7 @@ import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import { SqliteLedgerStore } from '../../../../src/node/ledger/sqlite-store.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { createHash } from 'node:crypto';
 import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 

@@ -1,4 +1,4 @@
-// The table cursor of incremental sync (docs/design/node-runtime.md §8.4, §9.3, §9.5) on a real in-memory SQLite ledger: its md5 is the
+// The table cursor of incremental sync on a real in-memory SQLite ledger: its md5 is the
 // md5 of the full dump; rows appended in dump order are read alone; a delete, a row dated before the last
 // one, or an empty table ask for a full dump; a current requester is answered from the cursor.
 import t from 'tap';
@@ -8,7 +8,7 @@ import { checkTable, TableCursor } from '../../../../src/node/sync/table-cursor.
 import { LedgerServer } from '../../../../src/node/sync/serve.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { PeerTransport } from '../../../../src/node/ports/network.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { parseLedgerText } from '../../../../src/node/ledger/policy-line.js';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');

@@ -1,4 +1,4 @@
-// Frame validation and reassembly (docs/design/node-runtime.md §6.5): chunk boundaries, sequence rules, truncated /
+// Frame validation and reassembly: chunk boundaries, sequence rules, truncated /
 // oversized / garbage input, and a fuzz run of generated inputs (no exception other than FrameError, an
 // accepted input decoded as exactly its frames).
 import t from 'tap';

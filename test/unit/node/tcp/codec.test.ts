@@ -1,4 +1,4 @@
-// Frame codec against vectors/tcp-frames.json (docs/design/node-runtime.md §6.2, §6.4, §6.6, §6.8): every frame
+// Frame codec against vectors/tcp-frames.json: every frame
 // encodes byte for byte and decodes to its fields; split rules; wire commands; reply forms.
 import t from 'tap';
 import {
@@ -195,7 +195,7 @@ t.test('wire commands', async (t) => {
   }
 });
 
-t.test('reply rules of docs/design/node-runtime.md §6.6', async (t) => {
+t.test('reply rules of a peer message', async (t) => {
   t.same(buildReply('get status', { code: STATUS.SUCCESS, text: 'x running' }, 0), {
     command: 'print',
     data: 'x running',

@@ -1,4 +1,4 @@
-// The TCP server answers as EdgeLake's does (docs/design/node-runtime.md §6.1, §6.3, §6.5, §6.6), with EdgeLake's
+// The TCP server answers as EdgeLake's does, with EdgeLake's
 // answers read from test/fixtures/edgelake/tcp.json: the connection is half-closed and closed once the last
 // frame (or a frame with an error) is handled, every request frame runs its command, reply headers carry
 // EdgeLake's flags, an over-long command gets the error-2 echo and an unknown event gets no reply.

@@ -1,9 +1,9 @@
-// Job slots (docs/design/node-runtime.md §6.11) and the FIFO concurrency limiter (§1.4).
+// Job slots and the FIFO concurrency limiter.
 import t from 'tap';
 import { JobTable, JOB_SLOTS } from '../../../../src/node/tcp/jobs.js';
 import { ConcurrencyLimiter, QueueFullError } from '../../../../src/node/http/limiter.js';
 import { PeerError } from '../../../../src/node/tcp/errors.js';
-import { realClock } from '../../../../src/shared/clock.js';
+import { realClock } from '../../../../src/common/clock.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 t.test('64 slots, ids from 1, 108 when all are busy, slots freed on completion', async (t) => {

@@ -1,4 +1,4 @@
-// Peer messaging over real loopback sockets between fake nodes (docs/design/node-runtime.md §4.5, §5.9, §6):
+// Peer messaging over real loopback sockets between fake nodes:
 // waiting and fire-and-forget `run client`, text / JSON / multi-frame replies, refused and silent peers,
 // the peer allowlist, unknown commands, metadata ping/pong, self-addressed messages, large messages.
 import t from 'tap';

@@ -1,4 +1,4 @@
-// TCP server robustness (docs/design/node-runtime.md §6.1, §6.5, §6.8): probes close silently, garbage, truncated
+// TCP server robustness: probes close silently, garbage, truncated
 // and oversized frames are logged as 193 and never wedge the node, idle connections close, and the
 // `file write` path rules (ledger copies while syncing, 294 otherwise).
 import t from 'tap';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createLogger } from '../../../../src/shared/logger.js';
+import { createLogger } from '../../../../src/common/logger.js';
 import { encodeMessage, messageHeader, encodeFrame } from '../../../../src/node/tcp/codec.js';
 import { startPeer, sendRaw, replyCatcher, eventually } from '../../../helpers/tcp-peers.js';
 import type { ExecContext } from '../../../../src/node/ports/command.js';

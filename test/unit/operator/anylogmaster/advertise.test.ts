@@ -1,4 +1,4 @@
-// Advertised-address choice (docs/design/operator.md §7.1) per advertise mode, from Service objects as the API returns them.
+// Advertised-address choice per advertise mode, from Service objects as the API returns them.
 import t from 'tap';
 import { chooseAdvertisedAddress, endpointsOf } from '../../../../src/operator/anylogmaster/advertise.js';
 import { serviceView } from '../../../../src/operator/anylogmaster/views.js';

@@ -1,4 +1,4 @@
-// Requeue cadence (docs/design/operator.md §8.1).
+// Requeue cadence.
 import t from 'tap';
 import { nextCadence, PERMANENT_STALLS } from '../../../../src/operator/anylogmaster/cadence.js';
 import { STALLED_REASONS } from '../../../../src/api/conditions.js';

@@ -1,4 +1,4 @@
-// needsApply: steady state skips writes, any rendered difference triggers one (docs/design/operator.md §8.2).
+// needsApply: steady state skips writes, any rendered difference triggers one.
 import t from 'tap';
 import { isSubset, needsApply } from '../../../../src/operator/anylogmaster/drift.js';
 

@@ -9,7 +9,7 @@ import {
   readStatus,
 } from '../../../../src/operator/anylogmaster/observed-status.js';
 import type { KubeObject } from '../../../../src/operator/framework/kube.js';
-import { createLogger } from '../../../../src/shared/logger.js';
+import { createLogger } from '../../../../src/common/logger.js';
 
 const ready = {
   type: 'Ready',

@@ -1,4 +1,4 @@
-// Master-policy decisions (docs/design/operator.md §7.2, §7.3): the desired id matches the EdgeLake id vector, and
+// Master-policy decisions: the desired id matches the EdgeLake id vector, and
 // desired id + observed policies → none / insert / replace, including duplicates and address changes.
 import t from 'tap';
 import type { MasterPolicy } from '../../../../src/api/policy.js';
@@ -53,7 +53,7 @@ t.test('the id depends on the address and is stable for the same input', async (
   t.not(desiredPolicyId(policyAt('10.96.0.11')), a);
 });
 
-t.test('policyBody keeps the attribute order of docs/design/operator.md §7.2', async (t) => {
+t.test('policyBody keeps the master policy attribute order', async (t) => {
   const text = policyText(policyBody(policyAt('10.0.0.1')));
   t.equal(
     text,

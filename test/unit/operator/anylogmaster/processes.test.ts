@@ -1,4 +1,4 @@
-// ProcessesHealthy and status.processes from `get processes` (docs/design/operator.md §3.2, §5 step 9), using the
+// ProcessesHealthy and status.processes from `get processes`, using the
 // JSON form observed on EdgeLake (vectors/get-processes.json), plus Secret credential decoding.
 import t from 'tap';
 import { processesToList, type ProcessJsonEntry } from '../../../../src/contract/processes.js';

@@ -1,4 +1,4 @@
-// Rollout check of the node StatefulSet and pod (docs/design/operator.md §5 step 6).
+// Rollout check of the node StatefulSet and pod.
 import t from 'tap';
 import { checkRollout, statefulSetProblem } from '../../../../src/operator/anylogmaster/rollout.js';
 import { podView, statefulSetView } from '../../../../src/operator/anylogmaster/views.js';

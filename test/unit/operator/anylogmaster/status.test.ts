@@ -1,4 +1,4 @@
-// Status computation (docs/design/operator.md §3.3 rules 1–8, §3.4 phase): table tests over step outcomes, with the
+// Status computation (the status contract's rules and the phase): table tests over step outcomes, with the
 // generation rules, transition times, mirroring order, progress deadline and abnormal-true conditions.
 import t, { type Test } from 'tap';
 import { CONDITION_REASONS, type ConditionType } from '../../../../src/api/conditions.js';

@@ -1,4 +1,4 @@
-// Events on condition transitions only (docs/design/operator.md §11.9).
+// Events on condition transitions only.
 import t from 'tap';
 import type { Condition } from '../../../../src/operator/framework/status.js';
 import { transitionEvents } from '../../../../src/operator/anylogmaster/transitions.js';

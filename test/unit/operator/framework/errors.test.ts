@@ -14,7 +14,7 @@ import {
   isNotFound,
   isTooManyRequests,
 } from '../../../../src/operator/framework/kube.js';
-import { AppError } from '../../../../src/shared/errors.js';
+import { AppError } from '../../../../src/common/errors.js';
 
 t.test('TemporaryError carries its delay and reason', async (t) => {
   const err = new TemporaryError('waiting', { delayMs: 5000, reason: 'WaitingForPod' });

@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import { LeaderElector, type ElectionEnd } from '../../../../src/operator/framework/leader-election.js';
 import { microTime } from '../../../../src/operator/framework/events.js';
 import { Metrics } from '../../../../src/operator/framework/metrics.js';
-import { createLogger, silentLogger } from '../../../../src/shared/logger.js';
+import { createLogger, silentLogger } from '../../../../src/common/logger.js';
 import { KubeApiError } from '../../../../src/operator/framework/kube.js';
 import { FakeClock, drain, UTC_NOON } from '../../../helpers/fake-clock.js';
 import { FakeLeaseApi } from './fixtures/fake-lease-api.js';

@@ -9,7 +9,7 @@ import { Metrics } from '../../../../src/operator/framework/metrics.js';
 import { runPass, type PassDeps } from '../../../../src/operator/framework/processing.js';
 import { WorkQueue } from '../../../../src/operator/framework/queue.js';
 import { RateLimiter } from '../../../../src/operator/framework/rate-limiter.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { FakeClock, UTC_NOON } from '../../../helpers/fake-clock.js';
 
 const TYPE = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };

@@ -12,7 +12,7 @@ import {
   compareResourceVersions,
   isNewerResourceVersion,
 } from '../../../../src/operator/framework/resource-version.js';
-import { silentLogger } from '../../../../src/shared/logger.js';
+import { silentLogger } from '../../../../src/common/logger.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
 const TYPE = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };

@@ -1,4 +1,4 @@
-// Aggregation of peer replies (docs/design/node-runtime.md §5.9) and the wire form of command words (§6.4).
+// Aggregation of peer replies and the wire form of command words.
 import t from 'tap';
 import { aggregateReplies, labelText, wireText } from '../../../../../src/node/commands/network/index.js';
 import type { PeerReply } from '../../../../../src/node/ports/network.js';

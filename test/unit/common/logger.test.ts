@@ -2,7 +2,7 @@
 // error causes, child bindings), errors expanded with their causes, cycles and shared objects handled.
 import t from 'tap';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../../src/shared/logger.js';
+import { createLogger, type Logger } from '../../../src/common/logger.js';
 import { allSecretCases, assertMasked, CENSOR } from './fixtures/nested-secrets.js';
 
 function capture(): { log: Logger; lines: string[] } {

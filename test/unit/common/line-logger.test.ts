@@ -1,7 +1,7 @@
 // Unit tests of the node's JSON-lines logger: pino's line shape, level filtering, secrets masked at any
 // depth (also inside arrays and error causes), errors expanded, cycles and odd values never throwing.
 import t from 'tap';
-import { LineLogger, loggable, type LevelName } from '../../../src/shared/line-logger.js';
+import { LineLogger, loggable, type LevelName } from '../../../src/common/line-logger.js';
 import { allSecretCases, assertMasked } from './fixtures/nested-secrets.js';
 
 function capture(level: LevelName): { log: LineLogger; lines: Record<string, unknown>[]; raw: string[] } {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, AppError, ConfigError, toError, isAppError } from '../../../src/shared/errors.js';
+import { ERROR_CODES, AppError, ConfigError, toError, isAppError } from '../../../src/common/errors.js';
 import { repoRoot } from '../../helpers/vectors.js';
 
 const doc = readFileSync(join(repoRoot, 'docs', 'errors.md'), 'utf8');

@@ -1,6 +1,6 @@
 // The shared record guard: objects yes; null, arrays and primitives no.
 import t from 'tap';
-import { asRecord, isRecord } from '../../../src/shared/is-record.js';
+import { asRecord, isRecord } from '../../../src/common/is-record.js';
 
 t.test('isRecord accepts objects only', async (t) => {
   t.ok(isRecord({}));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { canonicalJson, stableHash } from '../../../src/shared/hash.js';
+import { canonicalJson, stableHash } from '../../../src/common/hash.js';
 
 t.test('canonical JSON sorts keys at every depth and drops undefined', async (t) => {
   t.equal(

@@ -26,7 +26,7 @@ export interface LoggerOptions {
   readonly level?: string;
   readonly name?: string;
   readonly destination?: DestinationStream;
-  /** Write to this file descriptor instead of stdout (the node logs to stderr, docs/design/node-runtime.md §1.6). */
+  /** Write to this file descriptor instead of stdout (the node logs to stderr). */
   readonly fd?: 1 | 2;
   readonly base?: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
-// BoundedMemo (src/shared/bounded-memo.ts): computes once per kept key, keeps at most `limit` entries
+// BoundedMemo (src/common/bounded-memo.ts): computes once per kept key, keeps at most `limit` entries
 // (oldest evicted first), never keeps keys over the length bound, and returns computed values either way.
 import t from 'tap';
-import { BoundedMemo } from '../../../src/shared/bounded-memo.js';
+import { BoundedMemo } from '../../../src/common/bounded-memo.js';
 
 t.test('computes once per kept key and evicts the oldest entry first', async (t) => {
   const calls: string[] = [];

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { backoffDelay, applyJitter } from '../../../src/shared/backoff.js';
+import { backoffDelay, applyJitter } from '../../../src/common/backoff.js';
 
 t.test('doubles from the initial delay up to the cap', async (t) => {
   const opts = { initialMs: 1000, maxMs: 5000 };

@@ -1,4 +1,4 @@
-// A small FIFO async mutex for the node's serialization points (docs/design/node-runtime.md §1.4): the ledger file,
+// A small FIFO async mutex for the node's serialization points: the ledger file,
 // ledger installs, and the REST body lock a POST holds from its first body line to the end of its header command.
 // run(fn) executes fn after every earlier holder finished; tryRun() skips when the lock is held.
 
