@@ -11,7 +11,15 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../controlplane/src/paths.js';
-import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../helpers/cluster.js';
+import { NETPOL_QUEUE, queueBound } from '../controlplane/src/realnode/netpol.js';
+import {
+  getJson,
+  kubectl,
+  kubectlOk,
+  testNamespace,
+  waitUntil,
+  type KubeObject,
+} from '../helpers/cluster.js';
 import {
   containerLogs,
   execIn,
@@ -57,6 +65,38 @@ s.on('connect',()=>done('connected'));s.on('error',(e)=>done('error:'+e.code));`
   const r = await execIn(ns, pod, 'c', ['node', '-e', script]);
   const [outcome = `exec failed (${r.code}): ${r.stderr}`, ms = 'NaN'] = r.stdout.trim().split(' ');
   return { outcome, ms: Number(ms) };
+}
+
+async function podIp(ns: string, name: string): Promise<string> {
+  return String((await getJson(['-n', ns, 'pod', name])).status.podIP);
+}
+
+/**
+ * Every pod of the cluster, in any phase, that holds one of `ips`. The enforcement looks a packet's pods up
+ * by IP and takes a Running one first: a second pod still listed with the same IP (a pod of an earlier test
+ * being torn down) would be judged instead of the real one. Printed when the unlisted pod gets through.
+ */
+async function podsHolding(ips: readonly string[]): Promise<string> {
+  const all = await getJson(['pods', '--all-namespaces']);
+  const lines = (all.items as KubeObject[])
+    .filter((p) => ((p.status?.podIPs ?? []) as { ip: string }[]).some((a) => ips.includes(a.ip)))
+    .map((p) =>
+      [
+        `${p.metadata.namespace}/${p.metadata.name}`,
+        `ip=${p.status.podIP}`,
+        `phase=${p.status.phase}`,
+        `deleting=${p.metadata.deletionTimestamp ?? '-'}`,
+        `labels=${JSON.stringify(p.metadata.labels ?? {})}`,
+      ].join(' '),
+    );
+  return `pods holding ${ips.join(', ')}:\n${lines.join('\n')}`;
+}
+
+/** The last lines the enforcement logged (kube-network-policies runs as a process of the real node). */
+function enforcementLog(): string {
+  const file = join(nodeEnv().runDir, 'logs', 'kube-network-policies.log');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  return `${file}, last lines:\n${lines.slice(-40).join('\n')}`;
 }
 
 function master(ns: string, name: string, clientNs: string): string {
@@ -110,6 +150,9 @@ t.test('the node NetworkPolicy admits the listed client and refuses the others',
   await waitPodReady(clients, 'listed');
   await waitPodReady(clients, 'unlisted');
   const nodeIp = String((await getJson(['-n', watch, 'pod', 'master-0'])).status.podIP);
+  // With --fail-open and --queue-bypass a controller that is gone lets every packet through: the refusals
+  // below mean something only while it holds its queue.
+  t.ok(queueBound(NETPOL_QUEUE), 'kube-network-policies holds its netfilter queue');
 
   for (const [what, port] of [
     ['TCP', TCP_PORT],
@@ -118,6 +161,11 @@ t.test('the node NetworkPolicy admits the listed client and refuses the others',
     const ok = await connectFrom(clients, 'listed', nodeIp, port);
     t.equal(ok.outcome, 'connected', `the listed pod opens the ${what} port (${ok.ms} ms)`);
     const refused = await connectFrom(clients, 'unlisted', nodeIp, port);
+    if (refused.outcome === 'connected') {
+      t.comment(`queue ${NETPOL_QUEUE} bound: ${queueBound(NETPOL_QUEUE)}`);
+      t.comment(await podsHolding([nodeIp, await podIp(clients, 'unlisted')]));
+      t.comment(enforcementLog());
+    }
     t.not(
       refused.outcome,
       'connected',

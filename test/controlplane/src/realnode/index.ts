@@ -51,7 +51,7 @@ import {
   schedulerCommand,
   type Command,
 } from './components.js';
-import { installQueue, netpolCommand, NETPOL_QUEUE, removeQueue } from './netpol.js';
+import { installQueue, netpolCommand, NETPOL_QUEUE, queueBound, removeQueue } from './netpol.js';
 
 export interface RealNodeRecord {
   readonly network: NodeNetwork;
@@ -331,15 +331,6 @@ export async function startNode(o: StartNodeOptions): Promise<RealNodeRecord> {
     `CoreDNS, kube-proxy, kube-network-policies, kube-scheduler and the volume provisioner ready (${since()})`,
   );
   return record;
-}
-
-/** Whether a process has bound netfilter queue `n` (the kernel lists bound queues, one a line). */
-function queueBound(n: number): boolean {
-  const f = '/proc/net/netfilter/nfnetlink_queue';
-  if (!existsSync(f)) return false;
-  return readFileSync(f, 'utf8')
-    .split('\n')
-    .some((l) => l.trim().split(/\s+/)[0] === String(n));
 }
 
 /** Stop the named processes of a run (by their PID files), in order. */

@@ -8,6 +8,7 @@
 // Traffic from the host itself (kubelet probes, the node IP) takes OUTPUT and is never queued, as the
 // controller also exempts root's packets.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from './components.js';
 import { NODE_NAME } from './components.js';
 import type { NodeNetwork } from './network.js';
@@ -104,4 +105,13 @@ export function removeQueue(): void {
   } catch {
     /* the controller removed it, or could never create it */
   }
+}
+
+/** Whether a process has bound netfilter queue `n` (the kernel lists bound queues, one a line). */
+export function queueBound(n: number): boolean {
+  const f = '/proc/net/netfilter/nfnetlink_queue';
+  if (!existsSync(f)) return false;
+  return readFileSync(f, 'utf8')
+    .split('\n')
+    .some((l) => l.trim().split(/\s+/)[0] === String(n));
 }
