@@ -94,6 +94,8 @@ const rbacTable: Record<string, string> = {
   'anylog.co/anylogmasters/status': 'get,patch,update',
   'anylog.co/anylogmasters/finalizers': 'update',
   'apps/statefulsets': 'create,get,list,patch,watch',
+  'batch/cronjobs': 'create,get,list,patch,watch',
+  'batch/jobs': 'create,get,list,patch,watch',
   'core/services': 'create,get,list,patch,watch',
   'core/configmaps': 'create,get,list,patch,watch',
   'core/secrets': 'create,get,list,patch,watch',
