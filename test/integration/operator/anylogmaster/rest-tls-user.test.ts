@@ -6,7 +6,14 @@
 // each reach the node or the operator without any change to the CR; and no key or certificate ever shows
 // up in the operator's own objects, status or Events.
 import t from 'tap';
-import { getJson, kubectl, kubectlOk, testNamespace, waitUntil } from '../../../helpers/cluster.js';
+import {
+  getJson,
+  kubectl,
+  kubectlOk,
+  testNamespace,
+  waitUntil,
+  type KubeObject,
+} from '../../../helpers/cluster.js';
 import {
   applyObject,
   condition,
@@ -208,7 +215,7 @@ t.test('an AnyLogMaster serves REST TLS from the Secrets the user names and foll
   t.not(oldClient.code, 0, `a client certificate of the old CA is refused (${oldClient.stderr.trim()})`);
 
   // Keys and certificates stay in the user's Secrets: nothing of them in the operator's objects.
-  const secrets = await getJson(['-n', ns, 'secret']);
+  const secrets = await getJson(['-n', ns, 'secret', '--show-managed-fields']);
   const operatorSecrets = (secrets.items as { metadata: { name: string } }[]).filter(
     (s) => s.metadata.name !== SERVER_SECRET && s.metadata.name !== CLIENT_SECRET,
   );
@@ -220,6 +227,14 @@ t.test('an AnyLogMaster serves REST TLS from the Secrets the user names and foll
     0,
     'the search finds the key where it belongs (the user Secret)',
   );
+  for (const name of [SERVER_SECRET, CLIENT_SECRET]) {
+    const secret = (secrets.items as KubeObject[]).find((s) => s.metadata.name === name);
+    const managers = (secret?.metadata.managedFields as { manager: string }[] | undefined)?.map(
+      (m) => m.manager,
+    );
+    t.same(managers, ['test'], `only the user wrote ${name}`);
+    t.notOk(secret?.metadata.ownerReferences, `the operator does not take ${name} over`);
+  }
   const configMaps = await getJson(['-n', ns, 'configmap']);
   const events = await getJson(['-n', ns, 'events.events.k8s.io']);
   const coreEvents = await getJson(['-n', ns, 'events']);
