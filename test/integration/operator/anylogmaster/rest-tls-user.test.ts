@@ -37,8 +37,8 @@ import {
 } from './rest-tls-fixture.js';
 import { userCa, userTlsSecret, type UserCertificate } from './user-pki.js';
 
-// Pod rolls and a stalled recheck a minute apart take longer than tap's default file timeout.
-t.setTimeout(900_000);
+// Three pod rolls and two stalled rechecks a minute apart take longer than tap's default file timeout.
+t.setTimeout(600_000);
 
 const NAME = 'master';
 const SERVER_SECRET = 'master-rest-server';
