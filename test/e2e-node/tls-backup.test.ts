@@ -12,8 +12,7 @@
 // Services the same ingress IP, a loopback address nothing connects to.
 import t, { type Test } from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
@@ -30,24 +29,25 @@ import {
   waitUntil,
   type KubeObject,
 } from '../helpers/cluster.js';
+import {
+  byId,
+  createBackupClaim,
+  idOf,
+  provideIngress,
+  typeOf,
+  waitGone,
+  type Policy,
+} from '../helpers/ledger-backup.js';
 import { containerLogs, eventsFor, installOperator, waitMasterReady } from '../helpers/node-cluster.js';
+import { clientFiles, clientPemsOf, podHost, podIP, REST_PORT, restCurl } from '../helpers/rest-tls.js';
 
 // An operator install, two masters, a backup and a restore Job on a contended 2-core machine.
 t.setTimeout(1_800_000);
 
 const NAME = 'master';
 const CLAIM = 'ledger-backups';
-const REST_PORT = 32049;
 const LB_IP = '127.0.250.9';
 const MARKERS = ['alpha', 'beta', 'gamma'];
-
-type Policy = Record<string, Record<string, unknown>>;
-const typeOf = (p: Policy): string => Object.keys(p)[0] ?? '';
-const idOf = (p: Policy): string => {
-  const id = p[typeOf(p)]?.['id'];
-  return typeof id === 'string' ? id : '';
-};
-const byId = (ps: readonly Policy[]): Policy[] => [...ps].sort((a, b) => idOf(a).localeCompare(idOf(b)));
 
 function master(ns: string, extra: Record<string, unknown>): string {
   const doc = parse(
@@ -66,26 +66,6 @@ function master(ns: string, extra: Record<string, unknown>): string {
   return JSON.stringify(doc);
 }
 
-async function provideIngress(ns: string): Promise<void> {
-  await waitUntil(
-    `the client Service ${ns}/${NAME}`,
-    async () => (await kubectl(['-n', ns, 'get', 'service', NAME])).code === 0,
-    120_000,
-    1000,
-  );
-  await kubectlOk([
-    '-n',
-    ns,
-    'patch',
-    'service',
-    NAME,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: LB_IP }] } } }),
-  ]);
-}
-
 async function waitReady(t: Test, ns: string, opNs: string, what: string): Promise<KubeObject> {
   try {
     return await waitMasterReady(ns, NAME, 600_000, what);
@@ -94,34 +74,6 @@ async function waitReady(t: Test, ns: string, opNs: string, what: string): Promi
     t.comment(`operator containers of ${opNs}:\n${await containerLogs(opNs)}`);
     throw err;
   }
-}
-
-async function waitGone(ns: string, kind: string, name: string): Promise<void> {
-  await waitUntil(
-    `${kind} ${ns}/${name} gone`,
-    async () => {
-      const r = await kubectl(['-n', ns, 'get', kind, name, '--ignore-not-found', '-o', 'name']);
-      return r.code === 0 && r.stdout.trim() === '';
-    },
-    240_000,
-    1000,
-  );
-}
-
-const pemOf = (secret: KubeObject, key: string): string =>
-  Buffer.from(String(secret.data?.[key] ?? ''), 'base64').toString('utf8');
-
-/** The issued client certificate, its key and the CA, as files for curl and as PEM for the node client. */
-async function clientCredentials(t: Test, ns: string) {
-  const secret = await getJson(['-n', ns, 'secret', `${NAME}-rest-client`]);
-  const pem = { cert: pemOf(secret, 'tls.crt'), key: pemOf(secret, 'tls.key'), ca: pemOf(secret, 'ca.crt') };
-  const dir = mkdtempSync(join(tmpdir(), 'tls-backup-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const files = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: join(dir, 'ca.crt') };
-  writeFileSync(files.cert, pem.cert);
-  writeFileSync(files.key, pem.key, { mode: 0o600 });
-  writeFileSync(files.ca, pem.ca);
-  return { pem, files };
 }
 
 t.test('a TLS master on the real node is backed up and restored with the same policies', async (t) => {
@@ -134,45 +86,21 @@ t.test('a TLS master on the real node is backed up and restored with the same po
       timeoutMs: 150_000,
     });
   });
-  await kubectlOk(['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: CLAIM, namespace: ns },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } },
-    }),
-  });
+  await createBackupClaim(ns, CLAIM);
 
   await kubectlOk(['apply', '-f', '-'], {
     input: master(ns, { backup: { schedule: '* * * * *', retention: 3, claimName: CLAIM } }),
   });
-  await provideIngress(ns);
+  await provideIngress(ns, NAME, LB_IP);
   const first = await waitReady(t, ns, opNs, 'the first master');
   t.equal(first.status.advertisedAddress, LB_IP, 'the master advertises the load-balancer IP');
   const masterId = first.status.policyId as string;
   t.match(masterId, /^[0-9a-f]{32}$/, 'the master policy is posted');
 
   // --- REST over mutual TLS, from the host to the pod as any client in the cluster would reach it.
-  const { pem, files } = await clientCredentials(t, ns);
-  const host = `${NAME}-0.${NAME}-headless.${ns}.svc`;
-  const podIP = async (): Promise<string> =>
-    (await getJson(['-n', ns, 'pod', `${NAME}-0`])).status.podIP as string;
-  const curl = async (withCert: boolean, command: string) =>
-    run('curl', [
-      '-sS',
-      '--max-time',
-      '10',
-      '--resolve',
-      `${host}:${REST_PORT}:${await podIP()}`,
-      '--cacert',
-      files.ca,
-      ...(withCert ? ['--cert', files.cert, '--key', files.key] : []),
-      '-H',
-      'User-Agent: AnyLog/1.23',
-      '-H',
-      `command: ${command}`,
-      `https://${host}:${REST_PORT}/`,
-    ]);
+  let pems = clientPemsOf(await getJson(['-n', ns, 'secret', `${NAME}-rest-client`]));
+  const files = clientFiles(t, pems);
+  const curl = (withCert: boolean, command: string) => restCurl(ns, NAME, files, command, withCert);
   const refused = await curl(false, 'get status');
   t.not(refused.code, 0, `curl without a client certificate is refused (${refused.stderr.trim()})`);
   const plain = await run('curl', [
@@ -183,8 +111,9 @@ t.test('a TLS master on the real node is backed up and restored with the same po
     'User-Agent: AnyLog/1.23',
     '-H',
     'command: get status',
-    `http://${await podIP()}:${REST_PORT}/`,
+    `http://${await podIP(ns, NAME)}:${REST_PORT}/`,
   ]);
+  t.not(plain.code, 0, `plain HTTP is refused (${plain.stderr.trim()})`);
   t.notMatch(plain.stdout, /running/i, 'plain HTTP gets no answer from the node');
   const status = await curl(true, 'get status');
   t.equal(status.code, 0, `curl with the issued client certificate succeeds (${status.stderr.trim()})`);
@@ -199,9 +128,9 @@ t.test('a TLS master on the real node is backed up and restored with the same po
 
   const client = async (): Promise<NodeClient> =>
     createHttpNodeClient({
-      host: await podIP(),
+      host: await podIP(ns, NAME),
       port: REST_PORT,
-      tls: { ca: pem.ca, cert: pem.cert, key: pem.key, servername: host },
+      tls: { ...pems, servername: podHost(ns, NAME) },
     });
   const readLedger = async (): Promise<Policy[]> => [...(await (await client()).readLedger())] as Policy[];
 
@@ -254,7 +183,7 @@ t.test('a TLS master on the real node is backed up and restored with the same po
   await kubectlOk(['-n', ns, 'delete', 'anylogmaster', NAME, '--wait=true', '--timeout=180s'], {
     timeoutMs: 200_000,
   });
-  await waitGone(ns, 'pod', `${NAME}-0`);
+  await waitGone(ns, 'pod', `${NAME}-0`, 240_000);
   await kubectlOk(['-n', ns, 'delete', 'pvc', `data-${NAME}-0`, '--wait=true', '--timeout=120s'], {
     timeoutMs: 150_000,
   });
@@ -264,7 +193,7 @@ t.test('a TLS master on the real node is backed up and restored with the same po
   await kubectlOk(['apply', '-f', '-'], {
     input: master(ns, { ledger: { embedded: {}, restoreFrom: { claimName: CLAIM, file: backup.file } } }),
   });
-  await provideIngress(ns);
+  await provideIngress(ns, NAME, LB_IP);
   const restored = await waitReady(t, ns, opNs, 'the restored master');
   t.not(restored.metadata.uid, first.metadata.uid, 'a new AnyLogMaster');
   t.equal(restored.status.restore?.file, backup.file, 'status.restore names the file');
@@ -272,10 +201,7 @@ t.test('a TLS master on the real node is backed up and restored with the same po
   t.equal(restored.status.policyId, masterId, 'the restored master policy keeps its id');
 
   // The new master has a new CA and client certificate: read its ledger with those.
-  const renewed = await clientCredentials(t, ns);
-  pem.ca = renewed.pem.ca;
-  pem.cert = renewed.pem.cert;
-  pem.key = renewed.pem.key;
+  pems = clientPemsOf(await getJson(['-n', ns, 'secret', `${NAME}-rest-client`]));
   const wanted = archived.map(idOf).sort();
   const after = await waitUntil(
     'the restored policies in the ledger the node answers from',

@@ -19,7 +19,6 @@ import { runLayout } from '../../../controlplane/src/paths.js';
 import {
   clusterEnv,
   getJson,
-  kubectl,
   kubectlOk,
   testNamespace,
   waitUntil,
@@ -36,6 +35,15 @@ import {
   startOperator,
   waitReady,
 } from './harness.js';
+import {
+  byId,
+  createBackupClaim,
+  idOf,
+  provideIngress,
+  typeOf,
+  waitGone,
+  type Policy,
+} from '../../../helpers/ledger-backup.js';
 
 t.setTimeout(900_000);
 
@@ -45,16 +53,6 @@ const REST_PORT = 32049;
 /** Outside the pod address blocks (127.0.100–199.x), so no pod listens there. */
 const LB_IP = '127.0.250.7';
 const MARKERS = ['alpha', 'beta', 'gamma'];
-
-type Policy = Record<string, Record<string, unknown>>;
-
-const typeOf = (p: Policy): string => Object.keys(p)[0] ?? '';
-const idOf = (p: Policy): string => {
-  const id = p[typeOf(p)]?.['id'];
-  return typeof id === 'string' ? id : '';
-};
-const byId = (policies: readonly Policy[]): Policy[] =>
-  [...policies].sort((a, b) => idOf(a).localeCompare(idOf(b)));
 
 function masterSpec(ns: string, extra: Record<string, unknown>): Record<string, unknown> {
   const cr = sample('anylogmaster-embedded.yaml', NAME, ns) as { spec: Record<string, unknown> };
@@ -72,27 +70,6 @@ function masterSpec(ns: string, extra: Record<string, unknown>): Record<string, 
   };
 }
 
-/** Acts as the load balancer of the client Service: reports LB_IP as its ingress once the Service exists. */
-async function provideIngress(ns: string): Promise<void> {
-  await waitUntil(
-    `the client Service ${ns}/${NAME}`,
-    async () => (await kubectl(['-n', ns, 'get', 'service', NAME])).code === 0,
-    120_000,
-    500,
-  );
-  await kubectlOk([
-    '-n',
-    ns,
-    'patch',
-    'service',
-    NAME,
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: LB_IP }] } } }),
-  ]);
-}
-
 async function nodeClient(ns: string) {
   const pod = await getJson(['-n', ns, 'pod', `${NAME}-0`]);
   return createHttpNodeClient({ host: pod.status.podIP as string, port: REST_PORT });
@@ -102,33 +79,14 @@ async function readLedger(ns: string): Promise<Policy[]> {
   return [...(await (await nodeClient(ns)).readLedger())] as Policy[];
 }
 
-async function waitGone(ns: string, kind: string, name: string): Promise<void> {
-  await waitUntil(
-    `${kind} ${ns}/${name} gone`,
-    async () => {
-      const r = await kubectl(['-n', ns, 'get', kind, name, '--ignore-not-found', '-o', 'name']);
-      return r.code === 0 && r.stdout.trim() === '';
-    },
-    180_000,
-    500,
-  );
-}
-
 t.test('a scheduled backup restores into a new master with the same policies and ids', async (t) => {
   const ns = await testNamespace(t, 'alm-bak');
   await ensureCrd();
   await startOperator(t, ns);
-  await kubectlOk(['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: CLAIM, namespace: ns },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } },
-    }),
-  });
+  await createBackupClaim(ns, CLAIM);
 
   await applyObject(masterSpec(ns, { backup: { schedule: '* * * * *', retention: 3, claimName: CLAIM } }));
-  await provideIngress(ns);
+  await provideIngress(ns, NAME, LB_IP);
   let first: KubeObject;
   try {
     first = await waitReady(ns, NAME, 240_000);
@@ -218,7 +176,7 @@ t.test('a scheduled backup restores into a new master with the same policies and
       ledger: { embedded: {}, restoreFrom: { claimName: CLAIM, file: backup.file } },
     }),
   );
-  await provideIngress(ns);
+  await provideIngress(ns, NAME, LB_IP);
   let restored: KubeObject;
   try {
     restored = await waitReady(ns, NAME, 300_000);

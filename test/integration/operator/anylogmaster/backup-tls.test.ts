@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { runLayout } from '../../../controlplane/src/paths.js';
-import { clusterEnv, getJson, kubectlOk, testNamespace, waitUntil } from '../../../helpers/cluster.js';
+import { clusterEnv, getJson, testNamespace, waitUntil } from '../../../helpers/cluster.js';
 import {
   applyObject,
   condition,
@@ -19,6 +19,7 @@ import {
   startOperator,
   waitReady,
 } from './harness.js';
+import { createBackupClaim } from '../../../helpers/ledger-backup.js';
 
 t.setTimeout(600_000);
 
@@ -29,14 +30,7 @@ t.test('the backup Job reads a master that serves REST over TLS', async (t) => {
   const ns = await testNamespace(t, 'alm-baktls');
   await ensureCrd();
   await startOperator(t, ns);
-  await kubectlOk(['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: CLAIM, namespace: ns },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } },
-    }),
-  });
+  await createBackupClaim(ns, CLAIM);
   const cr = sample('anylogmaster-embedded.yaml', NAME, ns) as { spec: Record<string, unknown> };
   cr.spec['rest'] = { tls: { enabled: true } };
   cr.spec['backup'] = { schedule: '* * * * *', claimName: CLAIM };

@@ -34,7 +34,7 @@ import {
   presentedCertificate,
   restCurl,
   type ClientPems,
-} from './rest-tls-fixture.js';
+} from '../../../helpers/rest-tls.js';
 import { userCa, userTlsSecret, type UserCertificate } from './user-pki.js';
 
 // Three pod rolls and two stalled rechecks a minute apart take longer than tap's default file timeout.

@@ -15,7 +15,7 @@ import {
   podIP,
   presentedCertificate,
   restCurl,
-} from './rest-tls-fixture.js';
+} from '../../../helpers/rest-tls.js';
 
 // Three pod rolls take longer than tap's default file timeout.
 t.setTimeout(600_000);

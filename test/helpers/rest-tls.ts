@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import type { Test } from 'tap';
-import { getJson, run, type RunResult } from '../../../helpers/cluster.js';
+import { getJson, run, type RunResult } from './cluster.js';
 
 export const REST_PORT = 32049;
 
