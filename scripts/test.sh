@@ -38,8 +38,8 @@ tap_rc=${PIPESTATUS[0]}
 # Kept aside: the second phase's tap clears .tap/coverage (the HTML report in .tap/report stays).
 [ -f .tap/report/coverage-summary.json ] && cp .tap/report/coverage-summary.json "$coverage"
 
-# The NetworkPolicy suite gets a cluster of its own: run after the chart suites in one cluster, the local
-# enforcement (kube-network-policies) let an unlisted pod through, which it does not on a fresh node
+# The NetworkPolicy suite gets a cluster of its own: the chart suites' short-lived pods can crash the local
+# enforcement (kube-network-policies v0.8.0, no NRI on this containerd), which then fails open
 # (docs/network-policy.md, "Known limits").
 netpol_file=test/e2e-node/networkpolicy.test.ts
 mapfile -t node_files < <(find test/e2e-node -name '*.test.ts' ! -path "$netpol_file" 2>/dev/null | sort)

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { OPERATOR_RULES } from '../../src/api/rbac.js';
 import { repoRoot } from '../controlplane/src/paths.js';
 import {
   condition,
@@ -141,24 +142,19 @@ function guide(release: string, ns: string): { adopt: string[][]; upgrade: strin
 }
 
 /**
- * Chart 0.1.0 runs this project's image (its own image cannot be pulled here), which watches and applies
- * the node's NetworkPolicy; 0.1.0's RBAC predates that kind. This Role grants what this chart's RBAC
- * grants for it, in the watched namespace, so the old chart's operator can start as its own image would.
+ * Chart 0.1.0 runs this project's image (its own image cannot be pulled here), which watches kinds 0.1.0's
+ * RBAC predates (the node's NetworkPolicy, the backup CronJob and restore Job). This Role grants the
+ * operator rules of this chart (`OPERATOR_RULES`, from which the chart's RBAC is generated) in the watched
+ * namespace, so the old chart's operator starts as its own image would, whatever kinds the image adds.
  */
-async function grantNetworkPolicies(release: string, ns: string): Promise<void> {
-  const name = `${release}-networkpolicies`;
+async function grantCurrentRules(release: string, ns: string): Promise<void> {
+  const name = `${release}-current-rules`;
   const objects = [
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name, namespace: ns },
-      rules: [
-        {
-          apiGroups: ['networking.k8s.io'],
-          resources: ['networkpolicies'],
-          verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
-        },
-      ],
+      rules: OPERATOR_RULES,
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -175,7 +171,7 @@ async function grantNetworkPolicies(release: string, ns: string): Promise<void> 
 
 /** Runs `helm install` of chart 0.1.0 and registers an uninstall for a failed run. */
 async function installOld(t: Test, release: string, ns: string, extra: string[] = []): Promise<void> {
-  await grantNetworkPolicies(release, ns);
+  await grantCurrentRules(release, ns);
   const r = await helm(
     ['install', release, oldChart, '-n', ns, ...localValues(ns), ...extra, '--wait', '--timeout', '5m'],
     { timeoutMs: 330_000 },
