@@ -45,14 +45,14 @@ t.test('a finished sleep leaves no listener on its signal', async (t) => {
   const signal = controller.signal;
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+  signal.addEventListener = (...args: Parameters<typeof add>) => {
     added += 1;
     add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+  };
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
     removed += 1;
     remove(...args);
-  }) as typeof signal.removeEventListener;
+  };
   await realClock.sleep(5, signal);
   t.equal(added, 1);
   t.equal(removed, 1);

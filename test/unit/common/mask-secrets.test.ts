@@ -5,7 +5,11 @@ import t from 'tap';
 import { maskSecrets } from '../../../src/common/mask-secrets.js';
 import { CENSOR } from '../../../src/common/redacted-keys.js';
 
-const expand = (error: Error): object => ({ kind: 'expanded', message: error.message, ...error });
+const expand = (error: Error): object => ({
+  kind: 'expanded',
+  message: error.message,
+  ...Object.fromEntries(Object.entries(error)),
+});
 
 t.test('primitives, null and dates are returned as they are', async (t) => {
   for (const v of [1, 'text', true, null, undefined]) t.equal(maskSecrets(v, expand), v);
