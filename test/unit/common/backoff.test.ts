@@ -66,6 +66,11 @@ t.test('applyJitter rounds to whole milliseconds and never goes below zero', asy
     100,
     'a negative jitter is none',
   );
+  t.equal(
+    applyJitter(7593.75, 0, () => 1),
+    7593.75,
+    'without jitter the delay is returned untouched',
+  );
   const values = new Set(Array.from({ length: 200 }, () => applyJitter(1000, 0.5)));
   t.ok(values.size > 1, 'the default random source is Math.random');
 });

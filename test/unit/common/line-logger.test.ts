@@ -129,3 +129,15 @@ t.test('fields cannot overwrite level, time or name', async (t) => {
     msg: 'x',
   });
 });
+
+t.test('the depth limit: a container 8 levels down is "[Object]", one 7 levels down is copied', async (t) => {
+  t.same(loggable({ a: 1 }, 7), { a: 1 });
+  t.equal(loggable({ a: 1 }, 8), '[Object]');
+  t.equal(loggable([1], 8), '[Object]');
+  // Inside an error and an array the children are one level deeper than their container.
+  const err = Object.assign(new Error('e', { cause: { b: 2 } }), { code: { c: 3 } });
+  t.match(loggable(err, 7), { type: 'Error', code: '[Object]', cause: '[Object]' });
+  t.match(loggable(err, 6), { code: { c: 3 }, cause: { b: 2 } });
+  t.same(loggable([[{ d: 4 }]], 6), [['[Object]']]);
+  t.same(loggable([[{ d: 4 }]], 5), [[{ d: 4 }]]);
+});
