@@ -141,3 +141,20 @@ t.test('the depth limit: a container 8 levels down is "[Object]", one 7 levels d
   t.same(loggable([[{ d: 4 }]], 6), [['[Object]']]);
   t.same(loggable([[{ d: 4 }]], 5), [[{ d: 4 }]]);
 });
+
+t.test('a record that still cannot be serialised gives a line with the message and a logError', async (t) => {
+  const c = capture('info');
+  // An error's stack is copied as it is; a bigint there makes JSON.stringify throw.
+  const odd = Object.assign(new Error('odd'), { stack: 10n as unknown as string });
+  c.log.error({ err: odd, peer: 'p' }, 'kept message');
+  c.log.error({ err: odd });
+  t.same(c.lines[0], {
+    level: 50,
+    time: '2026-11-26T10:00:00.000Z',
+    name: 'anylog-node',
+    msg: 'kept message',
+    logError: 'fields not serialisable',
+  });
+  t.equal(c.lines[1]?.['msg'], '', 'without a message, msg is empty');
+  t.equal(c.lines[1]?.['logError'], 'fields not serialisable');
+});
