@@ -78,16 +78,19 @@ t.test('secret keys are masked at any depth, in arrays and error causes', async 
   c.log.info(
     {
       password: 'top-secret',
-      db: { DB_PASSWD: 'p2', nested: { token: 'p3', deeper: { a: { b: { c: { authorization: 'p4' } } } } } },
-      list: [{ secret: 'p5' }, { password: 'p6' }],
-      err: Object.assign(new Error('failed', { cause: { connectionString: 'postgres://u:p7@h/db' } }), {
+      db: {
+        DB_PASSWD: 'leak-p2',
+        nested: { token: 'leak-p3', deeper: { a: { b: { c: { authorization: 'leak-p4' } } } } },
+      },
+      list: [{ secret: 'leak-p5' }, { password: 'leak-p6' }],
+      err: Object.assign(new Error('failed', { cause: { connectionString: 'postgres://u:leak-p7@h/db' } }), {
         code: 'LEDGER_UNREACHABLE',
       }),
     },
     'hello',
   );
   const text = c.raw.join('\n');
-  for (const secret of ['top-secret', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'])
+  for (const secret of ['top-secret', 'leak-p2', 'leak-p3', 'leak-p4', 'leak-p5', 'leak-p6', 'leak-p7'])
     t.notMatch(text, secret, `${secret} is not logged`);
   const line = c.lines[0] ?? {};
   t.equal(line['password'], '******');
