@@ -1,21 +1,26 @@
 // Mutation testing one folder at a time. The tap runner starts one process per test file (about 2-3 s
 // each before a test runs), and a surviving mutant runs every file that covers it, so each folder is
 // tested against the unit and contract test files that import one of its modules directly (found by
-// dependency-cruiser), not every file that reaches it through other modules. Each folder has its own
+// dependency-cruiser), not every file that reaches it through other modules. A folder whose modules do
+// their work only against a real server (the ledger provisioning against PostgreSQL, which the mutation run
+// starts) adds the integration tests that import it directly (`roots`). Each folder has its own
 // incremental file and report; Stryker keeps a partial incremental file when interrupted (Ctrl-C), so a
 // long folder can be measured in several sittings.
 // Usage: tsx scripts/mutation.ts [folder...] [-- stryker options]   (no folder: all of them, in order)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-/** The folders measured, smallest first; `files` are Stryker mutate globs, `reach` a path regex. */
-const FOLDERS: Readonly<Record<string, { files: string[]; reach: string }>> = {
+/**
+ * The folders measured, smallest first; `files` are Stryker mutate globs, `reach` a path regex, `roots`
+ * test folders searched besides the unit and contract ones.
+ */
+const FOLDERS: Readonly<Record<string, { files: string[]; reach: string; roots?: string[] }>> = {
   contract: { files: ['src/contract/**/*.ts'], reach: '^src/contract/' },
   framework: {
     files: ['src/operator/framework/{leader-election,health,status}.ts'],
     reach: '^src/operator/framework/(leader-election|health|status)\\.ts$',
   },
-  ledger: { files: ['src/ledger/**/*.ts'], reach: '^src/ledger/' },
+  ledger: { files: ['src/ledger/**/*.ts'], reach: '^src/ledger/', roots: ['test/integration/ledger'] },
   common: { files: ['src/common/**/*.ts'], reach: '^src/common/' },
   'node-sync': { files: ['src/node/sync/**/*.ts'], reach: '^src/node/sync/' },
   'node-tcp': { files: ['src/node/tcp/**/*.ts'], reach: '^src/node/tcp/' },
@@ -25,12 +30,13 @@ const FOLDERS: Readonly<Record<string, { files: string[]; reach: string }>> = {
 
 const TEST_ROOTS = ['test/unit', 'test/contract'];
 
-/** Test files (unit and contract) that import a module matching `reach` directly. */
-function reachingTests(reach: string): string[] {
+/** Test files (unit, contract and `roots`) that import a module matching `reach` directly. */
+function reachingTests(reach: string, roots: readonly string[] = []): string[] {
   const out = execFileSync(
     'node_modules/.bin/depcruise',
     [
       ...TEST_ROOTS,
+      ...roots,
       '--no-config',
       '--ts-pre-compilation-deps',
       '--ts-config',
@@ -71,7 +77,7 @@ function main(argv: string[]): number {
   for (const name of names.length > 0 ? names : Object.keys(FOLDERS)) {
     const folder = FOLDERS[name];
     if (folder === undefined) continue;
-    const testFiles = reachingTests(folder.reach);
+    const testFiles = reachingTests(folder.reach, folder.roots);
     process.stdout.write(`mutation: ${name}: ${folder.files.join(' ')} against ${testFiles.join(' ')}\n`);
     const config = {
       ...base,

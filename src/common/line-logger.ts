@@ -85,9 +85,11 @@ export class LineLogger implements LogPort {
     const text = typeof first === 'string' ? first : msg;
     let line: string;
     try {
-      for (const [key, value] of Object.entries(fields)) if (!(key in head)) head[key] = value;
-      if (text !== undefined) head['msg'] = text;
-      line = JSON.stringify(head);
+      // The fields go into a copy, so the fallback below is built from the head alone.
+      const record: Record<string, unknown> = { ...head };
+      for (const [key, value] of Object.entries(fields)) if (!(key in head)) record[key] = value;
+      if (text !== undefined) record['msg'] = text;
+      line = JSON.stringify(record);
     } catch {
       line = JSON.stringify({ ...head, msg: text ?? '', logError: 'fields not serialisable' });
     }

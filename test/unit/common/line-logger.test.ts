@@ -78,16 +78,19 @@ t.test('secret keys are masked at any depth, in arrays and error causes', async 
   c.log.info(
     {
       password: 'top-secret',
-      db: { DB_PASSWD: 'p2', nested: { token: 'p3', deeper: { a: { b: { c: { authorization: 'p4' } } } } } },
-      list: [{ secret: 'p5' }, { password: 'p6' }],
-      err: Object.assign(new Error('failed', { cause: { connectionString: 'postgres://u:p7@h/db' } }), {
+      db: {
+        DB_PASSWD: 'leak-p2',
+        nested: { token: 'leak-p3', deeper: { a: { b: { c: { authorization: 'leak-p4' } } } } },
+      },
+      list: [{ secret: 'leak-p5' }, { password: 'leak-p6' }],
+      err: Object.assign(new Error('failed', { cause: { connectionString: 'postgres://u:leak-p7@h/db' } }), {
         code: 'LEDGER_UNREACHABLE',
       }),
     },
     'hello',
   );
   const text = c.raw.join('\n');
-  for (const secret of ['top-secret', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'])
+  for (const secret of ['top-secret', 'leak-p2', 'leak-p3', 'leak-p4', 'leak-p5', 'leak-p6', 'leak-p7'])
     t.notMatch(text, secret, `${secret} is not logged`);
   const line = c.lines[0] ?? {};
   t.equal(line['password'], '******');
@@ -128,4 +131,33 @@ t.test('fields cannot overwrite level, time or name', async (t) => {
     detail: 1,
     msg: 'x',
   });
+});
+
+t.test('the depth limit: a container 8 levels down is "[Object]", one 7 levels down is copied', async (t) => {
+  t.same(loggable({ a: 1 }, 7), { a: 1 });
+  t.equal(loggable({ a: 1 }, 8), '[Object]');
+  t.equal(loggable([1], 8), '[Object]');
+  // Inside an error and an array the children are one level deeper than their container.
+  const err = Object.assign(new Error('e', { cause: { b: 2 } }), { code: { c: 3 } });
+  t.match(loggable(err, 7), { type: 'Error', code: '[Object]', cause: '[Object]' });
+  t.match(loggable(err, 6), { code: { c: 3 }, cause: { b: 2 } });
+  t.same(loggable([[{ d: 4 }]], 6), [['[Object]']]);
+  t.same(loggable([[{ d: 4 }]], 5), [[{ d: 4 }]]);
+});
+
+t.test('a record that still cannot be serialised gives a line with the message and a logError', async (t) => {
+  const c = capture('info');
+  // An error's stack is copied as it is; a bigint there makes JSON.stringify throw.
+  const odd = Object.assign(new Error('odd'), { stack: 10n as unknown as string });
+  c.log.error({ err: odd, peer: 'p' }, 'kept message');
+  c.log.error({ err: odd });
+  t.same(c.lines[0], {
+    level: 50,
+    time: '2026-11-26T10:00:00.000Z',
+    name: 'anylog-node',
+    msg: 'kept message',
+    logError: 'fields not serialisable',
+  });
+  t.equal(c.lines[1]?.['msg'], '', 'without a message, msg is empty');
+  t.equal(c.lines[1]?.['logError'], 'fields not serialisable');
 });

@@ -2,7 +2,8 @@
 // error causes, child bindings), errors expanded with their causes, cycles and shared objects handled.
 import t from 'tap';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../../src/common/logger.js';
+import { spawnSync } from 'node:child_process';
+import { createLogger, silentLogger, type Logger } from '../../../src/common/logger.js';
 import { allSecretCases, assertMasked, CENSOR } from './fixtures/nested-secrets.js';
 
 function capture(): { log: Logger; lines: string[] } {
@@ -99,4 +100,59 @@ t.test('keys are matched exactly: look-alike keys are logged', async (t) => {
   const { log, lines } = capture();
   log.info({ passwordHint: 'h', tokens: 2, secretName: 'db-secret' }, 'look-alikes');
   t.match(JSON.parse(lines[0] ?? '{}'), { passwordHint: 'h', tokens: 2, secretName: 'db-secret' });
+});
+
+t.test('the name and base fields are on every line; without a name there is no name field', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  createLogger({ destination: sink, name: 'op', base: { pod: 'p-1' } }).info('named');
+  createLogger({ destination: sink, base: { pod: 'p-2' } }).info('unnamed');
+  createLogger({ destination: sink }).info('bare');
+  const [named, unnamed, bare] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.match(named, { name: 'op', pod: 'p-1', msg: 'named', level: 30 });
+  t.match(unnamed, { pod: 'p-2', msg: 'unnamed' });
+  t.notOk(unnamed !== undefined && 'name' in unnamed);
+  t.notOk(bare !== undefined && ('name' in bare || 'pod' in bare));
+  t.match(bare?.['time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'ISO time');
+});
+
+t.test('the level option filters; silentLogger writes nothing at any level', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  const log = createLogger({ destination: sink, level: 'warn' });
+  log.info('dropped');
+  log.warn('kept');
+  t.equal(lines.length, 1);
+  const silent = silentLogger();
+  t.equal(silent.level, 'silent');
+  t.notOk(silent.isLevelEnabled('fatal'));
+});
+
+t.test('fd 2 sends the lines to stderr and none to stdout', async (t) => {
+  const module = JSON.stringify(new URL('../../../src/common/logger.ts', import.meta.url).href);
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { createLogger } from ${module};
+       createLogger({ fd: 2, name: 'to-stderr' }).info({ token: 'x' }, 'on stderr');`,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  t.equal(run.status, 0, run.stderr);
+  t.equal(run.stdout, '');
+  t.match(JSON.parse(run.stderr.trim()), { name: 'to-stderr', msg: 'on stderr', token: CENSOR });
 });

@@ -33,6 +33,7 @@ t.test('sslMode maps to TLS options', async (t) => {
   t.same(sslOptions('require'), { rejectUnauthorized: false });
   const ca = sslOptions('verify-ca', 'PEM');
   t.ok(ca !== false && ca.rejectUnauthorized === true && ca.ca === 'PEM');
+  t.type(ca !== false && ca.checkServerIdentity, 'function', 'verify-ca skips the host name check');
   t.equal(ca !== false && ca.checkServerIdentity?.('h', {} as never), undefined);
   t.same(sslOptions('verify-full'), { rejectUnauthorized: true });
 });
