@@ -20,9 +20,13 @@ function terminatedState(pod: BatchPodView | undefined): Terminated | undefined 
 
 export type PodPhase = 'Succeeded' | 'Failed';
 
-export function finishedPhase(pod: KubeObject): PodPhase | undefined {
-  const phase = batchPodView(pod)?.status?.phase;
+function phaseOf(view: BatchPodView | undefined): PodPhase | undefined {
+  const phase = view?.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
+}
+
+export function finishedPhase(pod: KubeObject): PodPhase | undefined {
+  return phaseOf(batchPodView(pod));
 }
 
 /** The result line of a finished Pod, if it left one. */
@@ -30,13 +34,14 @@ export function podResult(pod: KubeObject): RunResult | undefined {
   return parseResult(terminatedState(batchPodView(pod))?.message);
 }
 
-/** A finished Pod as a backup run; undefined while it runs. */
+/** A finished Pod as a backup run; undefined while it runs. The Pod is read once. */
 export function backupRunOf(pod: KubeObject): BackupRun | undefined {
-  const phase = finishedPhase(pod);
+  const view = batchPodView(pod);
+  const phase = phaseOf(view);
   if (phase === undefined) return undefined;
-  const result = podResult(pod);
+  const result = parseResult(terminatedState(view)?.message);
   if (result !== undefined) return { result };
-  return phase === 'Succeeded' ? undefined : { failure: failureOf(pod) };
+  return phase === 'Succeeded' ? undefined : { failure: failureOf(pod, view) };
 }
 
 /** The container's terminated state, else the Pod status (a Pod killed before its container ran). */
@@ -48,8 +53,7 @@ function failureDetail(view: BatchPodView | undefined): { reason: string; messag
   };
 }
 
-function failureOf(pod: KubeObject): { time: string; error: string } {
-  const view = batchPodView(pod);
+function failureOf(pod: KubeObject, view: BatchPodView | undefined): { time: string; error: string } {
   const time =
     terminatedState(view)?.finishedAt ?? pod.metadata.creationTimestamp ?? new Date(0).toISOString();
   const { reason, message } = failureDetail(view);
