@@ -3,14 +3,16 @@
 // namespace, the node's REST and TCP ports accept connections; from an unlabelled pod in the same
 // namespace, the connection attempt is refused within a bounded wait (the SYN is dropped, so it times
 // out). The operator itself is let through (the CR turned Ready with the policy in place, and still is).
-// Turning the policy off removes the NetworkPolicy and the unlisted pod gets through: the refusal came
-// from the policy, not from the network.
+// A test host on the pod bridge, at an address no pod holds, is refused too, and the enforcement survives
+// judging it. Turning the policy off removes the NetworkPolicy and the unlisted pod gets through: the
+// refusal came from the policy, not from the network.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../controlplane/src/paths.js';
+import { addBridgeHost, connectFromHost } from '../helpers/bridge-host.js';
 import { NETPOL_QUEUE, queueBound } from '../controlplane/src/realnode/netpol.js';
 import {
   getJson,
@@ -176,6 +178,19 @@ t.test('the node NetworkPolicy admits the listed client and refuses the others',
       `refused within the bounded wait (${refused.ms} ms <= ${CONNECT_TIMEOUT_MS + 1000} ms)`,
     );
   }
+  // A packet from an address no pod holds makes the enforcement's pod lookup by IP miss. It is judged like
+  // any other (refused: the policy admits pods only), and the controller keeps its queue afterwards.
+  const stranger = addBridgeHost(t);
+  const fromStranger = connectFromHost(stranger, nodeIp, REST_PORT, CONNECT_TIMEOUT_MS);
+  const boundAfter = queueBound(NETPOL_QUEUE);
+  if (fromStranger.outcome !== 'timeout' || !boundAfter) t.comment(enforcementLog());
+  t.equal(
+    fromStranger.outcome,
+    'timeout',
+    `a host at ${stranger.address}, which no pod holds, is refused (${fromStranger.ms} ms)`,
+  );
+  t.ok(boundAfter, 'kube-network-policies still holds its queue after judging it');
+
   const viaService = await connectFrom(clients, 'listed', `master.${watch}.svc.cluster.local`, REST_PORT);
   t.equal(viaService.outcome, 'connected', 'the listed pod reaches REST through the client Service');
 

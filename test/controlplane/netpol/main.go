@@ -2,8 +2,14 @@
 // sigs.k8s.io/kube-network-policies run as a host process of the real node, built by
 // scripts/build-netpol.sh. The upstream command only reads the in-cluster service-account config; the
 // node's other host processes (kube-proxy, CoreDNS) are given a kubeconfig file instead, so this one
-// is too. NRI is off (the node's containerd does not serve it; pod IPs come from the API), and only
-// NetworkPolicy is watched (no AdminNetworkPolicy CRDs on this cluster).
+// is too. Only NetworkPolicy is watched (no AdminNetworkPolicy CRDs on this cluster).
+//
+// NRI stays configured although the node's containerd (1.6) does not serve it: pod IPs come from the API
+// either way, and the plugin's connection attempt fails once and is logged. v0.8.0 falls back to the NRI
+// plugin's address map whenever the API's pod cache has no pod for an address, and with NRI disabled that
+// plugin is nil: the first packet from an address no pod holds (a pod whose IP the API has not reported
+// yet) crashes the controller, and --fail-open then lets every connection through. With the plugin
+// present its empty map answers "no pod", and the packet is judged as coming from outside the cluster.
 package main
 
 import (
@@ -61,7 +67,7 @@ func run(kubeconfig, nodeName string, queueID int, failOpen bool) error {
 			FailOpen:    failOpen,
 			QueueID:     queueID,
 			NodeName:    nodeName,
-			NRIdisabled: true,
+			NRIdisabled: false,
 		},
 	)
 	if err != nil {

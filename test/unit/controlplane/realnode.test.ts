@@ -5,6 +5,8 @@ import t from 'tap';
 import {
   containmentRules,
   firstServiceIp,
+  lastPodAddress,
+  testHostAddress,
   nodeNetwork,
   overlaps,
   parseCidr,
@@ -36,6 +38,8 @@ t.test('ranges', async (t) => {
   t.notOk(overlaps('192.0.2.0/24', '10.96.0.0/24'));
   t.equal(n.nodeIp, '10.244.0.1', 'the node IP is the pod subnet first address');
   t.equal(firstServiceIp(n), '10.96.0.1');
+  t.equal(testHostAddress(n), '10.244.0.254', 'the test host takes the last host address');
+  t.equal(lastPodAddress(n), '10.244.0.253', 'pods stop below it');
   t.throws(() => parseCidr('10.0.0.0/33'));
   t.throws(() => parseCidr('10.0.0/8'));
 });
@@ -64,7 +68,9 @@ t.test('CNI: bridge gateway is the node IP, no masquerade, routes only to Servic
   t.equal(bridge.isGateway, true);
   t.notOk('isDefaultGateway' in bridge, 'no default route');
   t.same(bridge.ipam.routes, [{ dst: '10.96.0.0/24' }]);
-  t.same(bridge.ipam.ranges, [[{ subnet: '10.244.0.0/24', gateway: '10.244.0.1' }]]);
+  t.same(bridge.ipam.ranges, [
+    [{ subnet: '10.244.0.0/24', gateway: '10.244.0.1', rangeEnd: '10.244.0.253' }],
+  ]);
   t.equal(bridge.ipam.dataDir, '/run/x/ipam', 'IPAM state inside the run');
 });
 

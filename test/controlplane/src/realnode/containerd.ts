@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { spawnDetached, type Managed } from '../procs.js';
 import { waitFor } from '../http.js';
-import type { NodeNetwork } from './network.js';
+import { lastPodAddress, type NodeNetwork } from './network.js';
 
 export interface ContainerdPaths {
   /** Content store and snapshots (persistent, in the cache). */
@@ -81,7 +81,8 @@ disabled_plugins = [
 }
 
 /**
- * The pod network: a bridge whose own address is the node IP, host-local addresses from the pod range,
+ * The pod network: a bridge whose own address is the node IP, host-local addresses from the pod range
+ * (all but its last address, kept for a test host),
  * no masquerading, and routes only to the Service range: a pod has no default route at all.
  */
 export function cniConfig(n: NodeNetwork, dataDir: string): string {
@@ -99,7 +100,7 @@ export function cniConfig(n: NodeNetwork, dataDir: string): string {
           ipam: {
             type: 'host-local',
             dataDir,
-            ranges: [[{ subnet: n.podCidr, gateway: n.nodeIp }]],
+            ranges: [[{ subnet: n.podCidr, gateway: n.nodeIp, rangeEnd: lastPodAddress(n) }]],
             routes: [{ dst: n.serviceCidr }],
           },
         },

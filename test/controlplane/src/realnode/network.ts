@@ -59,6 +59,16 @@ export function parseCidr(cidr: string): [number, number] {
   return [net, net + size - 1];
 }
 
+/** The pod range's last host address, which no pod is given: kept for a test host on the bridge. */
+export function testHostAddress(n: NodeNetwork): string {
+  return intToIp(parseCidr(n.podCidr)[1] - 1);
+}
+
+/** The last address the node gives a pod (host-local's rangeEnd): the one below the test host's. */
+export function lastPodAddress(n: NodeNetwork): string {
+  return intToIp(parseCidr(n.podCidr)[1] - 2);
+}
+
 export function overlaps(a: string, b: string): boolean {
   const [a0, a1] = parseCidr(a);
   const [b0, b1] = parseCidr(b);
