@@ -31,7 +31,10 @@ t.test('a body over the limit answers 413 / 230 and closes the connection', asyn
     payload: 'a = 1\n'.repeat(10),
   });
   t.equal(r.statusCode, 413);
-  t.equal(r.body, '{"method": "post", "node": "127.0.0.1", "err_code": 230, "err_text": "Error large command"}');
+  t.equal(
+    r.body,
+    '{"method": "post", "node": "127.0.0.1", "err_code": 230, "err_text": "Error large command"}',
+  );
   t.equal(r.headers['content-type'], 'application/json');
   t.equal(r.headers['connection'], 'close', 'even when the client asked to keep it');
   const within = await app.inject({

@@ -2,7 +2,11 @@
 // rewritten, which line of a body fails and with which code, what the `assignment` header stores, which
 // commands run as assigned, and that a request without body lines does not wait for the body lock.
 import t from 'tap';
-import { runRestCommand, destinationCommand, type CommandRequest } from '../../../../src/node/rest/command-flow.js';
+import {
+  runRestCommand,
+  destinationCommand,
+  type CommandRequest,
+} from '../../../../src/node/rest/command-flow.js';
 import { Mutex } from '../../../../src/common/mutex.js';
 import type { CommandResult, ExecContext } from '../../../../src/node/ports/command.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
@@ -114,8 +118,7 @@ t.test('a request without body lines does not wait for the body lock', async (t)
   const { bodyLock, run } = scriptedNode();
   let release: () => void = () => undefined;
   const held = bodyLock.run(() => new Promise<void>((r) => (release = r)));
-  const timeout = (ms: number) =>
-    new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), ms).unref());
+  const timeout = (ms: number) => new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), ms).unref());
   for (const body of [undefined, '', ' \n \n']) {
     const answer = await Promise.race([run('print x', {}, body), timeout(2000)]);
     t.same(answer, { code: STATUS.SUCCESS, text: 'print x' }, `body ${JSON.stringify(body)}`);
