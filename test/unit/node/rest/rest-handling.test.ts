@@ -134,9 +134,9 @@ t.test('command: body runs the trimmed body; without a body the empty command', 
 });
 
 t.test('a full queue answers 503 / 108 with its reason', async (t) => {
-  const { app } = setup(t, { limiter: new ConcurrencyLimiter(1, 0) });
-  const slow = app.inject({ method: 'GET', url: '/', headers: { ...AL, command: 'get slow 300' } });
-  await new Promise((r) => setTimeout(r, 50));
+  const { app, fake } = setup(t, { limiter: new ConcurrencyLimiter(1, 0) });
+  const slow = app.inject({ method: 'GET', url: '/', headers: { ...AL, command: 'get slow 1000' } });
+  while (fake.slowPeak === 0) await new Promise((r) => setTimeout(r, 5));
   const full = await app.inject({ method: 'GET', url: '/', headers: { ...AL, command: 'get status' } });
   t.equal(full.statusCode, 503);
   t.match(JSON.parse(full.body), { err_code: 108, local_msg: 'REST request queue is full' });
