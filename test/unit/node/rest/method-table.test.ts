@@ -1,5 +1,5 @@
-// The REST method table as a client meets it: for each kind of command, which of GET and POST is
-// refused with 405 and the Allow header naming the accepted methods.
+// The REST method table as a client meets it: for each kind of command (every listed key among them),
+// which of GET and POST is refused with 405 and the Allow header naming the accepted methods.
 import t from 'tap';
 import { buildApp } from '../../../../src/node/rest/app.js';
 import { ConcurrencyLimiter } from '../../../../src/node/http/limiter.js';
@@ -22,6 +22,22 @@ const TABLE: readonly (readonly [string, readonly ('GET' | 'POST')[]])[] = [
   ['blockchain drop policy where id = x', ['POST']],
   ['set node name x', ['POST']],
   ['waitress', []],
+  // every other listed key: GET from the table; POST, for the two- and three-word keys, from the unlisted
+  // first word (an unlisted key would give POST alone)
+  ['query status', ['GET', 'POST']],
+  ['query explain select 1', ['GET', 'POST']],
+  ['query destination select 1', ['GET', 'POST']],
+  ['analyze output', ['GET', 'POST']],
+  ['time file summary', ['GET', 'POST']],
+  ['job status', ['GET', 'POST']],
+  ['job active', ['GET', 'POST']],
+  ['file get !src !dest', ['GET', 'POST']],
+  ['file retrieve where dbms = d', ['GET', 'POST']],
+  // one-word keys decide for longer commands by their first word
+  ['test network', ['GET']],
+  ['subprocess run x', ['GET', 'POST']],
+  // words are separated by any run of white space
+  ['blockchain  get \t operator', ['GET', 'POST']],
 ];
 
 t.test('each command kind is refused with 405 exactly for the methods it does not accept', async (t) => {

@@ -13,6 +13,15 @@ t.test('error bodies', async (t) => {
     errorBody({ method: 'get', node: '10.0.0.1', code: STATUS.COMMAND_STRUCTURE }),
     '{"method": "get", "node": "10.0.0.1", "err_code": 2, "err_text": "Error Command Structure"}',
   );
+  t.equal(
+    errorBody({ method: 'post', node: '10.0.0.1', code: STATUS.COMMAND_STRUCTURE, detail: 'bad where' }),
+    '{"method": "post", "node": "10.0.0.1", "err_code": 2, "err_text": "Error Command Structure", "local_msg": "bad where"}',
+  );
+  t.equal(
+    errorBody({ method: 'post', node: '10.0.0.1', code: STATUS.COMMAND_STRUCTURE, detail: '' }),
+    '{"method": "post", "node": "10.0.0.1", "err_code": 2, "err_text": "Error Command Structure"}',
+    'an empty detail adds no local_msg',
+  );
   t.equal(pyString('café "q"\n'), '"caf\\u00e9 \\"q\\"\\n"');
   t.equal(statusFor(STATUS.BLOCKCHAIN_FAILED, "duplicate policy id 'x'"), 409);
   t.equal(statusFor(STATUS.BLOCKCHAIN_FAILED, 'SQL error'), 500);
