@@ -22,6 +22,11 @@ function shorten(text: string): string {
   return one.length > SHOWN ? `${one.slice(0, SHOWN)}...` : one;
 }
 
+/** Inline code; text holding a backtick is fenced with two and padded, as Markdown wants. */
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
 function main(folder: string | undefined): number {
   if (folder === undefined) {
     process.stderr.write('usage: tsx scripts/mutation-survivors.ts <folder>\n');
@@ -40,7 +45,7 @@ function main(folder: string | undefined): number {
       if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
       const where = `${file}:${m.location.start.line}:${m.location.start.column}`;
       const change =
-        m.replacement === undefined ? m.mutatorName : `${m.mutatorName} → \`${shorten(m.replacement)}\``;
+        m.replacement === undefined ? m.mutatorName : `${m.mutatorName} → ${code(shorten(m.replacement))}`;
       rows.push(`| \`${where}\` | ${change}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | |`);
     }
   }
