@@ -349,6 +349,8 @@ t.test('a received file is installed, counted, then deleted', async (t) => {
   t.same(h.lines(), ['{"operator": {"name": "a", "id": "id-a"}}']);
   t.equal(h.sync.status().loads, 1);
   t.equal(h.sync.status().lastUpdateMs, h.clock.now());
+  await drain();
+  t.equal(h.sent.length, 1, 'no new request after an install nothing was discarded for');
 
   writeFileSync(received, 'not a policy\n');
   await h.sync.installFile(received);
