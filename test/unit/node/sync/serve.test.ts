@@ -10,7 +10,7 @@ import { silentLogger } from '../../../../src/common/logger.js';
 import { createHash } from 'node:crypto';
 import { edgeLakeEntry } from '../../../helpers/edgelake-fixtures.js';
 
-function harness(t: Test, opts: { sendFails?: unknown; connected?: boolean } = {}) {
+function harness(t: Test, opts: { sendFails?: Error; connected?: boolean } = {}) {
   const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
   t.teardown(() => store.close());
   let dumps = 0;
