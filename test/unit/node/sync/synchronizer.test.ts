@@ -221,6 +221,11 @@ t.test('runOnce during a running cycle joins it instead of starting another', as
   h.gate = new Promise<void>((r) => (open = r));
   await h.sync.start(settings(MASTER));
   await drain();
+  t.equal(
+    h.sync.status().detail,
+    `Sync every 30 seconds with master using: ${MASTER}`,
+    'the detail is set at start, before the first reply',
+  );
   const second = h.sync.runOnce();
   await drain();
   t.equal(h.sent.length, 1, 'one request in flight');
