@@ -32,6 +32,8 @@ interface Harness {
   /** When set, sendCommand waits for this promise. */
   gate: Promise<void> | undefined;
   dumps: number;
+  /** The store the node's `blockchain` database answers with (a reconnect replaces it). */
+  current: SqliteLedgerStore;
   readonly lines: () => string[];
 }
 
@@ -51,6 +53,7 @@ function harness(t: Test, opts: { dirs?: Record<string, string> } = {}): Harness
     replies: [],
     gate: undefined,
     dumps: 0,
+    current: store,
     lines: () =>
       existsSync(path)
         ? readFileSync(path, 'utf8')
@@ -78,7 +81,7 @@ function harness(t: Test, opts: { dirs?: Record<string, string> } = {}): Harness
       sendFile: async () => undefined,
       failedPeers: () => [],
     },
-    dbms: { get: (name: string) => (name === 'blockchain' ? store : undefined) },
+    dbms: { get: (name: string) => (name === 'blockchain' ? h.current : undefined) },
   } as unknown as NodeServices;
   const file = new LocalLedgerFile(node);
   Object.assign(node, { ledgerFile: file });
@@ -396,4 +399,40 @@ t.test('a cycle while an install holds the lock is skipped', async (t) => {
   t.equal(h.sent.length, 1);
   release();
   await held;
+});
+
+t.test('after the ledger database is reconnected the master installs the new table in full', async (t) => {
+  const h = harness(t);
+  await h.store.createTable();
+  await h.store.insert(policyRow('a'));
+  await h.sync.start(settings(SELF));
+  const other = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => other.close());
+  await other.createTable();
+  await other.insert(policyRow('x'));
+  await other.insert(policyRow('y'));
+  h.current = other;
+  await h.sync.runOnce();
+  t.same(h.lines(), [
+    '{"operator": {"name": "x", "id": "id-x"}}',
+    '{"operator": {"name": "y", "id": "id-y"}}',
+  ]);
+  t.equal(h.sync.status().loads, 2);
+});
+
+t.test('a tail the file cannot take in place is installed from a full dump', async (t) => {
+  const h = harness(t);
+  await h.store.createTable();
+  await h.store.insert(policyRow('a'));
+  await h.sync.start(settings(SELF));
+  // a local deletion in the file's tail makes the tail install decline
+  await h.file.append('{"deleted": {"name": "gone", "id": "id-gone", "ledger": "local"}}');
+  await h.store.insert(policyRow('b'));
+  await h.sync.runOnce();
+  t.equal(h.sync.status().syncErr, 0);
+  t.equal(h.dumps, 2, 'a full dump after the declined tail');
+  t.same(h.lines(), [
+    '{"operator": {"name": "a", "id": "id-a"}}',
+    '{"operator": {"name": "b", "id": "id-b"}}',
+  ]);
 });
