@@ -163,6 +163,11 @@ t.test('a copy that cannot be sent is reported to a tracing requester with its c
   await g.store.insert(row('1'));
   await g.server.serve({ args: ['/b/blockchain.new', '0', '2'], requester: REQUESTER });
   t.match(g.commands[0]?.command ?? '', /\terror\t208$/, 'without a status: 208');
+  const w = harness(t, { sendFails: Object.assign(new Error('odd'), { status: '40' }) });
+  await w.store.createTable();
+  await w.store.insert(row('1'));
+  await w.server.serve({ args: ['/b/blockchain.new', '0', '2'], requester: REQUESTER });
+  t.match(w.commands[0]?.command ?? '', /\terror\t208$/, 'a status that is not a number: 208');
   const q = harness(t, { sendFails: new Error('quiet') });
   await q.store.createTable();
   await q.store.insert(row('1'));
