@@ -129,3 +129,16 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   await server.serve(req('0'));
   t.equal(data[2], fileText, 'file = dump: the copy comes from the file, byte for byte');
 });
+
+t.test('the cursor keeps the highest sequence id when dump order is not sequence order', async (t) => {
+  const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => store.close());
+  await store.createTable();
+  // inserted later (higher sequence id) but dated earlier: dumped first
+  await store.insert(row('late', 5));
+  await store.insert(row('early', 1));
+  const cursor = TableCursor.fromRows(await store.dumpRows());
+  t.same([cursor.maxSeq, cursor.lastSeq], [2, 1]);
+  const check = await checkTable(store, cursor);
+  t.equal(check.appended, true, 'an unchanged table needs no full dump');
+});
