@@ -436,3 +436,18 @@ t.test('a tail the file cannot take in place is installed from a full dump', asy
     '{"operator": {"name": "b", "id": "id-b"}}',
   ]);
 });
+
+t.test('after stop a discarded copy does not make the node ask again', async (t) => {
+  const h = harness(t);
+  await h.sync.start(settings(MASTER));
+  await drain();
+  let release = (): void => undefined;
+  const held = h.sync.installLock.run(() => new Promise<void>((r) => (release = r)));
+  t.equal(await h.sync.install('{"operator": {"name": "a", "id": "id-a"}}\n'), false);
+  await h.sync.stop();
+  release();
+  await held;
+  t.equal(await h.sync.install('{"operator": {"name": "b", "id": "id-b"}}\n'), true);
+  await drain();
+  t.equal(h.sent.length, 1, 'no request after stop');
+});
