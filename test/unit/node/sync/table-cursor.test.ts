@@ -142,3 +142,21 @@ t.test('the cursor keeps the highest sequence id when dump order is not sequence
   const check = await checkTable(store, cursor);
   t.equal(check.appended, true, 'an unchanged table needs no full dump');
 });
+
+t.test('where the store sums the sequence ids, a sum that differs asks for a full dump', async (t) => {
+  // a store that reports the sum of sequence ids with its count, as PostgreSQL does
+  const answer = { count: 3, seqSum: 6, rows: [{ seq: 3, policy: '{"p": {"id": "c"}}' }], outOfOrder: false };
+  const store = {
+    dumpRows: () => Promise.resolve([]),
+    rowsAfter: () => Promise.resolve(answer),
+  } as unknown as SqliteLedgerStore;
+  const cursor = TableCursor.fromRows([
+    { seq: 1, policy: '{"p": {"id": "a"}}' },
+    { seq: 2, policy: '{"p": {"id": "b"}}' },
+  ]);
+  const check = await checkTable(store, cursor);
+  t.equal(check.appended, true, '1 + 2 + 3: only an append');
+  t.equal(check.appended && check.cursor.seqSum, 6);
+  answer.seqSum = 7;
+  t.equal((await checkTable(store, cursor)).appended, false, 'a row replaced under the same count');
+});
