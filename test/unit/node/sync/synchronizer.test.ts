@@ -451,3 +451,21 @@ t.test('after stop a discarded copy does not make the node ask again', async (t)
   await drain();
   t.equal(h.sent.length, 1, 'no request after stop');
 });
+
+t.test('with dest dbms a received copy is also written to the local ledger table', async (t) => {
+  const h = harness(t);
+  await h.store.createTable();
+  await h.sync.start(settings(MASTER, { dest: ['file', 'dbms'] }));
+  await drain();
+  t.equal(await h.sync.install('{"operator": {"name": "a", "id": "id-a"}}\n'), true);
+  t.same(
+    (await h.store.dumpRows()).map((r) => r.policy),
+    ['{"operator": {"name": "a", "id": "id-a"}}'],
+  );
+  const g = harness(t);
+  await g.store.createTable();
+  await g.sync.start(settings(MASTER));
+  await drain();
+  await g.sync.install('{"operator": {"name": "a", "id": "id-a"}}\n');
+  t.same(await g.store.dumpRows(), [], 'file only: the table is left alone');
+});
