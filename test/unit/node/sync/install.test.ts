@@ -29,28 +29,41 @@ function policy(name: string, ledger?: 'local' | 'global', type = 'operator'): F
 interface Setup {
   readonly file: LocalLedgerFile;
   readonly sent: string[];
+  /** Where each message went and whether it waited for a reply. */
+  readonly routes: { to: readonly string[]; wait: boolean }[];
+  /** Policies pushed in-process when the master is this node. */
+  readonly pushed: unknown[];
   readonly node: NodeServices;
   readonly lines: () => string[];
 }
 
-function setup(t: Test): Setup {
+function setup(t: Test, opts: { self?: boolean; store?: object } = {}): Setup {
   const dir = mkdtempSync(join(tmpdir(), 'install-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'blockchain.json');
   const sent: string[] = [];
+  const routes: { to: readonly string[]; wait: boolean }[] = [];
+  const pushed: unknown[] = [];
   const node = {
     dirs: { blockchain_file: path },
     logger: silentLogger(),
     clock: realClock,
     identity: { nodeName: 'n', hostname: 'h', internalIp: '10.0.0.5', externalIp: '10.0.0.5' },
     peers: {
-      isOwnAddress: () => false,
-      sendCommand: (_to: readonly string[], command: string) => {
+      isOwnAddress: () => opts.self === true,
+      sendCommand: (to: readonly string[], command: string, o: { wait: boolean }) => {
         sent.push(command);
+        routes.push({ to, wait: o.wait });
         return Promise.resolve([]);
       },
     },
-    dbms: { get: () => undefined },
+    dbms: { get: () => opts.store },
+    ledger: {
+      push: (value: unknown, o: unknown) => {
+        pushed.push({ value, o });
+        return Promise.resolve();
+      },
+    },
   } as unknown as NodeServices;
   const file = new LocalLedgerFile(node);
   Object.assign(node, { ledgerFile: file });
@@ -58,7 +71,7 @@ function setup(t: Test): Setup {
     readFileSync(path, 'utf8')
       .split('\n')
       .filter((l) => l !== '');
-  return { file, sent, node, lines };
+  return { file, sent, routes, pushed, node, lines };
 }
 
 t.test('a whole install keeps the received dump, re-pushes local policies, marks the dump end', async (t) => {
@@ -150,3 +163,102 @@ t.test(
     t.ok(out.mark !== undefined, 'no drops, so the dump end is marked');
   },
 );
+
+t.test('messages go to the sync connection without waiting for a reply', async (t) => {
+  const s = setup(t);
+  await s.file.append(policy('mine', 'local').line);
+  await installPolicies(s.node, [policy('a')], OPTIONS);
+  t.same(s.routes, [{ to: [OPTIONS.connection], wait: false }]);
+});
+
+t.test('a local policy the received dump already holds is not pushed again', async (t) => {
+  const s = setup(t);
+  await s.file.append(policy('mine', 'local').line);
+  const out = await installPolicies(s.node, [policy('a'), policy('mine')], OPTIONS);
+  t.equal(out.installed, true);
+  t.same(s.sent, []);
+  t.same(s.lines(), [policy('a').line, policy('mine').line]);
+});
+
+t.test('on the master itself local policies are pushed in-process, duplicates ignored', async (t) => {
+  const s = setup(t, { self: true });
+  await s.file.append(policy('mine', 'local').line);
+  await installPolicies(s.node, [policy('a')], OPTIONS);
+  t.same(s.sent, [], 'nothing over the network');
+  t.equal(s.pushed.length, 1);
+  t.match(s.pushed[0], { o: { host: '10.0.0.5', ignoreDuplicate: true } });
+});
+
+/** A ledger table that records the rows inserted into it. */
+function recordingStore(): {
+  insert: (row: { policy: string; host: string }) => Promise<void>;
+  rows: string[][];
+} {
+  const rows: string[][] = [];
+  return {
+    rows,
+    insert: (row) => {
+      rows.push([row.policy, row.host]);
+      return Promise.resolve();
+    },
+  };
+}
+
+t.test('with dest dbms the installed policies are copied to the table with the master host', async (t) => {
+  const store = recordingStore();
+  const s = setup(t, { store });
+  await installPolicies(s.node, [policy('a'), policy('b')], { ...OPTIONS, destDbms: true });
+  t.same(store.rows, [
+    [policy('a').line, '10.0.0.9'],
+    [policy('b').line, '10.0.0.9'],
+  ]);
+});
+
+t.test('a connection without a port is the host itself', async (t) => {
+  const store = recordingStore();
+  const s = setup(t, { store });
+  await installPolicies(s.node, [policy('a')], { connection: 'master-host', destDbms: true });
+  t.same(store.rows, [[policy('a').line, 'master-host']]);
+});
+
+t.test('without dest dbms nothing is written to the table', async (t) => {
+  const store = recordingStore();
+  const s = setup(t, { store });
+  const out = await installPolicies(s.node, [policy('a')], OPTIONS);
+  if (out.mark === undefined) throw new Error('no mark');
+  await installTail(s.node, out.mark, [policy('b')], OPTIONS);
+  t.same(store.rows, []);
+});
+
+t.test('a tail install with dest dbms copies the added rows to the table', async (t) => {
+  const store = recordingStore();
+  const s = setup(t, { store });
+  const out = await installPolicies(s.node, [policy('a')], OPTIONS);
+  if (out.mark === undefined) throw new Error('no mark');
+  await installTail(s.node, out.mark, [policy('b')], { ...OPTIONS, destDbms: true });
+  t.same(store.rows, [[policy('b').line, '10.0.0.9']]);
+});
+
+t.test('a tail of policies that are not local is replaced without pushes', async (t) => {
+  const s = setup(t);
+  const out = await installPolicies(s.node, [policy('a')], OPTIONS);
+  if (out.mark === undefined) throw new Error('no mark');
+  await s.file.append(policy('other', 'global').line);
+  await s.file.append(policy('gone', 'global', 'deleted').line);
+  const tail = await installTail(s.node, out.mark, [policy('b')], OPTIONS);
+  t.equal(tail?.changed, true);
+  t.same(s.sent, []);
+  t.same(s.lines(), [policy('a').line, policy('b').line]);
+});
+
+t.test('an empty tail with nothing added is not a change', async (t) => {
+  const s = setup(t);
+  const out = await installPolicies(s.node, [policy('a')], OPTIONS);
+  if (out.mark === undefined) throw new Error('no mark');
+  t.equal((await installTail(s.node, out.mark, [], OPTIONS))?.changed, false);
+  const again = await installTail(s.node, out.mark, [policy('b')], OPTIONS);
+  t.equal(again?.changed, true, 'added rows are a change');
+  if (again === undefined) throw new Error('declined');
+  await s.file.append(policy('x', 'global').line);
+  t.equal((await installTail(s.node, again.mark, [], OPTIONS))?.changed, true, 'a replaced tail is a change');
+});

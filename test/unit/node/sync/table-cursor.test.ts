@@ -129,3 +129,34 @@ t.test('serving answers a current requester from the cursor', async (t) => {
   await server.serve(req('0'));
   t.equal(data[2], fileText, 'file = dump: the copy comes from the file, byte for byte');
 });
+
+t.test('the cursor keeps the highest sequence id when dump order is not sequence order', async (t) => {
+  const store = new SqliteLedgerStore({ logicalName: 'blockchain', location: ':memory:' });
+  t.teardown(() => store.close());
+  await store.createTable();
+  // inserted later (higher sequence id) but dated earlier: dumped first
+  await store.insert(row('late', 5));
+  await store.insert(row('early', 1));
+  const cursor = TableCursor.fromRows(await store.dumpRows());
+  t.same([cursor.maxSeq, cursor.lastSeq], [2, 1]);
+  const check = await checkTable(store, cursor);
+  t.equal(check.appended, true, 'an unchanged table needs no full dump');
+});
+
+t.test('where the store sums the sequence ids, a sum that differs asks for a full dump', async (t) => {
+  // a store that reports the sum of sequence ids with its count, as PostgreSQL does
+  const answer = { count: 3, seqSum: 6, rows: [{ seq: 3, policy: '{"p": {"id": "c"}}' }], outOfOrder: false };
+  const store = {
+    dumpRows: () => Promise.resolve([]),
+    rowsAfter: () => Promise.resolve(answer),
+  } as unknown as SqliteLedgerStore;
+  const cursor = TableCursor.fromRows([
+    { seq: 1, policy: '{"p": {"id": "a"}}' },
+    { seq: 2, policy: '{"p": {"id": "b"}}' },
+  ]);
+  const check = await checkTable(store, cursor);
+  t.equal(check.appended, true, '1 + 2 + 3: only an append');
+  t.equal(check.appended && check.cursor.seqSum, 6);
+  answer.seqSum = 7;
+  t.equal((await checkTable(store, cursor)).appended, false, 'a row replaced under the same count');
+});
