@@ -160,3 +160,17 @@ t.test('a command that throws answers 500 / 3 without its message', async (t) =>
   const next = await app.inject({ method: 'GET', url: '/', headers: { ...AL, command: 'get status' } });
   t.equal(next.statusCode, 500, 'the limiter slot was given back: the next request is answered too');
 });
+
+t.test('a method outside the route list is answered by the REST rules, not by a router 404', async (t) => {
+  const { app } = setup(t);
+  const headers = { ...AL, command: 'get status' };
+  const trace = await app.inject({ method: 'TRACE', url: '/', headers });
+  const del = await app.inject({ method: 'DELETE', url: '/', headers });
+  t.equal(trace.statusCode, 405);
+  t.same(
+    JSON.parse(trace.body),
+    { ...JSON.parse(del.body), method: 'trace' },
+    'as for DELETE: 156, wrong method',
+  );
+  t.equal(JSON.parse(trace.body).err_code, 156);
+});
