@@ -94,8 +94,7 @@ t.test('serving rules', async (t) => {
   t.equal(h.sent.length, 1, 'same md5 within 5 s is not sent at once');
   t.equal(h.timers.length, 1);
   t.equal(h.timers[0]?.at, 1_000_000 + 5000, 'delayed until 5 s after the first transfer');
-  h.timers[0]?.fn();
-  await new Promise((r) => setImmediate(r));
+  await fireDelayed(h, 0);
   t.equal(h.sent.length, 2, 'delayed transfer sent');
   t.equal(h.sent[1]?.path, '/b/blockchain.master_id_2.new', 'copy id advances');
   for (let i = 0; i < 8; i++) {
@@ -213,7 +212,8 @@ t.test('a current requester is answered from the cursor without dumping the tabl
   t.equal(h.sent.length, 1);
 });
 
-t.test('a delayed copy is sent as the ledger is when the delay ends, once', async (t) => {
+/** A ledger of one row and three requests for it a second apart: the last two are held back. */
+async function twoHeldBack(t: Test): Promise<ReturnType<typeof harness>> {
   const h = harness(t);
   const req = { args: ['/b/blockchain.new', '0', '0'], requester: REQUESTER };
   await h.store.createTable();
@@ -223,33 +223,32 @@ t.test('a delayed copy is sent as the ledger is when the delay ends, once', asyn
   await h.server.serve(req);
   h.advance(1000);
   await h.server.serve(req);
+  return h;
+}
+
+/** Run the i-th held-back copy's timer and let its send settle. */
+async function fireDelayed(h: ReturnType<typeof harness>, i: number): Promise<void> {
+  h.timers[i]?.fn();
+  await new Promise((r) => setImmediate(r));
+}
+
+t.test('a delayed copy is sent as the ledger is when the delay ends, once', async (t) => {
+  const h = await twoHeldBack(t);
   t.equal(h.timers.length, 2, 'two requests held back');
   h.advance(3000);
-  h.timers[0]?.fn();
-  await new Promise((r) => setImmediate(r));
+  await fireDelayed(h, 0);
   t.equal(h.sent.length, 2, 'the first delayed copy');
   await h.store.insert(row('2'));
-  h.timers[1]?.fn();
-  await new Promise((r) => setImmediate(r));
+  await fireDelayed(h, 1);
   t.equal(h.sent.length, 3, 'the ledger changed meanwhile: the second is sent too');
   t.equal(h.sent[2]?.data, '{"p": {"id": "1"}}\n{"p": {"id": "2"}}\n');
 });
 
 t.test('a delayed copy is not sent twice when the ledger did not change', async (t) => {
-  const h = harness(t);
-  const req = { args: ['/b/blockchain.new', '0', '0'], requester: REQUESTER };
-  await h.store.createTable();
-  await h.store.insert(row('1'));
-  await h.server.serve(req);
-  h.advance(1000);
-  await h.server.serve(req);
-  h.advance(1000);
-  await h.server.serve(req);
+  const h = await twoHeldBack(t);
   h.advance(3000);
-  h.timers[0]?.fn();
-  await new Promise((r) => setImmediate(r));
-  h.timers[1]?.fn();
-  await new Promise((r) => setImmediate(r));
+  await fireDelayed(h, 0);
+  await fireDelayed(h, 1);
   t.equal(h.sent.length, 2, 'one delayed copy for both requests');
 });
 
@@ -265,7 +264,6 @@ t.test('a delayed copy is dropped when the ledger went back to what the requeste
   await h.server.serve(req);
   t.equal(h.timers.length, 1);
   await h.store.deleteById('2');
-  h.timers[0]?.fn();
-  await new Promise((r) => setImmediate(r));
+  await fireDelayed(h, 0);
   t.equal(h.sent.length, 1, 'nothing more sent');
 });
