@@ -1,12 +1,24 @@
 // Pod runner behaviours beyond StatefulSets: run-to-completion pods end
 // Succeeded or Failed, init containers run first, unknown images fail with ImageNotMapped, pods get a
-// service-account kubeconfig with a bound token, and the postgres shim honours the image's contract.
+// service-account kubeconfig with a bound token, the postgres shim honours the image's contract, and a
+// status written for a deleted pod never lands on a new pod of the same name.
 import t from 'tap';
 import pg from 'pg';
+import { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from '../../controlplane/src/http.js';
-import { getJson, kubectl, kubectlOk, podDir, testNamespace, waitUntil } from '../../helpers/cluster.js';
+import { ApiError, createApi } from '../../controlplane/src/pod-runner/api.js';
+import { applyStatus } from '../../controlplane/src/pod-runner/status.js';
+import {
+  clusterEnv,
+  getJson,
+  kubectl,
+  kubectlOk,
+  podDir,
+  testNamespace,
+  waitUntil,
+} from '../../helpers/cluster.js';
 import type { KubeObject } from '../../helpers/cluster.js';
 
 // Waits for real controllers and processes: more than tap's default per-file timeout.
@@ -166,4 +178,36 @@ t.test('the postgres shim follows the official image contract', async (t) => {
     30_000,
   );
   t.same(rows, [{ db: 'appdb', u: 'app' }]);
+});
+
+t.test('a status written for a deleted pod does not land on its successor of the same name', async (t) => {
+  const ns = await testNamespace(t, 'stale');
+  // Bound to a node no runner serves, so only this test writes the pods' status.
+  const spec = { nodeName: 'no-such-node', containers: [{ name: 'c', image: 'nginx:1.27' }] };
+  await apply(pod(ns, 'web-0', spec));
+  const old = await getJson(['-n', ns, 'pod', 'web-0']);
+  await kubectlOk(['-n', ns, 'delete', 'pod', 'web-0', '--grace-period=0', '--force']);
+  await apply(pod(ns, 'web-0', spec));
+  const successor = await getJson(['-n', ns, 'pod', 'web-0']);
+  t.not(successor.metadata.uid, old.metadata.uid, 'a new pod object under the old name');
+
+  const kc = new KubeConfig();
+  kc.loadFromFile(clusterEnv().kubeconfig);
+  const api = createApi(kc);
+  const err: unknown = await applyStatus(api, old, { phase: 'Failed', reason: 'Stale' }).catch(
+    (e: unknown) => e,
+  );
+  t.ok(err instanceof ApiError, `the stale write is refused (${String(err)})`);
+  if (err instanceof ApiError) {
+    t.equal(err.status, 422, 'as an invalid change of the immutable uid');
+    t.match(err.body, /metadata\.uid/);
+  }
+  const after = await getJson(['-n', ns, 'pod', 'web-0']);
+  t.equal(after.metadata.uid, successor.metadata.uid);
+  t.not(after.status?.phase, 'Failed', 'the successor is not made Failed');
+  t.not(after.status?.reason, 'Stale');
+
+  await applyStatus(api, successor, { phase: 'Running' });
+  const own = await getJson(['-n', ns, 'pod', 'web-0']);
+  t.equal(own.status.phase, 'Running', "the successor's own status is written");
 });

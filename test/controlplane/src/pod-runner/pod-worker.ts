@@ -265,6 +265,12 @@ export class PodWorker {
           await applyStatus(this.d.api, this.pod, status);
         } catch (err) {
           if (isStatus(err, 404) || isStatus(err, 409)) return;
+          // 422: the pod under this name is another one (uid precondition) or the status is invalid;
+          // sending the same body again cannot help.
+          if (isStatus(err, 422)) {
+            this.d.log.warn('status refused', { pod: this.ref, err: errText(err) });
+            return;
+          }
           this.d.log.warn('status update failed; retrying', { pod: this.ref, err: errText(err) });
           this.dirty = true;
           await new Promise((r) => setTimeout(r, 500));

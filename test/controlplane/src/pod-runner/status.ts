@@ -1,6 +1,6 @@
-// Builds the pod status the runner owns and applies it with server-side apply
-// to pods/<name>/status under the field manager `local-pod-runner`: phase, pod and host IPs, start time,
-// the four standard conditions and the (init) container statuses.
+// Builds the pod status the runner owns and writes it to pods/<name>/status as a strategic merge patch
+// under the field manager `local-pod-runner`: phase, pod and host IPs, start time, the four standard
+// conditions (merged by type, so other writers' conditions stay) and the (init) container statuses.
 import type { Api, Json } from './api.js';
 import type { ContainerView, State } from './container.js';
 
@@ -89,12 +89,18 @@ export function buildStatus(i: PodStatusInput, conds: Conditions, pids: Readonly
   };
 }
 
+/**
+ * Writes a pod's status as the kubelet does: a strategic merge patch carrying the pod's uid, which the
+ * apiserver treats as a precondition. A worker whose pod was deleted and re-created under the same name
+ * (a StatefulSet's web-0) is refused (422, the uid is immutable) instead of writing its terminated
+ * containers onto the successor, which would make the successor Failed and have it deleted.
+ */
 export async function applyStatus(api: Api, pod: Json, status: Json): Promise<void> {
   const m = pod['metadata'];
   await api.call(
     'PATCH',
-    `/api/v1/namespaces/${m.namespace}/pods/${m.name}/status?fieldManager=${FIELD_MANAGER}&force=true`,
-    { apiVersion: 'v1', kind: 'Pod', metadata: { name: m.name, namespace: m.namespace }, status },
-    'application/apply-patch+yaml',
+    `/api/v1/namespaces/${m.namespace}/pods/${m.name}/status?fieldManager=${FIELD_MANAGER}`,
+    { metadata: { uid: m.uid }, status },
+    'application/strategic-merge-patch+json',
   );
 }
