@@ -9,7 +9,13 @@ t.test('true, false and null print as Python prints them', async (t) => {
   t.equal(jsonDumps(false), 'false');
   t.equal(jsonDumps(null), 'null');
   t.equal(
-    jsonDumps(jsonObject([['on', true], ['off', false], ['none', null]])),
+    jsonDumps(
+      jsonObject([
+        ['on', true],
+        ['off', false],
+        ['none', null],
+      ]),
+    ),
     '{"on": true, "off": false, "none": null}',
   );
 });

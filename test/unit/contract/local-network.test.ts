@@ -40,7 +40,16 @@ t.test('addresses just outside a range, or in no range, are not local', async (t
 });
 
 t.test('only a whole dotted IPv4 address is read', async (t) => {
-  for (const text of ['', 'localhost', 'node-a', '10.0.0', 'a10.0.0.1', '1.10.0.0.1', '10.0.0.1.5', '10.0.0.1:32048']) {
+  for (const text of [
+    '',
+    'localhost',
+    'node-a',
+    '10.0.0',
+    'a10.0.0.1',
+    '1.10.0.0.1',
+    '10.0.0.1.5',
+    '10.0.0.1:32048',
+  ]) {
     t.notOk(isLocalNetwork(text), `${JSON.stringify(text)} is not local`);
   }
 });

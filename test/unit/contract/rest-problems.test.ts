@@ -18,7 +18,9 @@ t.test('a problem inside the body is placed at its path', async (t) => {
 });
 
 t.test('at most five problems are listed', async (t) => {
-  const Eight = Type.Object(Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k) => [k, Type.String()])));
+  const Eight = Type.Object(
+    Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k) => [k, Type.String()])),
+  );
   const wrong = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k) => [k, 1]));
   const checked = validateBody(Eight, wrong);
   t.notOk(checked.ok);
