@@ -47,3 +47,15 @@ t.test('control codes lie above the table and are told apart from EdgeLake codes
   }
   for (const code of knownStatusCodes()) t.notOk(isControlCode(code), `${code} is not a control code`);
 });
+
+t.test('a code outside the table keeps its number in its text and answers 500', async (t) => {
+  const unlisted = asStatusCode(Math.max(...knownStatusCodes()) + 1);
+  t.equal(statusText(unlisted), `Error code ${unlisted}`);
+  t.equal(httpStatus(unlisted), vector.default_http);
+});
+
+t.test('control codes start at 1000 inclusive', async (t) => {
+  const firstControl = 1000; // the documented boundary, though no named code sits on it
+  t.ok(isControlCode(asStatusCode(firstControl)), `${firstControl} is a control code`);
+  t.notOk(isControlCode(asStatusCode(firstControl - 1)), `${firstControl - 1} is not`);
+});
