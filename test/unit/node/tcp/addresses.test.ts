@@ -5,7 +5,11 @@ import type { NodeServices } from '../../../../src/node/ports/runtime.js';
 import type { ServerAddress } from '../../../../src/node/ports/network.js';
 import { isOwnAddress, sourceFor } from '../../../../src/node/tcp/addresses.js';
 
-function fakeNode(opts: { info?: ServerAddress; env?: Record<string, string>; overlayIp?: string }): NodeServices {
+function fakeNode(opts: {
+  info?: ServerAddress;
+  env?: Record<string, string>;
+  overlayIp?: string;
+}): NodeServices {
   const env = opts.env ?? {};
   return {
     tcp: { info: () => opts.info },
@@ -31,7 +35,16 @@ const INFO: ServerAddress = {
 
 t.test('with a running server, both its ports and every own host count', async (t) => {
   const node = fakeNode({ info: INFO, overlayIp: '100.64.0.9' });
-  for (const host of ['127.0.0.1', 'localhost', '0.0.0.0', '10.1.1.1', '203.0.113.1', '100.64.0.9', '10.2.2.2', '203.0.113.2']) {
+  for (const host of [
+    '127.0.0.1',
+    'localhost',
+    '0.0.0.0',
+    '10.1.1.1',
+    '203.0.113.1',
+    '100.64.0.9',
+    '10.2.2.2',
+    '203.0.113.2',
+  ]) {
     t.ok(isOwnAddress(node, `${host}:32048`), `${host} internal port`);
     t.ok(isOwnAddress(node, `${host}:32049`), `${host} external port`);
   }
@@ -69,7 +82,11 @@ t.test('source address without a running server: identity and ANYLOG_SERVER_PORT
   t.same(sourceFor(node, 'localhost'), { ip: '10.1.1.1', port: 32048 });
   t.same(sourceFor(node, '203.0.113.50'), { ip: '203.0.113.1', port: 32048 });
   for (const bad of ['-5', '3.5', '0', 'abc']) {
-    t.same(sourceFor(fakeNode({ env: { ANYLOG_SERVER_PORT: bad } }), '10.5.5.5'), { ip: '10.1.1.1', port: 0 }, `${bad}`);
+    t.same(
+      sourceFor(fakeNode({ env: { ANYLOG_SERVER_PORT: bad } }), '10.5.5.5'),
+      { ip: '10.1.1.1', port: 0 },
+      bad,
+    );
   }
   t.same(sourceFor(fakeNode({}), '10.5.5.5'), { ip: '10.1.1.1', port: 0 }, 'unset');
 });

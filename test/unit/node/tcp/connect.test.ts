@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { createServer, type Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { deliverFrames, parseAddress } from '../../../../src/node/tcp/connect.js';
 import { PeerError } from '../../../../src/node/tcp/errors.js';
 import { freePort } from '../../../helpers/ports.js';
@@ -29,7 +29,9 @@ function errno(code: string): Error {
 }
 
 /** A loopback server that collects what each connection sent until the peer half-closed. */
-async function receiver(t: Test): Promise<{ port: number; received: Buffer[]; settled: () => Promise<string[]> }> {
+async function receiver(
+  t: Test,
+): Promise<{ port: number; received: Buffer[]; settled: () => Promise<string[]> }> {
   const received: Buffer[] = [];
   const server = createServer((s) => {
     const chunks: Buffer[] = [];
@@ -58,7 +60,18 @@ t.test('parseAddress splits at the last colon and checks the port', async (t) =>
   t.same(parseAddress(' 127.0.0.1 : 80 '), { ip: '127.0.0.1', port: 80 }, 'spaces trimmed');
   t.same(parseAddress('a:b:65535'), { ip: 'a:b', port: 65535 });
   t.same(parseAddress('h:1'), { ip: 'h', port: 1 });
-  for (const bad of ['32048', ':80', '  :80', 'h:0', 'h:65536', 'h:1e3', 'h:0x50', 'h:123456', 'h:', 'h:-1']) {
+  for (const bad of [
+    '32048',
+    ':80',
+    '  :80',
+    'h:0',
+    'h:65536',
+    'h:1e3',
+    'h:0x50',
+    'h:123456',
+    'h:',
+    'h:-1',
+  ]) {
     t.equal(parseAddress(bad), undefined, bad);
   }
 });
@@ -105,9 +118,10 @@ t.test('a retryable error gives up after the configured attempts', async (t) => 
   const count = injectOnSockets(t, (socket) => {
     process.nextTick(() => socket.destroy(errno('EHOSTUNREACH')));
   });
-  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], { connectTimeoutMs: 2000, attempts: 2 }).catch(
-    (e: unknown) => e,
-  );
+  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], {
+    connectTimeoutMs: 2000,
+    attempts: 2,
+  }).catch((e: unknown) => e);
   t.equal((err as PeerError).status, 208);
   t.equal(count(), 2);
   t.same(r.received, []);
@@ -120,6 +134,8 @@ t.test('a connect timeout is retried', async (t) => {
   });
   await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], FAST);
   t.equal(count(), 2);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.same(await r.settled(), ['x'], 'the timed-out attempt was dropped, not delivered as a duplicate');
 });
 
 t.test('other errors are not retried', async (t) => {
@@ -161,9 +177,10 @@ t.test('an aborted delivery fails and is not retried', async (t) => {
       ac.abort();
     });
   });
-  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], { ...FAST, signal: ac.signal }).catch(
-    (e: unknown) => e,
-  );
+  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], {
+    ...FAST,
+    signal: ac.signal,
+  }).catch((e: unknown) => e);
   t.equal((err as PeerError).status, 208);
   t.equal(((err as PeerError).cause as Error).message, 'EABORTED');
   t.equal(count(), 1);
@@ -178,7 +195,38 @@ t.test('a retryable failure on an already aborted signal is not retried', async 
     process.nextTick(() => socket.destroy(errno('EHOSTUNREACH')));
   });
   ac.abort();
-  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], { ...FAST, signal }).catch((e: unknown) => e);
+  const err = await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], { ...FAST, signal }).catch(
+    (e: unknown) => e,
+  );
   t.equal((err as PeerError).status, 208);
   t.equal(count(), 1);
+});
+
+t.test('after delivery the socket is closed and the abort listener removed', async (t) => {
+  const r = await receiver(t);
+  const sockets: Socket[] = [];
+  injectOnSockets(t, (socket) => sockets.push(socket));
+  const ac = new AbortController();
+  await deliverFrames(`127.0.0.1:${r.port}`, [Buffer.from('x')], { ...FAST, signal: ac.signal });
+  t.equal(sockets.length, 1);
+  t.ok(sockets[0]?.destroyed, 'not left open until the peer closes');
+  t.equal(getEventListeners(ac.signal, 'abort').length, 0, 'a long-lived signal does not collect listeners');
+});
+
+t.test('once connected, a receiver that pauses longer than the connect timeout is waited for', async (t) => {
+  const chunks: Buffer[] = [];
+  const server = createServer({ pauseOnConnect: true }, (s) => {
+    setTimeout(() => {
+      s.on('data', (c: Buffer) => chunks.push(c));
+      s.resume();
+    }, 800);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const big = Buffer.alloc(32 * 1024 * 1024, 7);
+  await deliverFrames(`127.0.0.1:${port}`, [big], { connectTimeoutMs: 200, attempts: 1 });
+  t.pass('delivered although the receiver stalled for 800 ms');
 });
