@@ -8,9 +8,42 @@ import type { CommandResult, ExecContext } from '../../../../src/node/ports/comm
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const KNOWN = [
-  'set', 'run', 'schedule', 'task', 'create', 'exit', 'print', 'echo', 'process', 'wait', 'if', 'do', 'else',
-  'goto', 'call', 'return', 'end', 'on', 'blockchain', 'connect', 'disconnect', 'info', 'file', 'trace', 'sql',
-  'help', 'reset', 'job', 'system', 'python', 'config', 'id', 'test', 'rest', 'stop', 'drop',
+  'set',
+  'run',
+  'schedule',
+  'task',
+  'create',
+  'exit',
+  'print',
+  'echo',
+  'process',
+  'wait',
+  'if',
+  'do',
+  'else',
+  'goto',
+  'call',
+  'return',
+  'end',
+  'on',
+  'blockchain',
+  'connect',
+  'disconnect',
+  'info',
+  'file',
+  'trace',
+  'sql',
+  'help',
+  'reset',
+  'job',
+  'system',
+  'python',
+  'config',
+  'id',
+  'test',
+  'rest',
+  'stop',
+  'drop',
 ];
 
 t.test('the allowed commands are run for a peer', async (t) => {
@@ -76,7 +109,10 @@ t.test('a refused command is answered with its code and never executed', async (
 
 t.test('an allowed command runs as a TCP command of the peer, not as an assignment', async (t) => {
   const f = fakeNode(async () => ({ code: STATUS.SUCCESS, text: '[]' }));
-  t.same(await executeFromPeer(f.node, 'blockchain get operator', ORIGIN), { code: STATUS.SUCCESS, text: '[]' });
+  t.same(await executeFromPeer(f.node, 'blockchain get operator', ORIGIN), {
+    code: STATUS.SUCCESS,
+    text: '[]',
+  });
   t.equal(f.calls.length, 1);
   const [call] = f.calls;
   t.equal(call?.text, 'blockchain get operator');

@@ -59,7 +59,10 @@ t.test('failure replies name the command', async (t) => {
     infoType: 2,
     generic: 0,
   });
-  t.equal(buildReply('run client x y', { code: STATUS.UNAUTHORIZED, detail: '' }, 0)?.data, 'Unauthorized command');
+  t.equal(
+    buildReply('run client x y', { code: STATUS.UNAUTHORIZED, detail: '' }, 0)?.data,
+    'Unauthorized command',
+  );
 });
 
 t.test('the text of a received print or echo message', async (t) => {
