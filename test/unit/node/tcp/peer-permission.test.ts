@@ -4,7 +4,7 @@
 import t from 'tap';
 import { peerPermission, executeFromPeer } from '../../../../src/node/tcp/dispatch.js';
 import type { NodeServices } from '../../../../src/node/ports/runtime.js';
-import type { CommandResult, ExecContext } from '../../../../src/node/ports/command.js';
+import type { CommandResult, ExecContext, PeerOrigin } from '../../../../src/node/ports/command.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 
 const KNOWN = [
@@ -98,7 +98,15 @@ function fakeNode(run: (text: string) => Promise<CommandResult>): Fake {
   return { node, calls, logged };
 }
 
-const ORIGIN = { ip: '127.0.0.2', port: 32048 };
+const ORIGIN: PeerOrigin = {
+  ip: '127.0.0.2',
+  port: 32048,
+  socketIp: '127.0.0.2',
+  jobLocation: 0,
+  jobId: 1,
+  receiverId: 0,
+  receivers: 1,
+};
 
 t.test('a refused command is answered with its code and never executed', async (t) => {
   const f = fakeNode(async () => ({ code: STATUS.SUCCESS, text: 'ran' }));
