@@ -42,39 +42,42 @@ function listen(t: Test, ip: string, port: number): Promise<Server> {
   return new Promise((r) => server.listen(port, ip, () => r(server)));
 }
 
-t.test('fire and forget: one entry per destination, failed peers kept until delivered or marked alive', async (t) => {
-  const a = await startPeer(t, '127.0.0.2');
-  const catcher = await replyCatcher(t, '127.0.0.4');
-  const good = `127.0.0.4:${catcher.port}`;
-  const closedPort = await freePort('127.0.0.5');
-  const closed = `127.0.0.5:${closedPort}`;
-  const client = new PeerClient(a.fake.node, { console: () => undefined });
-  t.same(client.failedPeers(), []);
-  const replies = await client.sendCommand([good, closed], 'get status', { wait: false });
-  t.same(replies, [
-    { destination: good, kind: 'text', text: '', code: STATUS.SUCCESS },
-    {
-      destination: closed,
-      kind: 'unreachable',
-      text: `Failed to create a socket using: ${closed}`,
-      code: STATUS.PEER_REFUSED,
-    },
-  ]);
-  t.same(client.failedPeers(), [closed]);
-  t.ok(await eventually(() => catcher.messages.length === 1));
-  const m = catcher.messages[0]!;
-  t.equal(m.command, 'get status');
-  t.match(m.header, { flagInfoType: 6, jobId: 0, jobLocation: 0, counterReceivers: 2, receiverId: 0 });
+t.test(
+  'fire and forget: one entry per destination, failed peers kept until delivered or marked alive',
+  async (t) => {
+    const a = await startPeer(t, '127.0.0.2');
+    const catcher = await replyCatcher(t, '127.0.0.4');
+    const good = `127.0.0.4:${catcher.port}`;
+    const closedPort = await freePort('127.0.0.5');
+    const closed = `127.0.0.5:${closedPort}`;
+    const client = new PeerClient(a.fake.node, { console: () => undefined });
+    t.same(client.failedPeers(), []);
+    const replies = await client.sendCommand([good, closed], 'get status', { wait: false });
+    t.same(replies, [
+      { destination: good, kind: 'text', text: '', code: STATUS.SUCCESS },
+      {
+        destination: closed,
+        kind: 'unreachable',
+        text: `Failed to create a socket using: ${closed}`,
+        code: STATUS.PEER_REFUSED,
+      },
+    ]);
+    t.same(client.failedPeers(), [closed]);
+    t.ok(await eventually(() => catcher.messages.length === 1));
+    const m = catcher.messages[0]!;
+    t.equal(m.command, 'get status');
+    t.match(m.header, { flagInfoType: 6, jobId: 0, jobLocation: 0, counterReceivers: 2, receiverId: 0 });
 
-  client.markAlive(closed);
-  t.same(client.failedPeers(), [], 'marked alive');
-  await client.sendCommand([closed], 'get status', { wait: false });
-  t.same(client.failedPeers(), [closed]);
-  await listen(t, '127.0.0.5', closedPort);
-  const again = await client.sendCommand([closed], 'get status', { wait: false });
-  t.equal(again[0]!.kind, 'text');
-  t.same(client.failedPeers(), [], 'a delivery clears the failure');
-});
+    client.markAlive(closed);
+    t.same(client.failedPeers(), [], 'marked alive');
+    await client.sendCommand([closed], 'get status', { wait: false });
+    t.same(client.failedPeers(), [closed]);
+    await listen(t, '127.0.0.5', closedPort);
+    const again = await client.sendCommand([closed], 'get status', { wait: false });
+    t.equal(again[0]!.kind, 'text');
+    t.same(client.failedPeers(), [], 'a delivery clears the failure');
+  },
+);
 
 t.test('waiting for replies: the peer answers, 135 without a TCP server, abort ends the wait', async (t) => {
   const a = await startPeer(t, '127.0.0.2');
@@ -132,25 +135,28 @@ t.test('a command that does not fit one frame goes as a numbered .lmsg file tran
   t.match(big1!.header, { flagInfoType: 0, counterReceivers: 0, parUsed: 0 });
 });
 
-t.test('sendFile writes tabs for spaces, keeps the file framing rule, and raises 208 on failure', async (t) => {
-  const a = await startPeer(t, '127.0.0.2');
-  const catcher = await replyCatcher(t, '127.0.0.4');
-  const client = new PeerClient(a.fake.node, { console: () => undefined });
-  const command = 'file write my dir/a b.json';
-  const data = Buffer.alloc(frameCapacity(Buffer.byteLength(command.replaceAll(' ', '\t'))), 66);
-  await client.sendFile(`127.0.0.4:${catcher.port}`, 'my dir/a b.json', data, 2);
-  t.ok(await eventually(() => catcher.messages.length === 1));
-  const m = catcher.messages[0]!;
-  t.equal(m.command, 'file write my\tdir/a\tb.json');
-  t.equal(m.header.flagInfoType, 0);
-  t.equal(m.frames, 2, 'a file that fills its frame exactly ends with an empty frame');
-  t.same(m.data, data);
-  const closed = `127.0.0.5:${await freePort('127.0.0.5')}`;
-  await t.rejects(client.sendFile(closed, 'x.json', Buffer.from('{}'), 1), {
-    status: STATUS.PEER_REFUSED,
-    message: `Failed to create a socket using: ${closed}`,
-  });
-});
+t.test(
+  'sendFile writes tabs for spaces, keeps the file framing rule, and raises 208 on failure',
+  async (t) => {
+    const a = await startPeer(t, '127.0.0.2');
+    const catcher = await replyCatcher(t, '127.0.0.4');
+    const client = new PeerClient(a.fake.node, { console: () => undefined });
+    const command = 'file write my dir/a b.json';
+    const data = Buffer.alloc(frameCapacity(Buffer.byteLength(command.replaceAll(' ', '\t'))), 66);
+    await client.sendFile(`127.0.0.4:${catcher.port}`, 'my dir/a b.json', data, 2);
+    t.ok(await eventually(() => catcher.messages.length === 1));
+    const m = catcher.messages[0]!;
+    t.equal(m.command, 'file write my\tdir/a\tb.json');
+    t.equal(m.header.flagInfoType, 0);
+    t.equal(m.frames, 2, 'a file that fills its frame exactly ends with an empty frame');
+    t.same(m.data, data);
+    const closed = `127.0.0.5:${await freePort('127.0.0.5')}`;
+    await t.rejects(client.sendFile(closed, 'x.json', Buffer.from('{}'), 1), {
+      status: STATUS.PEER_REFUSED,
+      message: `Failed to create a socket using: ${closed}`,
+    });
+  },
+);
 
 t.test('a reply that cannot be delivered is logged as a warning', async (t) => {
   const { logger, lines } = captureLogger();
@@ -174,38 +180,41 @@ t.test('messages to this node itself go to the local receiver from 127.0.0.1', a
   t.equal(replies[0]!.kind, 'text');
 });
 
-t.test('received replies: console without a job, error/json/text kinds for a job, unknown jobs dropped', async (t) => {
-  const { logger, lines } = captureLogger();
-  const a = await startPeer(t, '127.0.0.2', { logger });
-  const printed: string[] = [];
-  const client = new PeerClient(a.fake.node, { console: (line) => printed.push(line) });
-  client.receiveReply(zeroHeader(), '10.0.0.9:32048', 'print', 'hello');
-  t.same(printed, ['[From Node 10.0.0.9:32048] hello']);
+t.test(
+  'received replies: console without a job, error/json/text kinds for a job, unknown jobs dropped',
+  async (t) => {
+    const { logger, lines } = captureLogger();
+    const a = await startPeer(t, '127.0.0.2', { logger });
+    const printed: string[] = [];
+    const client = new PeerClient(a.fake.node, { console: (line) => printed.push(line) });
+    client.receiveReply(zeroHeader(), '10.0.0.9:32048', 'print', 'hello');
+    t.same(printed, ['[From Node 10.0.0.9:32048] hello']);
 
-  const job = client.jobs.allocate(['p', 'q', 'r', 's'], 60_000, a.fake.node.clock);
-  const header = (receiverId: number, error: StatusCode, genericFlag: number): FrameHeader => ({
-    ...zeroHeader(),
-    jobLocation: job.location,
-    jobId: job.id,
-    receiverId,
-    error,
-    genericFlag,
-  });
-  client.receiveReply(header(0, STATUS.SUCCESS, 2), 'p', 'print', '{"a":1}');
-  client.receiveReply(header(1, STATUS.SUCCESS, 2), 'q', 'print', 'plain');
-  client.receiveReply(header(2, STATUS.SUCCESS, 1), 'r', 'print', '{"a":1}');
-  client.receiveReply(header(3, STATUS.PEER_REFUSED, 2), 's', 'print', '{"a":1}');
-  await job.finished;
-  t.same(
-    job.results().map((r) => [r.kind, r.code]),
-    [
-      ['json', STATUS.SUCCESS],
-      ['text', STATUS.SUCCESS],
-      ['text', STATUS.SUCCESS],
-      ['error', STATUS.PEER_REFUSED],
-    ],
-  );
-  t.notOk(lines.some((l) => l.msg === 'reply for an unknown or expired job dropped'));
-  client.receiveReply(header(0, STATUS.SUCCESS, 1), 'p', 'print', 'late');
-  t.ok(lines.some((l) => l.level === 20 && l.msg === 'reply for an unknown or expired job dropped'));
-});
+    const job = client.jobs.allocate(['p', 'q', 'r', 's'], 60_000, a.fake.node.clock);
+    const header = (receiverId: number, error: StatusCode, genericFlag: number): FrameHeader => ({
+      ...zeroHeader(),
+      jobLocation: job.location,
+      jobId: job.id,
+      receiverId,
+      error,
+      genericFlag,
+    });
+    client.receiveReply(header(0, STATUS.SUCCESS, 2), 'p', 'print', '{"a":1}');
+    client.receiveReply(header(1, STATUS.SUCCESS, 2), 'q', 'print', 'plain');
+    client.receiveReply(header(2, STATUS.SUCCESS, 1), 'r', 'print', '{"a":1}');
+    client.receiveReply(header(3, STATUS.PEER_REFUSED, 2), 's', 'print', '{"a":1}');
+    await job.finished;
+    t.same(
+      job.results().map((r) => [r.kind, r.code]),
+      [
+        ['json', STATUS.SUCCESS],
+        ['text', STATUS.SUCCESS],
+        ['text', STATUS.SUCCESS],
+        ['error', STATUS.PEER_REFUSED],
+      ],
+    );
+    t.notOk(lines.some((l) => l.msg === 'reply for an unknown or expired job dropped'));
+    client.receiveReply(header(0, STATUS.SUCCESS, 1), 'p', 'print', 'late');
+    t.ok(lines.some((l) => l.level === 20 && l.msg === 'reply for an unknown or expired job dropped'));
+  },
+);

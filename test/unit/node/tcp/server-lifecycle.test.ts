@@ -50,7 +50,10 @@ t.test('a second start and a busy port are refused with a listen error', async (
     bind: true,
     threads: 6,
   };
-  await t.rejects(a.fake.node.tcp.start(address), { status: STATUS.NETWORK_ERROR, message: /already running/ });
+  await t.rejects(a.fake.node.tcp.start(address), {
+    status: STATUS.NETWORK_ERROR,
+    message: /already running/,
+  });
   const b = await startPeer(t, '127.0.0.3', {}, false);
   await t.rejects(b.fake.node.tcp.start({ ...address, internalIp: '127.0.0.2' }), {
     status: STATUS.NETWORK_ERROR,
