@@ -158,12 +158,18 @@ t.test(
   },
 );
 
-t.test('a reply that cannot be delivered is logged as a warning', async (t) => {
+t.test('replies: one frame when the data fills it exactly, a warning only when delivery fails', async (t) => {
   const { logger, lines } = captureLogger();
   const a = await startPeer(t, '127.0.0.2', { logger });
+  const catcher = await replyCatcher(t, '127.0.0.4');
   const client = new PeerClient(a.fake.node, { console: () => undefined });
+  const data = 'z'.repeat(frameCapacity('print'.length));
+  const reply = { command: 'print', data, infoType: 4, error: STATUS.SUCCESS, generic: 1 } as const;
+  await client.sendReply(`127.0.0.4:${catcher.port}`, zeroHeader(), reply);
+  t.ok(await eventually(() => catcher.messages.length === 1));
+  t.equal(catcher.messages[0]!.frames, 1, 'the empty closing frame is a file rule only');
+  t.same(lines, [], 'a delivered reply logs nothing');
   const closed = `127.0.0.5:${await freePort('127.0.0.5')}`;
-  const reply = { command: 'print', data: 'hello', infoType: 4, error: STATUS.SUCCESS, generic: 1 } as const;
   await client.sendReply(closed, zeroHeader(), reply);
   t.ok(lines.some((l) => l.level === 40 && l.msg === 'failed to deliver a reply to a peer'));
 });
