@@ -3,7 +3,6 @@
 // 135 and 208 errors it raises, and where received replies go (console, waiting job, dropped).
 import t, { type Test } from 'tap';
 import { createServer, type Server } from 'node:net';
-import { createLogger } from '../../../../src/common/logger.js';
 import { PeerClient } from '../../../../src/node/tcp/peer-client.js';
 import {
   FRAME_SIZE,
@@ -15,23 +14,7 @@ import {
 import { STATUS, type StatusCode } from '../../../../src/contract/status-codes.js';
 import { startPeer, replyCatcher, eventually } from '../../../helpers/tcp-peers.js';
 import { freePort } from '../../../helpers/ports.js';
-
-function captureLogger(): {
-  logger: ReturnType<typeof createLogger>;
-  lines: { level: number; msg: string }[];
-} {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: {
-      write(s: string) {
-        const o = JSON.parse(s);
-        lines.push({ level: o.level, msg: o.msg });
-      },
-    },
-  });
-  return { logger, lines };
-}
+import { captureLogger } from '../../../helpers/capture-logger.js';
 
 function listen(t: Test, ip: string, port: number): Promise<Server> {
   const server = createServer((socket) => {

@@ -4,32 +4,15 @@
 // and self-addressed messages run in-process.
 import t from 'tap';
 import { connect } from 'node:net';
-import { createLogger } from '../../../../src/common/logger.js';
 import { TcpServer } from '../../../../src/node/tcp/server.js';
 import { encodeMessage } from '../../../../src/node/tcp/codec.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 import type { ExecContext } from '../../../../src/node/ports/command.js';
 import { startPeer, sendRaw, eventually } from '../../../helpers/tcp-peers.js';
 import { freePort } from '../../../helpers/ports.js';
+import { captureLogger } from '../../../helpers/capture-logger.js';
 
 const WAIT: ExecContext = { source: 'rest', assigned: true, console: () => undefined };
-
-function captureLogger(): {
-  logger: ReturnType<typeof createLogger>;
-  lines: { level: number; msg: string }[];
-} {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: {
-      write(s: string) {
-        const o = JSON.parse(s);
-        lines.push({ level: o.level, msg: o.msg });
-      },
-    },
-  });
-  return { logger, lines };
-}
 
 function within<T>(ms: number, p: Promise<T>): Promise<T | 'late'> {
   return Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms).unref())]);

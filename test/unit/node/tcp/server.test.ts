@@ -7,29 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createLogger } from '../../../../src/common/logger.js';
 import { encodeMessage, messageHeader, encodeFrame } from '../../../../src/node/tcp/codec.js';
 import { startPeer, sendRaw, replyCatcher, eventually } from '../../../helpers/tcp-peers.js';
 import type { ExecContext } from '../../../../src/node/ports/command.js';
+import { captureLogger } from '../../../helpers/capture-logger.js';
 
 const WAIT: ExecContext = { source: 'rest', assigned: true, console: () => undefined };
-
-function captureLogger(): {
-  logger: ReturnType<typeof createLogger>;
-  lines: { level: number; msg: string }[];
-} {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: {
-      write(s: string) {
-        const o = JSON.parse(s);
-        lines.push({ level: o.level, msg: o.msg });
-      },
-    },
-  });
-  return { logger, lines };
-}
 
 t.test('probes, garbage, truncated and oversized input never wedge the server', async (t) => {
   const { logger, lines } = captureLogger();

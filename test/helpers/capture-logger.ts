@@ -1,0 +1,22 @@
+// A debug-level logger of the node whose records are kept in memory (level and message), for tests that
+// check what a component logs and that a clean path logs nothing alarming.
+import { createLogger } from '../../src/common/logger.js';
+
+export interface CapturedLogger {
+  readonly logger: ReturnType<typeof createLogger>;
+  readonly lines: { level: number; msg: string }[];
+}
+
+export function captureLogger(): CapturedLogger {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: {
+      write(s: string) {
+        const o = JSON.parse(s) as { level: number; msg: string };
+        lines.push({ level: o.level, msg: o.msg });
+      },
+    },
+  });
+  return { logger, lines };
+}
