@@ -190,23 +190,3 @@ t.test('large messages travel as GENERIC 3 file transfers and are executed', asy
   });
   t.same(left, [], 'the .lmsg file is removed after success');
 });
-
-t.test('the TCP threads value bounds concurrently executing peer commands', async (t) => {
-  const a = await startPeer(t, '127.0.0.2');
-  const b = await startPeer(t, '127.0.0.3', {}, false);
-  await b.fake.node.tcp.start({
-    internalIp: b.ip,
-    externalIp: b.ip,
-    internalPort: b.port,
-    externalPort: b.port,
-    bind: true,
-    threads: 1,
-  });
-  const [r1, r2] = await Promise.all([
-    a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
-    a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
-  ]);
-  t.equal(r1.text, `\r\n[From Node ${b.address}] slow done`);
-  t.equal(r2.text, r1.text);
-  t.equal(b.fake.slowPeak, 1, 'threads = 1 runs them one after the other, never both at once');
-});

@@ -67,11 +67,13 @@ t.test('the threads setting limits how many commands run at once', async (t) => 
     bind: true,
     threads: 1,
   });
-  await Promise.all([
+  const [r1, r2] = await Promise.all([
     a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
     a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
   ]);
-  t.equal(b.fake.slowPeak, 1);
+  t.equal(r1.text, `\r\n[From Node ${b.address}] slow done`);
+  t.equal(r2.text, r1.text);
+  t.equal(b.fake.slowPeak, 1, 'threads = 1 runs them one after the other, never both at once');
 });
 
 t.test('once a message is handled the server closes the connection, and logs nothing about it', async (t) => {
