@@ -118,13 +118,23 @@ t.test('a request without body lines does not wait for the body lock', async (t)
   const { bodyLock, run } = scriptedNode();
   let release: () => void = () => undefined;
   const held = bodyLock.run(() => new Promise<void>((r) => (release = r)));
-  const timeout = (ms: number) => new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), ms).unref());
+  // A referenced timer, cleared once the race is decided: while the request waits on the lock nothing
+  // else keeps the event loop alive, and an unreferenced timer would let the test process exit first.
+  const within = async <T>(p: Promise<T>, ms: number): Promise<T | 'waiting'> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'waiting'>((r) => (timer = setTimeout(() => r('waiting'), ms)));
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   for (const body of [undefined, '', ' \n \n']) {
-    const answer = await Promise.race([run('print x', {}, body), timeout(5000)]);
+    const answer = await within(run('print x', {}, body), 5000);
     t.same(answer, { code: STATUS.SUCCESS, text: 'print x' }, `body ${JSON.stringify(body)}`);
   }
   const withLines = run('print y', {}, 'a = 1');
-  t.equal(await Promise.race([withLines, timeout(50)]), 'waiting', 'a body with lines waits for the lock');
+  t.equal(await within(withLines, 50), 'waiting', 'a body with lines waits for the lock');
   release();
   await held;
   t.same(await withLines, { code: STATUS.SUCCESS, text: 'print y' });
