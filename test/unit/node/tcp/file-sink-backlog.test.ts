@@ -33,7 +33,13 @@ t.test('a corrupt .gz transfer makes finish fail, not hang', async (t) => {
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve('hung'), 5000);
   });
-  const outcome = await Promise.race([sink.finish().then(() => 'resolved', () => 'rejected'), timeout]);
+  const outcome = await Promise.race([
+    sink.finish().then(
+      () => 'resolved',
+      () => 'rejected',
+    ),
+    timeout,
+  ]);
   clearTimeout(timer);
   t.equal(outcome, 'rejected');
   t.notOk(existsSync(base));

@@ -25,12 +25,18 @@ t.test('ledger copies: blockchain_dir only, exact names, only while sync runs', 
     target: join(dir, 'blockchain.new'),
     path: join(dir, 'blockchain.new'),
   });
-  t.equal(authorizeFileWrite(node, join(dir, 'blockchain.master_id_3.new.gz'), 2)?.path, join(dir, 'blockchain.master_id_3.new'));
+  t.equal(
+    authorizeFileWrite(node, join(dir, 'blockchain.master_id_3.new.gz'), 2)?.path,
+    join(dir, 'blockchain.master_id_3.new'),
+  );
   t.equal(authorizeFileWrite(node, join(dir, 'xblockchain.new'), 2), undefined, 'prefix before the name');
   t.equal(authorizeFileWrite(node, join(dir, 'blockchain.new.gz.sh'), 2), undefined, 'suffix after the name');
   t.equal(authorizeFileWrite(node, `${dir}/../${basename(dir)}/blockchain.new`, 2), undefined, 'a .. part');
   t.equal(authorizeFileWrite(node, '', 2), undefined);
-  t.equal(authorizeFileWrite(nodeWith({ blockchain_dir: dir }, false), join(dir, 'blockchain.new'), 2), undefined);
+  t.equal(
+    authorizeFileWrite(nodeWith({ blockchain_dir: dir }, false), join(dir, 'blockchain.new'), 2),
+    undefined,
+  );
 });
 
 t.test('only the final .gz is stripped, even when the directory name holds ".gz"', async (t) => {

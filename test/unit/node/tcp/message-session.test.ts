@@ -94,12 +94,22 @@ t.test('a reply spread over frames is delivered once, whole', async (t) => {
 t.test('file write is recognised however it is spaced, and only as the first words', async (t) => {
   for (const command of ['file \t write cmd.a.1.lmsg', 'file write']) {
     const f = fake();
-    await deliver(new MessageSession(f.ctx, '127.0.0.9'), encodeMessage({ ...FROM, genericFlag: 3 }, command, Buffer.alloc(10)));
+    await deliver(
+      new MessageSession(f.ctx, '127.0.0.9'),
+      encodeMessage({ ...FROM, genericFlag: 3 }, command, Buffer.alloc(10)),
+    );
     t.same(f.executed, [], `${command}: not run as a command`);
-    t.same(f.replies.map((r) => r.error), [STATUS.FILE_NOT_AUTHORIZED], `${command}: refused`);
+    t.same(
+      f.replies.map((r) => r.error),
+      [STATUS.FILE_NOT_AUTHORIZED],
+      `${command}: refused`,
+    );
   }
   const f = fake();
-  await deliver(new MessageSession(f.ctx, '127.0.0.9'), encodeMessage(FROM, 'get file write x', Buffer.alloc(0)));
+  await deliver(
+    new MessageSession(f.ctx, '127.0.0.9'),
+    encodeMessage(FROM, 'get file write x', Buffer.alloc(0)),
+  );
   t.same(f.executed, ['get file write x']);
 });
 
@@ -117,14 +127,22 @@ t.test('only an oversized COMMAND_LENGTH is answered with echo 2, and settled() 
   frame.writeUInt16BE(3000, 39); // COMMAND_LENGTH beyond the frame body
   t.throws(() => oversized.accept(frame));
   await oversized.settled();
-  t.same(f.replies.map((r) => r.error), [STATUS.COMMAND_STRUCTURE]);
+  t.same(
+    f.replies.map((r) => r.error),
+    [STATUS.COMMAND_STRUCTURE],
+  );
 });
 
 t.test('abort drops the partial file of a transfer', async (t) => {
   const prep = mkdtempSync(join(tmpdir(), 'anylog-session-'));
   const f = fake(STATUS.SUCCESS, { prep_dir: prep });
   const session = new MessageSession(f.ctx, '127.0.0.9');
-  const frames = encodeMessage({ ...FROM, genericFlag: 3 }, 'file write cmd.a.1.lmsg', Buffer.alloc(5000, 66), true);
+  const frames = encodeMessage(
+    { ...FROM, genericFlag: 3 },
+    'file write cmd.a.1.lmsg',
+    Buffer.alloc(5000, 66),
+    true,
+  );
   void session.accept(frames[0]!);
   await session.drained();
   await session.abort();
