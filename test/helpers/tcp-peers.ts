@@ -36,6 +36,18 @@ export async function startPeer(
 }
 
 /** Poll until cond() holds or the deadline passes (bounded). */
+/** Starts the TCP server of a peer made with `start = false`, on its own address, with `threads` workers. */
+export async function startTcp(peer: Peer, threads: number): Promise<void> {
+  await peer.fake.node.tcp.start({
+    internalIp: peer.ip,
+    externalIp: peer.ip,
+    internalPort: peer.port,
+    externalPort: peer.port,
+    bind: true,
+    threads,
+  });
+}
+
 export async function eventually(cond: () => boolean, ms = 3000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {

@@ -3,7 +3,7 @@
 // the peer allowlist, unknown commands, metadata ping/pong, self-addressed messages, large messages.
 import t from 'tap';
 import type { ExecContext } from '../../../../src/node/ports/command.js';
-import { startPeer, eventually } from '../../../helpers/tcp-peers.js';
+import { startPeer, startTcp, eventually } from '../../../helpers/tcp-peers.js';
 import { freePort } from '../../../helpers/ports.js';
 import { watchConnectAttempts } from '../../../helpers/connect-attempts.js';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -129,14 +129,7 @@ t.test('metadata ping / pong clears the failed-peer set', async (t) => {
   const b = await startPeer(t, '127.0.0.3', {}, false);
   await a.fake.node.execute(`run client ${b.address} get status`, NO_WAIT);
   t.same(a.fake.node.peers.failedPeers(), [b.address]);
-  await b.fake.node.tcp.start({
-    internalIp: b.ip,
-    externalIp: b.ip,
-    internalPort: b.port,
-    externalPort: b.port,
-    bind: true,
-    threads: 2,
-  });
+  await startTcp(b, 2);
   // `set servers ping` (core) sends the ping; a successful send already clears the entry, so re-add it
   (a.fake.node.peers as unknown as { failed: Set<string> }).failed.add(b.address);
   const ping = await b.fake.node.peers.sendCommand([a.address], 'event metadata_ping', { wait: false });

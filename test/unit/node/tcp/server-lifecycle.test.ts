@@ -8,7 +8,7 @@ import { TcpServer } from '../../../../src/node/tcp/server.js';
 import { encodeMessage } from '../../../../src/node/tcp/codec.js';
 import { STATUS } from '../../../../src/contract/status-codes.js';
 import type { ExecContext } from '../../../../src/node/ports/command.js';
-import { startPeer, sendRaw, eventually } from '../../../helpers/tcp-peers.js';
+import { startPeer, startTcp, sendRaw, eventually } from '../../../helpers/tcp-peers.js';
 import { freePort } from '../../../helpers/ports.js';
 import { captureLogger } from '../../../helpers/capture-logger.js';
 
@@ -59,14 +59,7 @@ t.test('stop closes connections that are still open', async (t) => {
 t.test('the threads setting limits how many commands run at once', async (t) => {
   const a = await startPeer(t, '127.0.0.2');
   const b = await startPeer(t, '127.0.0.3', {}, false);
-  await b.fake.node.tcp.start({
-    internalIp: b.ip,
-    externalIp: b.ip,
-    internalPort: b.port,
-    externalPort: b.port,
-    bind: true,
-    threads: 1,
-  });
+  await startTcp(b, 1);
   const [r1, r2] = await Promise.all([
     a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
     a.fake.node.execute(`run client (${b.address}) get slow 200`, WAIT),
