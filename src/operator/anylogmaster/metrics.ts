@@ -2,7 +2,10 @@
 // (prom-client stays in framework/metrics.ts, rule D7): process up per required row, policy operations,
 // ledger readiness, and the age of the last successful node probe (computed at scrape time).
 import { PROCESS_ROW_NAMES } from '../../contract/processes.js';
+import type { ResolvedSpec } from '../../api/types.js';
 import type { CounterMetric, GaugeMetric, Metrics } from '../framework/metrics.js';
+
+type LedgerMode = ResolvedSpec['ledger']['mode'];
 
 export interface DomainMetrics {
   readonly processUp: GaugeMetric;
@@ -10,7 +13,7 @@ export interface DomainMetrics {
   readonly ledgerReady: GaugeMetric;
   /** Records a successful probe of the node of `namespace/name`. */
   probed(namespace: string, name: string): void;
-  /** Drops the series of a deleted object. */
+  /** Drops every series of a deleted object (process up, ledger ready, probe age, backup). */
   forget(namespace: string, name: string): void;
   /** The backup state of `namespace/name`: last success (RFC 3339) and whether BackupHealthy is True. */
   backupObserved(namespace: string, name: string, lastSuccess: string | undefined, healthy: boolean): void;
@@ -19,6 +22,7 @@ export interface DomainMetrics {
 }
 
 const KNOWN_PROCESSES = new Set<string>(PROCESS_ROW_NAMES);
+const LEDGER_MODES: readonly LedgerMode[] = ['Embedded', 'External', 'Managed'];
 
 /** Only the node's fixed row names become label values (bounded cardinality). */
 export function isKnownProcess(name: string): boolean {
@@ -37,7 +41,7 @@ export function createDomainMetrics(metrics: Metrics, now: () => number): Domain
     help: 'Whether the ledger of an AnyLogMaster is ready (1) or not (0)',
     labelNames: ['namespace', 'name', 'mode'],
   });
-  metrics.gauge({
+  const probeAge = metrics.gauge({
     name: 'anylog_node_probe_age_seconds',
     help: 'Seconds since the operator last reached the node REST API',
     labelNames: ['namespace', 'name'],
@@ -72,6 +76,10 @@ export function createDomainMetrics(metrics: Metrics, now: () => number): Domain
     },
     forget: (namespace, name) => {
       probes.delete(`${namespace}/${name}`);
+      // A series once scraped stays in the gauge until removed: collect only sets the probed objects.
+      probeAge.remove({ namespace, name });
+      for (const process of PROCESS_ROW_NAMES) processUp.remove({ namespace, name, process });
+      for (const mode of LEDGER_MODES) ledgerReady.remove({ namespace, name, mode });
       backupLastSuccess.remove({ namespace, name });
       backupHealthy.remove({ namespace, name });
     },

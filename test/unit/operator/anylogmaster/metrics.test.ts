@@ -109,6 +109,28 @@ t.test('a forgotten object gets no probe age series', async (t) => {
   ]);
 });
 
+t.test('forget drops every series of the object once scraped, and only of that object', async (t) => {
+  const { metrics, clock, domain } = setup();
+  for (const name of ['master', 'kept']) {
+    domain.probed('anylog', name);
+    domain.processUp.set({ namespace: 'anylog', name, process: 'TCP' }, 1);
+    domain.ledgerReady.set({ namespace: 'anylog', name, mode: 'Managed' }, 1);
+  }
+  clock.now += 2_500;
+  t.equal((await scrape(metrics, 'anylog_node_probe_age_seconds')).series.length, 2, 'scraped once');
+  domain.forget('anylog', 'master');
+  clock.now += 1_500;
+  t.same((await scrape(metrics, 'anylog_node_probe_age_seconds')).series, [
+    'anylog_node_probe_age_seconds{namespace="anylog",name="kept"} 4',
+  ]);
+  t.same((await scrape(metrics, 'anylog_node_process_up')).series, [
+    'anylog_node_process_up{namespace="anylog",name="kept",process="TCP"} 1',
+  ]);
+  t.same((await scrape(metrics, 'anylog_ledger_ready')).series, [
+    'anylog_ledger_ready{namespace="anylog",name="kept",mode="Managed"} 1',
+  ]);
+});
+
 t.test('backupObserved: last success as Unix seconds, healthy as 1 or 0', async (t) => {
   const { metrics, domain } = setup();
   domain.backupObserved('anylog', 'master', '2026-11-26T11:00:00Z', true);
