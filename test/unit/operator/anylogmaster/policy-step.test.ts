@@ -306,6 +306,23 @@ t.test('the other-id fallback needs exactly one own policy after a write', async
   t.same(b.pass.events, []);
 });
 
+t.test('a policy just dropped but still listed is never taken for the new one', async (t) => {
+  const node = new ScriptedNode([own(OLD_ID)]);
+  node.insertVisible = false;
+  // The drop is answered, but the next query still lists the stale policy.
+  node.answers.push([own(OLD_ID)], [own(OLD_ID)]);
+  const { pass, env } = run();
+  const result = await reconcilePolicy(env, node, ADDR);
+  const message = `master policy ${DESIRED_ID} not visible on the node yet`;
+  t.same(result, {
+    outcome: { status: 'False', reason: 'ReplacingPolicy', message },
+    waiting: { reason: 'ReplacingPolicy', message },
+  });
+  t.same(node.ops(), ['query', `drop ${OLD_ID}`, 'insert', 'query']);
+  t.same(pass.events, [], 'no PolicyReplaced Event for a replacement not seen yet');
+  t.equal(pass.log.lines.filter((l) => l.level === ERROR_LEVEL).length, 0);
+});
+
 t.test('a 4xx answer to the insert stalls on PolicyRejected', async (t) => {
   const node = new ScriptedNode();
   node.failures.push({ op: 'insert', error: rejected(400) });
