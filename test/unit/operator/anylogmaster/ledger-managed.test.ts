@@ -298,23 +298,30 @@ t.test('pod-ip addressing puts the pod IP in status', async (t) => {
   t.strictSame(r.status, { ...serviceStatus, host: '10.1.2.3' });
 });
 
+/** A random 127.a.b.c address other than 127.0.0.1 (Linux answers on all of 127/8). */
+function randomLoopback(): string {
+  const octet = (): number => 1 + Math.floor(Math.random() * 254);
+  return `127.${String(octet())}.${String(octet())}.${String(octet())}`;
+}
+
 t.test('provisioning runs against the pod IP; a refused connection waits for the ledger', async (t) => {
-  // 127.0.0.1:5432 (the fixed PostgreSQL port) must have no listener on the test machine.
-  const p = readyPass(fullData, '127.0.0.1', { ledgerAddressing: 'pod-ip' });
+  // The managed port is fixed (5432); a random loopback address has no listener there unless something
+  // listens on every address at 5432, which the next test would also meet (EADDRINUSE).
+  const ip = randomLoopback();
+  const p = readyPass(fullData, ip, { ledgerAddressing: 'pod-ip' });
   const r = await provisionManagedLedger(p.env);
   t.equal(r.ready, false);
   t.equal(r.outcome.reason, 'LedgerUnreachable');
-  t.match(r.outcome.message, '127.0.0.1:5432');
+  t.match(r.outcome.message, `${ip}:5432`);
   t.strictSame(r.waiting, { reason: 'WaitingForLedger', message: r.outcome.message });
   t.equal(r.stalled, undefined);
-  t.strictSame(r.status, { ...serviceStatus, host: '127.0.0.1' });
+  t.strictSame(r.status, { ...serviceStatus, host: ip });
   t.notMatch(loggedText(p) + r.outcome.message, PASSWORD);
 });
 
 t.test('a Ready pod is provisioned with the generated role as admin and node role', async (t) => {
   // The managed port is fixed (5432): listen on a random loopback address so parallel runs do not collide.
-  const octet = (): number => 1 + Math.floor(Math.random() * 254);
-  const ip = `127.${String(octet())}.${String(octet())}.${String(octet())}`;
+  const ip = randomLoopback();
   const pg = await startFakePostgres(ip, { port: 5432 });
   t.teardown(() => pg.close());
   const p = readyPass(fullData, ip, { ledgerAddressing: 'pod-ip' });
