@@ -16,6 +16,16 @@ t.test('ClusterIP uses spec.clusterIP', async (t) => {
   t.equal(chooseAdvertisedAddress({ mode: 'ClusterIP' }, undefined).kind, 'waiting');
 });
 
+t.test('an address with anything before or after its four numbers is not an IP', async (t) => {
+  for (const clusterIP of ['x10.96.12.7', '10.96.12.7.1', '10.96.12.7 ']) {
+    t.equal(chooseAdvertisedAddress({ mode: 'ClusterIP' }, svc({ clusterIP })).kind, 'waiting', clusterIP);
+  }
+  t.same(chooseAdvertisedAddress({ mode: 'ClusterIP' }, svc({ clusterIP: 'fd00::7' })), {
+    kind: 'ok',
+    address: 'fd00::7',
+  });
+});
+
 t.test('LoadBalancer uses the first ingress IP and refuses hostname-only ingress', async (t) => {
   const lb = { mode: 'LoadBalancer' } as const;
   t.same(

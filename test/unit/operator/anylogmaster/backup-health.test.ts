@@ -83,6 +83,56 @@ t.test('health: pending, succeeded, failed, stale on a fake clock', async (t) =>
   );
 });
 
+t.test('a run finishing within ten minutes of its due time is not missing yet', async (t) => {
+  const schedule = '0 * * * *';
+  const success = foldBackupRuns(undefined, [ok('2026-12-06T01:00:05Z')]);
+  const secondDue = Date.parse('2026-12-06T03:00:00Z');
+  t.match(backupHealth({ status: success, schedule, sinceMs: T0, nowMs: secondDue + 9 * 60_000 }), {
+    status: 'True',
+  });
+  t.match(backupHealth({ status: success, schedule, sinceMs: T0, nowMs: secondDue + 10 * 60_000 }), {
+    status: 'True',
+  });
+  t.match(backupHealth({ status: success, schedule, sinceMs: T0, nowMs: secondDue + 10 * 60_000 + 1 }), {
+    reason: 'BackupStale',
+  });
+});
+
+t.test("a success older than the newest failure keeps that failure's error", async (t) => {
+  const failed = foldBackupRuns(undefined, [bad('2026-12-06T02:00:00Z')]);
+  const s = foldBackupRuns(failed, [ok('2026-12-06T01:00:00Z')]);
+  t.equal(s.lastSuccessTime, '2026-12-06T01:00:00Z');
+  t.equal(s.lastError, 'Error: unreachable');
+  t.match(backupHealth({ status: s, schedule: '0 * * * *', sinceMs: T0, nowMs: T0 + 3 * 3_600_000 }), {
+    reason: 'BackupFailed',
+  });
+});
+
+t.test('a failure older than the last success is recorded without an error', async (t) => {
+  const s = foldBackupRuns(undefined, [ok('2026-12-06T02:00:00Z'), bad('2026-12-06T01:00:00Z')]);
+  t.same(s, {
+    lastSuccessTime: '2026-12-06T02:00:00Z',
+    policyCount: 4,
+    file: 'm.json.gz',
+    checksum: SUM,
+    lastFailureTime: '2026-12-06T01:00:00Z',
+  });
+});
+
+t.test('a failed result without reason or error still reads as an error', async (t) => {
+  const s = foldBackupRuns(undefined, [{ result: { ok: false, time: '2026-12-06T01:00:00Z' } }]);
+  t.equal(s.lastError, 'Error: ');
+});
+
+t.test('a success without a file name is reported as a backup', async (t) => {
+  const s = foldBackupRuns(undefined, [{ result: { ok: true, time: '2026-12-06T01:00:00Z' } }]);
+  t.same(backupHealth({ status: s, schedule: '0 * * * *', sinceMs: T0, nowMs: T0 + 3_900_000 }), {
+    status: 'True',
+    reason: 'BackupSucceeded',
+    message: 'backup at 2026-12-06T01:00:00Z: 0 policies',
+  });
+});
+
 const pod = (phase: string, terminated?: Record<string, unknown>): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',

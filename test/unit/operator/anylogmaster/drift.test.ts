@@ -38,3 +38,10 @@ t.test('lists compare by length and position; empty lists and maps match absent 
   t.ok(isSubset({ a: undefined }, {}));
   t.notOk(isSubset({ a: 1 }, 'x'));
 });
+
+t.test('a map counts as empty only when every value is absent or empty', async (t) => {
+  t.notOk(isSubset({ spec: { a: { b: 1 } } }, { spec: {} }), 'a missing map with a value is a difference');
+  t.ok(needsApply({ ...desired, data: { nested: { x: '1' } } }, { ...desired, data: {} }));
+  t.ok(isSubset({ spec: { a: { b: undefined } } }, { spec: {} }), 'a map of absent values is empty');
+  t.ok(isSubset({ spec: { a: { b: undefined, c: {} } } }, { spec: {} }));
+});

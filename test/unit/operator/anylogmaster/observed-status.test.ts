@@ -120,3 +120,7 @@ t.test('the backup and restore records are read typed; a malformed one is droppe
   t.equal(bad.status.restore, undefined);
   t.same(bad.status.conditions, [ready]);
 });
+
+t.test('a status without conditions drops nothing', async (t) => {
+  t.same(parseStatus({ phase: 'Running' }), { status: { phase: 'Running', conditions: [] }, dropped: [] });
+});

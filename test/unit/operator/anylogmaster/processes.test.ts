@@ -8,6 +8,12 @@ import {
 } from '../../../../src/operator/anylogmaster/steps/processes.js';
 import { credentialsFrom, SecretNotFoundError } from '../../../../src/operator/anylogmaster/steps/secrets.js';
 import { readVectorJson } from '../../../helpers/vectors.js';
+import { STATUS } from '../../../../src/contract/status-codes.js';
+import { NodeRejectedError, NodeUnreachableError } from '../../../../src/nodeclient/index.js';
+import { reconcileProcesses } from '../../../../src/operator/anylogmaster/steps/processes.js';
+import { crFromFixture } from '../../render/helpers.js';
+import { passFor } from './fixtures/pass-env.js';
+import { fakeNode } from './fixtures/pass-world.js';
 
 const vector = readVectorJson('get-processes.json') as { edgelake_observed: { json_form: string } };
 const observed = processesToList(
@@ -65,3 +71,33 @@ t.test('credentials come from base64 Secret data; missing keys are SecretNotFoun
     SecretNotFoundError,
   );
 });
+
+t.test(
+  'a failed get processes: a coded node error leaves the condition unchecked, anything else throws',
+  async (t) => {
+    const cr = crFromFixture('minimal.yaml');
+    const rejected = new NodeRejectedError({
+      httpStatus: 400,
+      errCode: STATUS.UNRECOGNIZED_COMMAND,
+      errText: 'unknown command',
+      command: 'get processes',
+    });
+    const answered = fakeNode({ insertId: 'x', fail: { method: 'getProcesses', error: rejected } });
+    const r = await reconcileProcesses(passFor(cr).env, answered.client);
+    t.same(r, {
+      outcome: {
+        status: 'Unknown',
+        reason: 'NotChecked',
+        message: `get processes failed: ${rejected.message}`,
+      },
+    });
+    const unreachable = new NodeUnreachableError('http://10.0.0.7:32049/', 'timeout', 'no answer');
+    const silent = fakeNode({ insertId: 'x', fail: { method: 'getProcesses', error: unreachable } });
+    const u = await reconcileProcesses(passFor(cr).env, silent.client);
+    t.equal(u.outcome.reason, 'NotChecked');
+    t.match(u.unreachable, { status: 'False', reason: 'NodeUnreachable' });
+    const bug = new TypeError('not a coded error');
+    const broken = fakeNode({ insertId: 'x', fail: { method: 'getProcesses', error: bug } });
+    await t.rejects(reconcileProcesses(passFor(cr).env, broken.client), bug);
+  },
+);

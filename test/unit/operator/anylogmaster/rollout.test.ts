@@ -55,3 +55,8 @@ t.test('pod problems are WaitingForPod', async (t) => {
     }
   }
 });
+
+t.test('a current replica count other than one is an incomplete rollout', async (t) => {
+  t.match(statefulSetProblem(sts({ ...done, currentReplicas: 0 })), /not complete/);
+  t.equal(statefulSetProblem(sts(done)), undefined);
+});

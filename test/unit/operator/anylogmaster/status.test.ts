@@ -410,3 +410,42 @@ t.test('unreached steps get their not-checked defaults', async (t) => {
   t.match(cond(s, 'PolicyPosted'), { status: 'Unknown', reason: 'NotChecked' });
   t.match(cond(s, 'ProcessesHealthy'), { status: 'Unknown', reason: 'NotChecked' });
 });
+
+t.test('the fixed messages of Ready and of unchecked conditions', async (t) => {
+  const ready = run(ok);
+  t.equal(cond(ready, 'Ready')?.message, 'master policy posted, 4 required processes running');
+  const first = run({ rolledOut: false });
+  for (const type of ['LedgerReady', 'NodeReachable', 'PolicyPosted', 'ProcessesHealthy']) {
+    t.equal(cond(first, type)?.message, 'not checked yet', type);
+  }
+});
+
+t.test('a settled generation whose StatefulSet is no longer rolled out is RollingOut', async (t) => {
+  const ready = run(ok);
+  const s = run({ ...ok, rolledOut: false }, { previous: previousOf(ready) });
+  t.same(cond(s, 'Ready'), {
+    type: 'Ready',
+    status: 'False',
+    reason: 'RollingOut',
+    message: 'the node StatefulSet is not rolled out',
+    observedGeneration: 3,
+    lastTransitionTime: '2026-11-26T12:40:24Z',
+  });
+});
+
+t.test('a backup outcome becomes BackupHealthy of this generation', async (t) => {
+  const s = run({ ...ok, backup: condition('False', 'BackupStale', 'no backup') });
+  t.match(cond(s, 'BackupHealthy'), {
+    status: 'False',
+    reason: 'BackupStale',
+    message: 'no backup',
+    observedGeneration: 3,
+  });
+  t.equal(cond(run(ok), 'BackupHealthy'), undefined, 'no backup configured: no condition');
+});
+
+t.test('a deleting object is always in flight, even after a settled generation', async (t) => {
+  const ready = stored(previousOf(run(ok)));
+  t.notOk(isInFlight(3, ready, false));
+  t.ok(isInFlight(3, ready, true));
+});

@@ -59,3 +59,20 @@ t.test('warnings for unreachable ledger, node, failed processes and a new stall'
   );
   t.same(newStall, [{ type: 'Warning', reason: 'Stalled', note: 'LedgerAuthFailed: bad pw' }]);
 });
+
+t.test('a status change under the same reason is a transition', async (t) => {
+  t.same(
+    transitionEvents(
+      [c('LedgerReady', 'Unknown', 'LedgerUnreachable')],
+      [c('LedgerReady', 'False', 'LedgerUnreachable', 'pg down')],
+    ),
+    [{ type: 'Warning', reason: 'LedgerUnreachable', note: 'pg down' }],
+  );
+  t.same(
+    transitionEvents(
+      [c('Stalled', 'False', 'SecretNotFound')],
+      [c('Stalled', 'True', 'SecretNotFound', 's')],
+    ),
+    [{ type: 'Warning', reason: 'Stalled', note: 'SecretNotFound: s' }],
+  );
+});
