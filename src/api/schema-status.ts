@@ -30,9 +30,12 @@ export const ProcessSchema = Type.Object(
   { ...closed, description: 'one row of `get processes`' },
 );
 
+/** Every ledger mode, in the order the CRD lists them; metrics walk it to drop a deleted object's series. */
+export const LEDGER_MODES = ['External', 'Managed', 'Embedded'] as const;
+
 export const LedgerStatusSchema = Type.Object(
   {
-    mode: Type.Enum(['External', 'Managed', 'Embedded'], { description: 'ledger mode in use' }),
+    mode: Type.Enum(LEDGER_MODES, { description: 'ledger mode in use' }),
     host: Type.Optional(Text(253, 'PostgreSQL host the node uses')),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'PostgreSQL port' })),
     database: Type.Optional(Text(63, 'physical database')),

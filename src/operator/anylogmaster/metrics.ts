@@ -2,10 +2,8 @@
 // (prom-client stays in framework/metrics.ts, rule D7): process up per required row, policy operations,
 // ledger readiness, and the age of the last successful node probe (computed at scrape time).
 import { PROCESS_ROW_NAMES } from '../../contract/processes.js';
-import type { ResolvedSpec } from '../../api/types.js';
+import { LEDGER_MODES } from '../../api/schema-status.js';
 import type { CounterMetric, GaugeMetric, Metrics } from '../framework/metrics.js';
-
-type LedgerMode = ResolvedSpec['ledger']['mode'];
 
 export interface DomainMetrics {
   readonly processUp: GaugeMetric;
@@ -22,7 +20,6 @@ export interface DomainMetrics {
 }
 
 const KNOWN_PROCESSES = new Set<string>(PROCESS_ROW_NAMES);
-const LEDGER_MODES: readonly LedgerMode[] = ['Embedded', 'External', 'Managed'];
 
 /** Only the node's fixed row names become label values (bounded cardinality). */
 export function isKnownProcess(name: string): boolean {
