@@ -97,7 +97,7 @@ async function writeSecret(
 async function announce(env: PassEnv, what: string, name: string, reason: RenewReason, pem: string) {
   const until = new Date(certificateFacts(pem)?.notAfterMs ?? 0).toISOString();
   const verb = reason === 'missing' ? 'issued' : `renewed (${reason})`;
-  env.ctx.logger.info({ secret: name, reason, notAfter: until }, `REST ${what} certificate ${verb}`);
+  env.ctx.logger.info({ secretName: name, reason, notAfter: until }, `REST ${what} certificate ${verb}`);
   await env.ctx.events.emit({
     type: 'Normal',
     reason: reason === 'missing' ? 'CertificateIssued' : 'CertificateRenewed',
