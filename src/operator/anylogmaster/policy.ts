@@ -63,12 +63,3 @@ export function decidePolicyAction(
   if (stale.length === 0) return { kind: 'none' };
   return { kind: 'replace', drop: stale, insert: !present };
 }
-
-/** The desired id is among the observed policies. */
-export function isPolicyVerified(
-  desiredId: string,
-  observed: readonly ObservedPolicy[],
-  identity: PolicyIdentity,
-): boolean {
-  return ownPolicies(observed, identity).some((p) => p.id === desiredId);
-}
