@@ -87,3 +87,16 @@ t.test('print and echo commands are replies', async (t) => {
   t.notOk(isReplyCommand('get status'));
   t.notOk(isReplyCommand('printx'));
 });
+
+t.test('the three known events are answered, any other event is silent', async (t) => {
+  for (const event of ['get_blockchain', 'metadata_ping', 'metadata_pong']) {
+    t.same(buildReply(`event ${event}`, { code: STATUS.SUCCESS }, 7), {
+      command: 'echo',
+      data: '',
+      error: 0,
+      infoType: 4,
+      generic: 0,
+    });
+  }
+  t.equal(buildReply('event metadata_push', { code: STATUS.SUCCESS }, 7), undefined);
+});
