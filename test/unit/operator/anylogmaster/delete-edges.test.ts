@@ -4,21 +4,17 @@
 // query (with the failure logged), the role kept when no createdByOperator was recorded, and a cleanup
 // retry that does not rewrite unchanged managed-ledger children. External ledgers answer through a
 // PostgreSQL stand-in on loopback.
-import t, { type Test } from 'tap';
-import { FINALIZER_CLEANUP } from '../../../../src/api/labels.js';
+import t from 'tap';
 import { desiredMasterPolicy } from '../../../../src/api/policy.js';
-import type { AnyLogMaster, AnyLogMasterStatus } from '../../../../src/api/types.js';
 import type { MasterPolicy, NodeClient } from '../../../../src/nodeclient/index.js';
 import { cleanupAnyLogMaster } from '../../../../src/operator/anylogmaster/delete.js';
 import type { NodeClientFactory } from '../../../../src/operator/anylogmaster/deps.js';
-import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import { desiredPolicyId } from '../../../../src/operator/anylogmaster/policy.js';
-import { SECRETS } from '../../../../src/operator/anylogmaster/resources.js';
 import type { ReconcileContext } from '../../../../src/operator/framework/controller.js';
 import { DELETE_POLICY_ROWS } from '../../../../src/ledger/sql.js';
 import { UTC_NOON } from '../../../helpers/fake-clock.js';
 import { crFromFixture, crFromSample } from '../../render/helpers.js';
-import { startFakePostgres, type FakePostgres } from './fixtures/fake-postgres.js';
+import { deleting, externalCleanup } from './fixtures/cleanup.js';
 import { passFor } from './fixtures/pass-env.js';
 import { fakeNode, seedRolledOut } from './fixtures/pass-world.js';
 
@@ -26,27 +22,6 @@ const RECORDED_ID = '0123456789abcdef0123456789abcdef';
 const ADDRESS = '10.96.12.7';
 const WARN = 40;
 const INFO = 30;
-const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
-
-/** `cr` being deleted one second ago under deletionPolicy Delete, with `status` stored. */
-function deleting(
-  cr: AnyLogMaster,
-  metadata: Partial<AnyLogMaster['metadata']> = {},
-  status?: AnyLogMasterStatus,
-): AnyLogMaster {
-  return {
-    ...cr,
-    metadata: {
-      ...cr.metadata,
-      generation: 2,
-      finalizers: [FINALIZER_CLEANUP],
-      deletionTimestamp: new Date(UTC_NOON - 1_000).toISOString(),
-      ...metadata,
-    },
-    spec: { ...cr.spec, deletionPolicy: 'Delete' },
-    ...(status === undefined ? {} : { status }),
-  };
-}
 
 const embedded = crFromFixture('minimal.yaml');
 
@@ -124,52 +99,6 @@ t.test('every node request of the cleanup carries the pass abort signal', async 
   );
   for (const s of node.signals) t.equal(s.signal, p.ctx.signal, s.op);
 });
-
-/** The external fixture pointed at `pg` and being deleted; its node Secret (and admin Secret) stored. */
-async function externalCleanup(
-  t: Test,
-  status: AnyLogMasterStatus,
-  options: { readonly admin?: boolean; readonly node?: NodeClientFactory } = {},
-) {
-  const pg: FakePostgres = await startFakePostgres('127.0.0.1');
-  t.teardown(() => pg.close());
-  const base = crFromFixture('external-minimal.yaml');
-  const cr = deleting(
-    {
-      ...base,
-      spec: {
-        ...base.spec,
-        ledger: {
-          external: {
-            host: pg.host,
-            port: pg.port,
-            sslMode: 'disable',
-            credentialsSecretRef: { name: 'anylog-ledger' },
-            ...(options.admin === true ? { adminCredentialsSecretRef: { name: 'pg-admin' } } : {}),
-          },
-        },
-      },
-    },
-    {},
-    status,
-  );
-  const p = passFor(cr, {
-    status: parseStatus(status).status,
-    ...(options.node === undefined ? {} : { nodeClient: options.node }),
-  });
-  if (options.node !== undefined) seedRolledOut(p.kube, cr);
-  const secret = (name: string, user: string) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace: cr.metadata.namespace },
-    data: { username: b64(user), password: b64(`${user}-pw`) },
-  });
-  p.kube.seed(SECRETS, secret('anylog-ledger', 'anylog'));
-  if (options.admin === true) p.kube.seed(SECRETS, secret('pg-admin', 'postgres'));
-  const result = await cleanupAnyLogMaster(p.deps, p.ctx);
-  const statements = pg.queries.filter((q) => /^(DELETE|DROP)/.test(q));
-  return { result, statements, p };
-}
 
 t.test('a node that fails the policy query: the rows are deleted in the ledger instead', async (t) => {
   const node = fakeNode({

@@ -2,10 +2,10 @@
 // Terminating status it writes first, dropping own policies through a ready node, and the CleanupFailed
 // path (event, Stalled status, backoff) when the ledger is unusable. No PostgreSQL is started.
 import t from 'tap';
-import { FIELD_MANAGER_STATUS, FINALIZER_CLEANUP } from '../../../../src/api/labels.js';
+import { FIELD_MANAGER_STATUS } from '../../../../src/api/labels.js';
 import { nodePodHost, nodePodName } from '../../../../src/api/names.js';
 import { desiredMasterPolicy } from '../../../../src/api/policy.js';
-import type { AnyLogMaster, AnyLogMasterStatus } from '../../../../src/api/types.js';
+import type { AnyLogMaster } from '../../../../src/api/types.js';
 import type { MasterPolicy, NodeClient, NodeClientTls } from '../../../../src/nodeclient/index.js';
 import type { ReconcileContext } from '../../../../src/operator/framework/controller.js';
 import type { KubeObject } from '../../../../src/operator/framework/kube.js';
@@ -17,6 +17,7 @@ import { FakeClock, UTC_NOON } from '../../../helpers/fake-clock.js';
 import { freePort } from '../../../helpers/ports.js';
 import { crFromFixture, crFromSample } from '../../render/helpers.js';
 import { serverError } from './fixtures/fake-kube.js';
+import { deleting } from './fixtures/cleanup.js';
 import { passFor, type PassOptions } from './fixtures/pass-env.js';
 
 const NODE_IP = '10.1.2.3';
@@ -24,26 +25,6 @@ const RECORDED_ID = '0123456789abcdef0123456789abcdef';
 const ADDRESS = '10.96.12.7';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** `cr` being deleted: generation 4, the finalizer, deleted one second ago, with extra metadata/status. */
-function deleting(
-  cr: AnyLogMaster,
-  metadata: Partial<AnyLogMaster['metadata']> = {},
-  status?: AnyLogMasterStatus,
-): AnyLogMaster {
-  return {
-    ...cr,
-    metadata: {
-      ...cr.metadata,
-      generation: 4,
-      finalizers: [FINALIZER_CLEANUP],
-      deletionTimestamp: iso(UTC_NOON - 1_000),
-      ...metadata,
-    },
-    spec: { ...cr.spec, deletionPolicy: 'Delete' },
-    ...(status === undefined ? {} : { status }),
-  };
-}
 
 const embedded = crFromFixture('minimal.yaml');
 const external = crFromFixture('external-minimal.yaml');

@@ -330,8 +330,11 @@ t.test('a Ready pod is provisioned with the generated role as admin and node rol
   const endpoint = { host: ip, port: 5432, database: 'blockchain', sslMode: 'disable' };
   const creds = { username: 'anylog', password: PASSWORD };
   t.equal(r.ready, true);
-  t.equal(r.outcome.status, 'True');
-  t.equal(r.outcome.reason, 'Provisioned');
+  t.strictSame(r.outcome, {
+    status: 'True',
+    reason: 'Provisioned',
+    message: `managed PostgreSQL ${ip}:5432 ready`,
+  });
   t.equal(r.waiting, undefined);
   t.equal(r.stalled, undefined);
   t.strictSame(r.status, { ...serviceStatus, host: ip });

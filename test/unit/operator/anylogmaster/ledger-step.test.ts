@@ -195,8 +195,11 @@ t.test('External: a provisioned ledger is ready with render inputs and both cred
   const r = await reconcileLedger(p.env);
   const endpoint = { host: '127.0.0.1', port: pg.port, database: 'blockchain', sslMode: 'disable' };
   t.equal(r.ready, true);
-  t.equal(r.outcome.status, 'True');
-  t.equal(r.outcome.reason, 'Provisioned');
+  t.strictSame(r.outcome, {
+    status: 'True',
+    reason: 'Provisioned',
+    message: `table ledger ready in 127.0.0.1:${String(pg.port)}/blockchain`,
+  });
   t.equal(r.waiting, undefined);
   t.equal(r.stalled, undefined);
   t.strictSame(r.status, {

@@ -2,57 +2,10 @@
 // waiting step, the progress deadline at exactly its length, a stall after every domain step succeeded,
 // unreached steps outside deletion, and a Reconciling condition of an older generation.
 import t from 'tap';
-import type { Condition } from '../../../../src/operator/framework/status.js';
 import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
-import { condition, type StepOutcomes } from '../../../../src/operator/anylogmaster/outcomes.js';
-import {
-  computeStatus,
-  isInFlight,
-  type ComputedStatus,
-  type StatusInput,
-} from '../../../../src/operator/anylogmaster/status.js';
-
-const NOW = Date.parse('2026-11-26T12:40:24Z');
-
-const ok: StepOutcomes = {
-  ledger: condition('True', 'Embedded', 'SQLite on the node volume'),
-  node: condition('True', 'Reachable', 'answers'),
-  policy: condition('True', 'Posted', 'posted'),
-  processes: condition('True', 'AllRunning', 'all running'),
-  rolledOut: true,
-};
-
-const waitingPod: StepOutcomes = {
-  ledger: condition('True', 'Embedded', 'SQLite'),
-  node: condition('False', 'WaitingForPod', 'pod master-0 is not Ready'),
-  policy: condition('False', 'WaitingForNode', 'waiting for the node'),
-  rolledOut: false,
-  waiting: { reason: 'RollingOut', message: 'StatefulSet master is rolling out' },
-};
-
-/** `over.previous` is a status as stored in the API; it is parsed as a pass parses it. */
-function run(
-  outcomes: StepOutcomes,
-  over: Partial<Omit<StatusInput, 'previous'>> & { previous?: unknown } = {},
-): ComputedStatus {
-  return computeStatus({
-    generation: 3,
-    outcomes,
-    nowMs: NOW,
-    progressDeadlineSeconds: 600,
-    ...over,
-    previous: parseStatus(over.previous).status,
-  });
-}
-
-function cond(s: ComputedStatus, type: string): Condition | undefined {
-  return s.conditions.find((c) => c.type === type);
-}
-
-const previousOf = (s: ComputedStatus) => ({
-  observedGeneration: s.observedGeneration,
-  conditions: s.conditions,
-});
+import { condition } from '../../../../src/operator/anylogmaster/outcomes.js';
+import { isInFlight } from '../../../../src/operator/anylogmaster/status.js';
+import { cond, NOW, ok, previousOf, run, waitingPod } from './fixtures/status-run.js';
 
 t.test('a deletion pass says the object is being deleted and cleanup is running', async (t) => {
   const s = run({ rolledOut: false, deleting: true }, { previous: previousOf(run(ok)) });

@@ -2,31 +2,8 @@
 // (a new spec gets a fresh progress deadline), and an object neither ready, failing nor in flight is
 // Pending, Degraded only when Ready is False.
 import t from 'tap';
-import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import { condition, type StepOutcomes } from '../../../../src/operator/anylogmaster/outcomes.js';
-import { computeStatus, type StatusInput } from '../../../../src/operator/anylogmaster/status.js';
-
-const NOW = Date.parse('2026-11-26T12:40:24Z');
-
-const waitingPod: StepOutcomes = {
-  ledger: condition('True', 'Embedded', 'SQLite'),
-  node: condition('False', 'WaitingForPod', 'pod master-0 is not Ready'),
-  policy: condition('False', 'WaitingForNode', 'waiting for the node'),
-  rolledOut: false,
-  waiting: { reason: 'RollingOut', message: 'StatefulSet master is rolling out' },
-};
-
-/** `over.previous` is a status as stored in the API; it is parsed as a pass parses it. */
-function run(outcomes: StepOutcomes, over: Partial<Omit<StatusInput, 'previous'>> & { previous?: unknown }) {
-  return computeStatus({
-    generation: 3,
-    outcomes,
-    nowMs: NOW,
-    progressDeadlineSeconds: 600,
-    ...over,
-    previous: parseStatus(over.previous).status,
-  });
-}
+import { NOW, run, waitingPod } from './fixtures/status-run.js';
 
 function stalledAt(generation: number) {
   return {

@@ -2,56 +2,18 @@
 // generation rules, transition times, mirroring order, progress deadline and abnormal-true conditions.
 import t, { type Test } from 'tap';
 import { CONDITION_REASONS, type ConditionType } from '../../../../src/api/conditions.js';
-import type { Condition } from '../../../../src/operator/framework/status.js';
 import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
-import { condition, type StepOutcomes } from '../../../../src/operator/anylogmaster/outcomes.js';
+import { condition } from '../../../../src/operator/anylogmaster/outcomes.js';
 import {
-  computeStatus,
   initialConditions,
   isInFlight,
   type ComputedStatus,
-  type StatusInput,
 } from '../../../../src/operator/anylogmaster/status.js';
+import { cond, NOW, ok, previousOf, run, waitingPod } from './fixtures/status-run.js';
 
-const NOW = Date.parse('2026-11-26T12:40:24Z');
 const T0 = '2026-11-26T12:00:00Z';
 
-const ok: StepOutcomes = {
-  ledger: condition('True', 'Embedded', 'SQLite on the node volume'),
-  node: condition('True', 'Reachable', 'answers'),
-  policy: condition('True', 'Posted', 'posted'),
-  processes: condition('True', 'AllRunning', 'all running'),
-  rolledOut: true,
-};
-
-const waitingPod: StepOutcomes = {
-  ledger: condition('True', 'Embedded', 'SQLite'),
-  node: condition('False', 'WaitingForPod', 'pod master-0 is not Ready'),
-  policy: condition('False', 'WaitingForNode', 'waiting for the node'),
-  rolledOut: false,
-  waiting: { reason: 'RollingOut', message: 'StatefulSet master is rolling out' },
-};
-
-/** `over.previous` is a status as stored in the API; it is parsed as a pass parses it. */
-function run(
-  outcomes: StepOutcomes,
-  over: Partial<Omit<StatusInput, 'previous'>> & { previous?: unknown } = {},
-): ComputedStatus {
-  return computeStatus({
-    generation: 3,
-    outcomes,
-    nowMs: NOW,
-    progressDeadlineSeconds: 600,
-    ...over,
-    previous: parseStatus(over.previous).status,
-  });
-}
-
 const stored = (raw: unknown) => parseStatus(raw).status;
-
-function cond(s: ComputedStatus, type: string): Condition | undefined {
-  return s.conditions.find((c) => c.type === type);
-}
 
 /** Invariants that hold for every computed status. */
 function checkInvariants(t: Test, s: ComputedStatus, generation: number): void {
@@ -74,11 +36,6 @@ function checkInvariants(t: Test, s: ComputedStatus, generation: number): void {
     t.notOk(types.includes('Reconciling') || types.includes('Stalled'));
   }
 }
-
-const previousOf = (s: ComputedStatus) => ({
-  observedGeneration: s.observedGeneration,
-  conditions: s.conditions,
-});
 
 t.test(
   'first pass waiting for the pod: Reconciling, Ready mirrors NodeReachable, root generation unset',
