@@ -45,3 +45,8 @@ t.test('a map counts as empty only when every value is absent or empty', async (
   t.ok(isSubset({ spec: { a: { b: undefined } } }, { spec: {} }), 'a map of absent values is empty');
   t.ok(isSubset({ spec: { a: { b: undefined, c: {} } } }, { spec: {} }));
 });
+
+t.test('an empty list or map matches a null live field', async (t) => {
+  t.ok(isSubset({ spec: { list: [], map: {} } }, { spec: { list: null, map: null } }));
+  t.notOk(isSubset({ spec: { list: [1] } }, { spec: { list: null } }));
+});
