@@ -5,7 +5,7 @@ import t from 'tap';
 import { parseStatus } from '../../../../src/operator/anylogmaster/observed-status.js';
 import { condition } from '../../../../src/operator/anylogmaster/outcomes.js';
 import { isInFlight } from '../../../../src/operator/anylogmaster/status.js';
-import { cond, NOW, ok, previousOf, run, waitingPod } from './fixtures/status-run.js';
+import { cond, NOW, ok, previousOf, rollingOutSince, run, waitingPod } from './fixtures/status-run.js';
 
 t.test('a deletion pass says the object is being deleted and cleanup is running', async (t) => {
   const s = run({ rolledOut: false, deleting: true }, { previous: previousOf(run(ok)) });
@@ -27,18 +27,7 @@ t.test('a generation in flight without a waiting step reconciles with a default 
 });
 
 t.test('the progress deadline is exceeded only after its full length', async (t) => {
-  const previous = {
-    conditions: [
-      {
-        type: 'Reconciling',
-        status: 'True',
-        reason: 'RollingOut',
-        message: 'x',
-        observedGeneration: 3,
-        lastTransitionTime: '2026-11-26T12:30:24Z',
-      },
-    ],
-  };
+  const previous = rollingOutSince('2026-11-26T12:30:24Z');
   const atDeadline = run(waitingPod, { previous });
   t.match(cond(atDeadline, 'Reconciling'), { status: 'True', reason: 'RollingOut' }, 'exactly 600 s');
   t.equal(cond(atDeadline, 'Stalled'), undefined);

@@ -9,7 +9,7 @@ import {
   isInFlight,
   type ComputedStatus,
 } from '../../../../src/operator/anylogmaster/status.js';
-import { cond, NOW, ok, previousOf, run, waitingPod } from './fixtures/status-run.js';
+import { cond, NOW, ok, previousOf, rollingOutSince, run, waitingPod } from './fixtures/status-run.js';
 
 const T0 = '2026-11-26T12:00:00Z';
 
@@ -236,18 +236,7 @@ t.test('recovering from a stall is in flight: Reconciling comes back, then Ready
 t.test(
   'progress deadline: Reconciling too long becomes Stalled/ProgressDeadlineExceeded (rule 6)',
   async (t) => {
-    const previous = {
-      conditions: [
-        {
-          type: 'Reconciling',
-          status: 'True',
-          reason: 'RollingOut',
-          message: 'x',
-          observedGeneration: 3,
-          lastTransitionTime: '2026-11-26T12:35:00Z',
-        },
-      ],
-    };
+    const previous = rollingOutSince('2026-11-26T12:35:00Z');
     const within = run(waitingPod, { previous });
     t.match(cond(within, 'Reconciling'), { status: 'True' }, '5 min 24 s is within 600 s');
     const late = run(waitingPod, { previous, progressDeadlineSeconds: 60 });
@@ -278,18 +267,7 @@ t.test(
 );
 
 t.test('the in-memory hint wins over an older transition time of Reconciling', async (t) => {
-  const previous = {
-    conditions: [
-      {
-        type: 'Reconciling',
-        status: 'True',
-        reason: 'RollingOut',
-        message: 'x',
-        observedGeneration: 3,
-        lastTransitionTime: '2026-11-26T11:00:00Z',
-      },
-    ],
-  };
+  const previous = rollingOutSince('2026-11-26T11:00:00Z');
   const s = run(waitingPod, { previous, reconcilingSinceMs: NOW - 10_000 });
   t.match(cond(s, 'Reconciling'), { status: 'True' });
   t.equal(s.reconciling?.sinceMs, NOW - 10_000);
@@ -298,19 +276,7 @@ t.test('the in-memory hint wins over an older transition time of Reconciling', a
 });
 
 t.test('a new generation restarts the deadline clock', async (t) => {
-  const previous = {
-    observedGeneration: 2,
-    conditions: [
-      {
-        type: 'Reconciling',
-        status: 'True',
-        reason: 'RollingOut',
-        message: 'x',
-        observedGeneration: 2,
-        lastTransitionTime: '2026-11-26T11:00:00Z',
-      },
-    ],
-  };
+  const previous = { observedGeneration: 2, ...rollingOutSince('2026-11-26T11:00:00Z', 2) };
   const s = run(waitingPod, { previous });
   t.match(cond(s, 'Reconciling'), { status: 'True', observedGeneration: 3 });
   t.equal(s.reconciling?.sinceMs, NOW);
